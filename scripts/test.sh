@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets everything up (scripts/setup.sh --for-tests) and runs the whole test suite:
+# formatting, clippy with warnings as errors, then unit and end-to-end tests against the
+# release build (one build profile, so whisper.cpp is compiled once).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --for-tests
+if ! command -v cargo >/dev/null 2>&1 && [ -f "$HOME/.cargo/env" ]; then
+    # shellcheck disable=SC1091
+    . "$HOME/.cargo/env"
+fi
+echo "== cargo fmt --check" >&2
+cargo fmt --all -- --check
+echo "== cargo clippy" >&2
+cargo clippy --release --locked --all-targets -- -D warnings
+echo "== cargo test" >&2
+cargo test --release --locked

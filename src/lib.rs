@@ -1,0 +1,8 @@
+//! rehearse: local, offline practice for spoken interview answers.
+//!
+//! Data flows one way: audio ([`audio`]) -> words with times ([`transcribe`]) -> analysis -> report.
+//! Models for the transcription stage are found, downloaded and converted by [`model`].
+
+pub mod audio;
+pub mod model;
+pub mod transcribe;

@@ -1,0 +1,104 @@
+//! Helpers shared by the end-to-end tests: the built binary, the real model, real audio files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+pub const JFK_TEXT: &str = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The real human recording shared beside the checkout.
+pub fn jfk() -> PathBuf {
+    let p = root().join("../shared/samples/jfk.wav");
+    assert!(
+        p.is_file(),
+        "{} missing: the tests need ../shared beside the checkout",
+        p.display()
+    );
+    p
+}
+
+/// The tiny.en model that `scripts/setup.sh` installs.
+pub fn tiny_en() -> PathBuf {
+    let p = root().join("models/ggml-tiny.en.bin");
+    assert!(
+        p.is_file(),
+        "{} missing: run `bash scripts/setup.sh --for-tests` first",
+        p.display()
+    );
+    p
+}
+
+/// A CTranslate2 model folder that `scripts/setup.sh --for-tests` unpacks.
+pub fn ct2_dir(name: &str) -> PathBuf {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dirs_home().join(".cache"));
+    let p = cache.join("rehearse/ct2").join(name);
+    assert!(
+        p.join("config.json").is_file(),
+        "{} missing: run `bash scripts/setup.sh --for-tests` first",
+        p.display()
+    );
+    p
+}
+
+fn dirs_home() -> PathBuf {
+    PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into()))
+}
+
+/// The binary with an environment that cannot leak the developer's settings into a test.
+pub fn rehearse() -> Command {
+    let mut c = Command::cargo_bin("rehearse").expect("binary built");
+    c.env_remove("REHEARSE_MODEL")
+        .env_remove("REHEARSE_MODEL_BASE_URL")
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// Lowercase words without punctuation, for comparing transcripts the way the issue asks.
+pub fn normalize(s: &str) -> Vec<String> {
+    s.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'')
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Runs sox; the tests use it to make real WAV files in every layout.
+pub fn sox(args: &[&str]) {
+    let st = Command::new("sox")
+        .args(args)
+        .status()
+        .expect("sox installed (scripts/setup.sh --for-tests)");
+    assert!(st.success(), "sox {args:?} failed");
+}
+
+pub fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(p).expect("read json")).expect("valid json")
+}
+
+/// Words of a transcript JSON as (text, start, end).
+pub fn words_of(v: &serde_json::Value) -> Vec<(String, f64, f64)> {
+    v["words"]
+        .as_array()
+        .expect("words array")
+        .iter()
+        .map(|w| {
+            (
+                w["text"].as_str().expect("text").to_string(),
+                w["start_s"].as_f64().expect("start"),
+                w["end_s"].as_f64().expect("end"),
+            )
+        })
+        .collect()
+}

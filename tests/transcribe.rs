@@ -1,0 +1,335 @@
+//! End-to-end: `rehearse transcribe` on real WAV files with the real tiny.en model.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+fn transcribe_json(wav: &std::path::Path, dir: &std::path::Path) -> serde_json::Value {
+    let out = dir.join("t.json");
+    rehearse()
+        .args(["transcribe", "--quiet", "--model"])
+        .arg(tiny_en())
+        .arg(wav)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    read_json(&out)
+}
+
+#[test]
+fn jfk_words_and_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = transcribe_json(&jfk(), dir.path());
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["audio"]["sample_rate"], 16000);
+    assert_eq!(v["audio"]["channels"], 1);
+    assert!((v["audio"]["duration_s"].as_f64().unwrap() - 11.0).abs() < 0.1);
+    assert_eq!(v["model"]["name"], "tiny.en");
+    assert_eq!(v["settings"]["prompt"], "Um, uh, hmm, er, ah.");
+    let words = words_of(&v);
+    let text: Vec<String> = words.iter().map(|w| w.0.clone()).collect();
+    assert_eq!(normalize(&text.join(" ")), normalize(JFK_TEXT), "{text:?}");
+    let dur = v["duration_s"].as_f64().unwrap();
+    let mut last_start = 0.0;
+    for (t, s, e) in &words {
+        assert!(
+            *s >= last_start && e >= s && *e <= dur + 1e-6,
+            "bad times for {t}: {s}..{e}"
+        );
+        last_start = *s;
+    }
+    // "And" starts after the lead-in silence, "country." ends before the recording does.
+    assert!(
+        words[0].1 > 0.1 && words[0].1 < 1.0,
+        "first word at {}",
+        words[0].1
+    );
+    assert!(words.last().unwrap().2 < 10.9);
+    for w in v["words"].as_array().unwrap() {
+        let p = w["p"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+}
+
+/// Every PCM layout hound reads, at rates from 8 to 192 kHz and 1-3 channels, made with sox
+/// from the real recording.
+#[test]
+fn every_wav_variant_is_transcribed() {
+    let dir = tempfile::tempdir().unwrap();
+    let jfk = jfk();
+    let jfk = jfk.to_str().unwrap();
+    let variants: &[(&str, &[&str])] = &[
+        (
+            "u8-8k-mono",
+            &["-b", "8", "-e", "unsigned", "-r", "8000", "-c", "1"],
+        ),
+        (
+            "s16-22k-stereo",
+            &["-b", "16", "-e", "signed", "-r", "22050", "-c", "2"],
+        ),
+        (
+            "s24-48k-mono",
+            &["-b", "24", "-e", "signed", "-r", "48000", "-c", "1"],
+        ),
+        (
+            "s32-96k-stereo",
+            &["-b", "32", "-e", "signed", "-r", "96000", "-c", "2"],
+        ),
+        (
+            "f32-192k-3ch",
+            &["-b", "32", "-e", "float", "-r", "192000", "-c", "3"],
+        ),
+        (
+            "f32-44k-mono",
+            &["-b", "32", "-e", "float", "-r", "44100", "-c", "1"],
+        ),
+    ];
+    let expected = normalize(JFK_TEXT);
+    for (name, fmt) in variants {
+        let wav = dir.path().join(format!("{name}.wav"));
+        let mut args = vec![jfk];
+        args.extend_from_slice(fmt);
+        args.push(wav.to_str().unwrap());
+        sox(&args);
+        let v = transcribe_json(&wav, dir.path());
+        let got: Vec<String> = words_of(&v).into_iter().map(|w| w.0).collect();
+        let got = normalize(&got.join(" "));
+        let same = got.iter().zip(&expected).filter(|(a, b)| a == b).count();
+        // 8-bit 8 kHz audio loses detail; everything else must give the exact words.
+        let need = if name.starts_with("u8") {
+            expected.len() - 2
+        } else {
+            expected.len()
+        };
+        assert!(
+            same >= need && got.len() <= expected.len() + 1,
+            "{name}: {got:?}"
+        );
+        assert!(
+            (v["duration_s"].as_f64().unwrap() - 11.0).abs() < 0.05,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn subtitle_and_text_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ext, check) in [("srt", "00:00:0"), ("vtt", "WEBVTT"), ("txt", "fellow")] {
+        let out = dir.path().join(format!("jfk.{ext}"));
+        rehearse()
+            .args(["transcribe", "-q", "--model"])
+            .arg(tiny_en())
+            .arg(jfk())
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout("");
+        let s = std::fs::read_to_string(&out).unwrap();
+        assert!(s.contains(check), "{ext}: {s}");
+        if ext == "srt" {
+            assert!(s.starts_with("1\n00:00:"), "{s}");
+            assert!(s.contains(" --> "));
+        }
+    }
+    // Without --out the transcript goes to stdout, JSON by default.
+    rehearse()
+        .args(["transcribe", "-q", "--model"])
+        .arg(tiny_en())
+        .arg(jfk())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"schema\": 1"));
+}
+
+#[test]
+fn digital_silence_is_an_empty_transcript_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("silence.wav");
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        wav.to_str().unwrap(),
+        "trim",
+        "0",
+        "5",
+    ]);
+    let out = dir.path().join("s.json");
+    rehearse()
+        .args(["transcribe", "--model"])
+        .arg(tiny_en())
+        .arg(&wav)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no speech found"));
+    let v = read_json(&out);
+    assert_eq!(v["words"].as_array().unwrap().len(), 0);
+    assert!((v["duration_s"].as_f64().unwrap() - 5.0).abs() < 0.01);
+}
+
+/// Each bad input: exit code 2, one line on stderr naming the file, nothing written.
+#[test]
+fn bad_inputs_are_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let jfk = jfk();
+    let jfk_bytes = std::fs::read(&jfk).unwrap();
+
+    let missing = d.join("missing.wav");
+    let text = d.join("notes.wav");
+    std::fs::write(&text, "these are my notes, not audio\n").unwrap();
+    let truncated = d.join("truncated.wav");
+    std::fs::write(&truncated, &jfk_bytes[..jfk_bytes.len() / 2]).unwrap();
+    let header_only = d.join("header-only.wav");
+    std::fs::write(&header_only, &jfk_bytes[..20]).unwrap();
+    let zero = d.join("zero.wav");
+    {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        hound::WavWriter::create(&zero, spec)
+            .unwrap()
+            .finalize()
+            .unwrap();
+    }
+    let mulaw = d.join("mulaw.wav");
+    sox(&[
+        jfk.to_str().unwrap(),
+        "-e",
+        "mu-law",
+        mulaw.to_str().unwrap(),
+    ]);
+    let adpcm = d.join("adpcm.wav");
+    sox(&[
+        jfk.to_str().unwrap(),
+        "-e",
+        "ima-adpcm",
+        adpcm.to_str().unwrap(),
+    ]);
+    let flac = d.join("speech.flac");
+    sox(&[jfk.to_str().unwrap(), flac.to_str().unwrap()]);
+
+    let cases: &[(&std::path::Path, &str)] = &[
+        (&missing, "cannot open"),
+        (&text, "not a WAV file"),
+        (&truncated, "truncated"),
+        (&header_only, "truncated"),
+        (&zero, "no audio samples"),
+        (&mulaw, "mu-law"),
+        (&adpcm, "ADPCM"),
+        (&flac, "FLAC"),
+    ];
+    for (file, why) in cases {
+        let out = d.join("out.json");
+        let assert = rehearse()
+            .args(["transcribe", "--model"])
+            .arg(tiny_en())
+            .arg(file)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout("");
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert_eq!(stderr.lines().count(), 1, "{}: {stderr}", file.display());
+        assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+        assert!(
+            stderr.contains(why),
+            "{}: expected {why:?} in {stderr}",
+            file.display()
+        );
+        assert!(!out.exists(), "{}: output written", file.display());
+    }
+
+    // An --out that cannot be written fails before any work, naming the path.
+    for bad_out in [d.join("no/such/dir/t.json"), text.join("t.json")] {
+        rehearse()
+            .args(["transcribe", "--model"])
+            .arg(tiny_en())
+            .arg(&jfk)
+            .arg("--out")
+            .arg(&bad_out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(bad_out.to_str().unwrap()));
+    }
+    // Writing a transcript over a recording is refused.
+    let keep = d.join("keep.wav");
+    std::fs::copy(&jfk, &keep).unwrap();
+    rehearse()
+        .args(["transcribe", "--model"])
+        .arg(tiny_en())
+        .arg(&jfk)
+        .arg("--out")
+        .arg(&keep)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("audio file"));
+    assert_eq!(std::fs::read(&keep).unwrap(), jfk_bytes);
+    // No stray temporary files were left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn bad_models_are_refused_before_whisper_sees_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let not_model = d.join("ggml-notes.bin");
+    std::fs::write(&not_model, "hello").unwrap();
+    let truncated = d.join("ggml-truncated.bin");
+    let bytes = std::fs::read(tiny_en()).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let ct2 = ct2_dir("tiny.en").join("model.bin");
+    for (model, why) in [
+        (not_model.as_path(), "not a whisper.cpp"),
+        (truncated.as_path(), "truncated"),
+        (ct2.as_path(), "rehearse model import"),
+        (d.join("absent.bin").as_path(), "not found"),
+    ] {
+        let assert = rehearse()
+            .args(["transcribe", "--model"])
+            .arg(model)
+            .arg(jfk())
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(model.to_str().unwrap()), "{stderr}");
+        assert!(
+            stderr.to_lowercase().contains(&why.to_lowercase()),
+            "{}: expected {why:?} in {stderr}",
+            model.display()
+        );
+    }
+}
+
+#[test]
+fn a_missing_model_names_the_install_command() {
+    let dir = tempfile::tempdir().unwrap();
+    rehearse()
+        .current_dir(dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .args(["transcribe", "--model", "small.en"])
+        .arg(jfk())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rehearse model fetch small.en"));
+}
