@@ -266,7 +266,7 @@ pub fn transcribe_file(
     if let Some(pb) = bar {
         pb.finish_and_clear();
     }
-    Ok(result.with_context(|| format!("{}: transcription failed", file.display()))?)
+    result.with_context(|| format!("{}: transcription failed", file.display()))
 }
 
 fn cmd_transcribe(args: TranscribeArgs, global: &Global) -> Result<()> {
@@ -452,11 +452,7 @@ pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
 
 fn cmd_model_list() -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{:<16} {:>9}  {:<8} {}",
-        "MODEL", "SIZE", "LANG", "INSTALLED"
-    )?;
+    writeln!(out, "{:<16} {:>9}  {:<8} INSTALLED", "MODEL", "SIZE", "LANG")?;
     let mut listed = std::collections::HashSet::new();
     for m in registry::known_models() {
         let file = m.file_name();

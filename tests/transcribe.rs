@@ -2,6 +2,7 @@
 
 mod common;
 
+use assert_cmd::prelude::*;
 use common::*;
 use predicates::prelude::*;
 
