@@ -211,8 +211,12 @@ pub fn transcribe_file(
     loaded: &LoadedModel,
     args: &EngineArgs,
     progress: bool,
+    prepared: Option<audio::PreparedAudio>,
 ) -> Result<transcribe::Transcript> {
-    let prepared = audio::load_for_whisper(file)?;
+    let prepared = match prepared {
+        Some(p) => p,
+        None => audio::load_for_whisper(file)?,
+    };
     let info = AudioInfo {
         path: file.display().to_string(),
         duration_s: prepared.duration_s(),
@@ -295,21 +299,23 @@ fn cmd_transcribe(args: TranscribeArgs, global: &Global) -> Result<()> {
             (None, None) => None,
         }
     };
-    // Check every input and output before loading the model, so that a bad file or an
-    // unwritable --out is reported at once rather than after minutes of work.
+    // Check every output, and a single input, before loading the model, so that a bad file or
+    // an unwritable --out is reported at once rather than after minutes of work.
     for file in &args.files {
         if let Some(out) = target(file) {
             check_output_path(&out, file)?;
         }
-        if args.files.len() == 1 {
-            audio::read_wav_mono(file)?;
-        }
     }
+    let mut single = match args.files.as_slice() {
+        [one] => Some(audio::load_for_whisper(one)?),
+        _ => None,
+    };
     let loaded = load_model(&args.engine)?;
     let mut failed = 0usize;
     for file in &args.files {
-        let result =
-            transcribe_file(file, &loaded, &args.engine, show_progress(global)).and_then(|t| {
+        let pre = single.take();
+        let result = transcribe_file(file, &loaded, &args.engine, show_progress(global), pre)
+            .and_then(|t| {
                 if !global.quiet {
                     for note in &t.notes {
                         eprintln!("note: {}: {note}", file.display());
@@ -452,7 +458,11 @@ pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
 
 fn cmd_model_list() -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<16} {:>9}  {:<8} INSTALLED", "MODEL", "SIZE", "LANG")?;
+    writeln!(
+        out,
+        "{:<16} {:>9}  {:<8} INSTALLED",
+        "MODEL", "SIZE", "LANG"
+    )?;
     let mut listed = std::collections::HashSet::new();
     for m in registry::known_models() {
         let file = m.file_name();
