@@ -27,7 +27,11 @@ fn transcript_text(model: &std::path::Path, extra: &[&str]) -> String {
         .args(extra)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["text"].as_str().unwrap().to_string()
 }
@@ -41,12 +45,20 @@ fn imported_tiny_en_transcribes_jfk_in_f16_and_q8_0() {
     import(&ct2_dir("tiny.en"), &q8, &["--quantize", "q8_0"]);
     let f16_size = std::fs::metadata(&f16).unwrap().len();
     let q8_size = std::fs::metadata(&q8).unwrap().len();
-    assert!(q8_size * 10 < f16_size * 6, "q8_0 {q8_size} vs f16 {f16_size}");
+    assert!(
+        q8_size * 10 < f16_size * 6,
+        "q8_0 {q8_size} vs f16 {f16_size}"
+    );
     for model in [&f16, &q8] {
         let text = transcript_text(model, &[]);
         // tiny.en drops capitals and punctuation at times (the original CTranslate2 model does
         // the same), so the words are compared without them.
-        assert_eq!(normalize(&text), normalize(JFK_TEXT), "{}: {text}", model.display());
+        assert_eq!(
+            normalize(&text),
+            normalize(JFK_TEXT),
+            "{}: {text}",
+            model.display()
+        );
     }
     // The checker agrees that both are models, and describes them.
     rehearse()
