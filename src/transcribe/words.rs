@@ -38,17 +38,13 @@ pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Ve
         n: usize,
         start: f64,
         end: f64,
-        dtw_start: f64,
     }
     let mut words: Vec<Word> = Vec::new();
-    // DTW start of the first token of each word, used to close the previous word.
-    let mut dtw_starts: Vec<f64> = Vec::new();
     let mut seg_ranges = Vec::with_capacity(segments.len());
-
     for seg in segments {
         let first = words.len();
         let mut cur: Option<Acc> = None;
-        let flush = |cur: &mut Option<Acc>, words: &mut Vec<Word>, dtw: &mut Vec<f64>| {
+        let flush = |cur: &mut Option<Acc>, words: &mut Vec<Word>| {
             if let Some(a) = cur.take() {
                 let text = String::from_utf8_lossy(&a.bytes).trim().to_string();
                 if !text.is_empty() {
@@ -58,7 +54,6 @@ pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Ve
                         end_s: a.end,
                         p: if a.n > 0 { a.p_sum / a.n as f32 } else { 0.0 },
                     });
-                    dtw.push(a.dtw_start);
                 }
             }
         };
@@ -80,14 +75,13 @@ pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Ve
                 continue;
             }
             if starts_word || cur.is_none() {
-                flush(&mut cur, &mut words, &mut dtw_starts);
+                flush(&mut cur, &mut words);
                 cur = Some(Acc {
                     bytes: Vec::new(),
                     p_sum: 0.0,
                     n: 0,
                     start: tok.t0,
                     end: tok.t1,
-                    dtw_start: tok.t_dtw,
                 });
             }
             if let Some(a) = cur.as_mut() {
@@ -97,29 +91,72 @@ pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Ve
                 a.end = a.end.max(tok.t1);
             }
         }
-        flush(&mut cur, &mut words, &mut dtw_starts);
+        flush(&mut cur, &mut words);
         seg_ranges.push((first, words.len() - first));
         if method == TimestampMethod::Dtw {
-            // A DTW time is a point where the token starts; a word therefore runs from its first
-            // token's point to the next word's, and the last word of a segment to the segment's
-            // end. Energy snapping later trims any silence this swallows.
-            for i in first..words.len() {
-                let start = dtw_starts[i];
-                if start < 0.0 {
-                    continue;
-                }
-                let next = if i + 1 < words.len() {
-                    dtw_starts[i + 1]
-                } else {
-                    seg.t1.max(words[i].end_s)
-                };
-                words[i].start_s = start;
-                words[i].end_s = if next > start { next } else { start + 0.05 };
-            }
+            apply_dtw_times(seg, &mut words[first..]);
         }
     }
     make_monotonic(&mut words);
     (words, seg_ranges)
+}
+
+/// Correction added to every DTW time, seconds. Even read as token ends, whisper.cpp's DTW times
+/// run late: measured with `scripts/eval/flite_word_times.py` + `word_edge_bias.py` (3,258 words,
+/// flite voices awb, kal, rms, slt: mean +0.09 s on every voice, +0.08 to +0.11) and on the real
+/// monologue's forced alignment (median about +0.07 s). -0.07 s took the word start error from
+/// 0.104 to 0.068 s on the flite words and from 0.087 to 0.050 s on the monologue; -0.10 s began
+/// to cost a false pause on the monologue, so the correction stays below the measured bias.
+pub const DTW_LATE_S: f64 = 0.07;
+
+/// Sets word times from DTW. whisper.cpp's DTW time for a token is where the alignment path
+/// leaves it, i.e. where the token *ends* (measured against a checked forced alignment: taking
+/// it as the start put every word about 0.3 s late). A word therefore runs from the DTW time of
+/// the token before it to that of its own last token, less [`DTW_LATE_S`]. The first word of a
+/// segment has no token before it; its start comes from the timestamp tokens, and energy
+/// snapping refines it. A punctuation token's span often swallows a pause, so the word after it
+/// starts late; `timing::snap_to_energy` looks back to the previous word's end for its sound.
+fn apply_dtw_times(seg: &RawSegment, words: &mut [Word]) {
+    // Per text token: its DTW time and whether it begins a word; punctuation tokens keep their
+    // place in the sequence because their DTW time closes the word before them.
+    let mut ends: Vec<f64> = Vec::new();
+    let mut word_of_token: Vec<Option<usize>> = Vec::new();
+    let mut w = 0usize;
+    let mut started = false;
+    for tok in &seg.tokens {
+        let punct = is_punctuation_only(&tok.bytes);
+        if !punct && (tok.bytes.first() == Some(&b' ') || !started) {
+            if started {
+                w += 1;
+            }
+            started = true;
+        }
+        ends.push(if tok.t_dtw < 0.0 {
+            tok.t_dtw
+        } else {
+            (tok.t_dtw - DTW_LATE_S).max(0.0)
+        });
+        word_of_token.push(if punct || !started { None } else { Some(w) });
+    }
+    if ends.iter().any(|&t| t < 0.0) {
+        return; // DTW was off or failed for this segment: keep the token timestamps
+    }
+    for (wi, word) in words.iter_mut().enumerate() {
+        let toks: Vec<usize> = (0..ends.len())
+            .filter(|&k| word_of_token[k] == Some(wi))
+            .collect();
+        let (Some(&first), Some(&last)) = (toks.first(), toks.last()) else {
+            continue;
+        };
+        let end = ends[last];
+        let start = if first > 0 {
+            ends[first - 1]
+        } else {
+            word.start_s.min(end - 0.02).max(seg.t0)
+        };
+        word.start_s = start.min(end);
+        word.end_s = end;
+    }
 }
 
 /// Word times must never run backwards or overlap: later stages measure gaps between words.
@@ -178,16 +215,24 @@ mod tests {
     }
 
     #[test]
-    fn dtw_words_run_to_the_next_word() {
+    fn dtw_times_mark_token_ends() {
         let seg = RawSegment {
             t0: 0.0,
             t1: 2.0,
-            tokens: vec![tok(" a", 0.0, 0.5), tok(" b", 0.5, 1.0)],
+            tokens: vec![
+                tok(" a", 0.0, 0.5),
+                tok(",", 0.5, 0.5),
+                tok(" b", 0.6, 1.0),
+                tok("c", 1.0, 1.2),
+            ],
         };
         let (w, _) = merge(&[seg], TimestampMethod::Dtw);
-        assert!((w[0].start_s - 0.01).abs() < 1e-9);
-        assert!((w[0].end_s - 0.51).abs() < 1e-9);
-        assert!((w[1].end_s - 2.0).abs() < 1e-9);
+        // " a" ends at its DTW time (0.01, early-corrected and kept >= 0); " b" starts where the
+        // comma ends (0.51) and ends where its last token "c" does (1.01), both less DTW_LATE_S.
+        assert!(w[0].end_s.abs() < 1e-9, "{w:?}");
+        assert!((w[1].start_s - (0.51 - DTW_LATE_S)).abs() < 1e-9, "{w:?}");
+        assert!((w[1].end_s - (1.01 - DTW_LATE_S)).abs() < 1e-9, "{w:?}");
+        assert_eq!(w[1].text, "bc");
     }
 
     #[test]
