@@ -27,7 +27,8 @@
 #                         fw-int8,fw-float32,fw-int8-words,fw-float32-words (default: all)
 #   --wait-idle SECS      first wait up to SECS for the 1-minute load average to drop below 0.3
 # Needs: python3 (with venv), network access to PyPI on the first run only; the rehearse
-# binary and model from scripts/setup.sh. Creates target/bench-venv (idempotent) and keeps
+# binary and model from scripts/setup.sh. Creates target/bench-venv (idempotent; BENCH_VENV=DIR
+# to put it elsewhere; PYWHISPERCPP_VERSION / FASTER_WHISPER_VERSION pin the peers) and keeps
 # the raw results of the last run in target/bench-transcribe/.
 set -euo pipefail
 
@@ -48,7 +49,7 @@ REHEARSE_ARGS=""
 TOOLS="rehearse,pywhispercpp,pywhispercpp-rs,fw-int8,fw-float32,fw-int8-words,fw-float32-words"
 WAIT_IDLE=0
 BIN="target/release/rehearse"
-VENV="target/bench-venv"
+VENV="${BENCH_VENV:-target/bench-venv}"   # override with BENCH_VENV=DIR
 RUN_DIR="target/bench-transcribe"
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -170,7 +171,13 @@ RUN_DIR_ABS="$ROOT/$RUN_DIR"
 for t in "${TOOL_LIST[@]}"; do
     case "$t" in
         rehearse) label="rehearse"
-            sett="whisper.cpp, $( [ "$REHEARSE_OWN_MODEL" = 1 ] && echo "$REHEARSE_ARGS" || echo "$(basename "$MODEL")${REHEARSE_ARGS:+, $REHEARSE_ARGS}" ), defaults (DTW word times, filler prompt)" ;;
+            if [ -z "$REHEARSE_ARGS" ]; then
+                sett="whisper.cpp, $(basename "$MODEL"), defaults (DTW word times, filler prompt)"
+            elif [ "$REHEARSE_OWN_MODEL" = 1 ]; then
+                sett="whisper.cpp, $REHEARSE_ARGS"
+            else
+                sett="whisper.cpp, $(basename "$MODEL"), $REHEARSE_ARGS"
+            fi ;;
         pywhispercpp) label="pywhispercpp"; sett="whisper.cpp, $(basename "$MODEL"), library defaults (flash attn)" ;;
         pywhispercpp-rs) label="pywhispercpp"; sett="whisper.cpp, $(basename "$MODEL"), rehearse's settings (no flash attn, DTW, token times, prompt)" ;;
         fw-int8) label="faster-whisper"; sett="CTranslate2, tiny.en, int8, greedy" ;;
