@@ -20,6 +20,20 @@ for arg in "$@"; do
 done
 say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
+# --- /dev/null ----------------------------------------------------------------------------------
+# Seen on these machines: /dev/null was a regular file. Then whatever one program throws away
+# (a build script's probe writes its warnings there) is what the next one reads as input, and
+# cargo failed with "failed to run rustc to learn about target-specific information" while
+# compiling rustc's own warnings. Put the device back before anything uses it.
+if [ ! -c /dev/null ]; then
+    if [ "$(id -u)" = 0 ] && rm -f /dev/null && mknod -m 666 /dev/null c 1 3; then
+        say "/dev/null was not a device; recreated it"
+    else
+        echo "setup.sh: /dev/null is not a character device and could not be recreated (need root): builds will misbehave" >&2
+        exit 1
+    fi
+fi
+
 # --- system packages --------------------------------------------------------------------------
 PACKAGES=(build-essential cmake clang libclang-dev pkg-config libasound2-dev python3 python3-pip)
 if [ "$FOR_TESTS" = 1 ]; then
