@@ -3,6 +3,7 @@
 //! Data flows one way: audio ([`audio`]) -> words with times ([`transcribe`]) -> analysis -> report.
 //! Models for the transcription stage are found, downloaded and converted by [`model`].
 
+pub mod analyze;
 pub mod audio;
 pub mod model;
 pub mod transcribe;

@@ -1,0 +1,484 @@
+//! Sections: label each sentence with a framework section and merge runs into timed spans.
+//!
+//! Each sentence gets a score per section from the framework's cues (phrases such as "what I
+//! learned") and from where it falls in the answer. A dynamic programme then picks the best
+//! labelling that mostly moves forward through the framework: skipping a section costs a
+//! little (so a section with no evidence is reported missing, not invented), going back to an
+//! earlier section is allowed as a short flashback at a higher cost, and staying in the same
+//! section is free, so a pause or a cue-less sentence inside a section does not split it.
+
+use super::frameworks::{Catalog, Framework};
+use super::sentences::Span;
+use super::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
+use crate::transcribe::Word;
+
+/// Weight of one cue phrase found in a sentence.
+const CUE_WEIGHT: f64 = 2.0;
+/// Extra weight when the cue opens the sentence: cues that introduce a section usually do.
+const CUE_AT_START_BONUS: f64 = 1.0;
+/// Weight of one cue word found in a sentence.
+const WORD_WEIGHT: f64 = 0.35;
+/// At most this many cue words count per sentence, so long sentences do not win by length.
+const MAX_WORDS_COUNTED: usize = 4;
+/// Cost per unit of answer fraction a sentence lies outside a section's expected place.
+const POSITION_WEIGHT: f64 = 5.0;
+/// Cost of leaving out a section.
+const SKIP_COST: f64 = 1.2;
+/// Cost of changing section, so labels do not flip back and forth on weak evidence.
+const SWITCH_COST: f64 = 0.6;
+/// Cost of jumping back to an earlier section (a flashback).
+const FLASHBACK_COST: f64 = 3.0;
+/// Cost per sentence spent in a flashback, so flashbacks stay short.
+const FLASHBACK_STAY_COST: f64 = 0.8;
+
+/// The label of one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// Index into the framework's sections.
+    pub section: usize,
+    pub evidence: String,
+}
+
+/// What the cues say about one sentence.
+struct Evidence {
+    /// Score per section.
+    score: Vec<f64>,
+    /// The best cue per section, for the report ("cue 'what i learned'").
+    best_cue: Vec<Option<String>>,
+    words: Vec<Vec<String>>,
+}
+
+/// Lowercase words with commas kept as their own token, padded with spaces, so cue phrases
+/// match whole words: " now , every time i ... ".
+fn cue_text(words: &[Word]) -> String {
+    let mut s = String::from(" ");
+    for w in words {
+        let lower = w.text.to_lowercase().replace('\u{2019}', "'");
+        let core: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' || c == '-' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        for part in core.split_whitespace() {
+            s.push_str(part);
+            s.push(' ');
+        }
+        if lower.trim_end().ends_with(',') {
+            s.push_str(", ");
+        }
+    }
+    s
+}
+
+fn cue_pattern(cue: &str) -> String {
+    let spaced = cue.replace(',', " , ");
+    format!(
+        " {} ",
+        spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    )
+}
+
+fn evidence(words: &[Word], fw: &Framework) -> Evidence {
+    let text = cue_text(words);
+    // The first few words: where a section-opening cue sits.
+    let head: String = {
+        let mut n = 0;
+        let mut end = text.len();
+        for (i, c) in text.char_indices().skip(1) {
+            if c == ' ' {
+                n += 1;
+                if n == 6 {
+                    end = i + 1;
+                    break;
+                }
+            }
+        }
+        text[..end].to_string()
+    };
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut score = vec![0.0; fw.sections.len()];
+    let mut best_cue = vec![None; fw.sections.len()];
+    let mut found_words = vec![Vec::new(); fw.sections.len()];
+    for (k, sec) in fw.sections.iter().enumerate() {
+        let mut best = 0.0;
+        let mut total = 0.0;
+        for cue in &sec.cues {
+            let pat = cue_pattern(cue);
+            if text.contains(&pat) {
+                let w = CUE_WEIGHT
+                    + if head.contains(&pat) {
+                        CUE_AT_START_BONUS
+                    } else {
+                        0.0
+                    };
+                // Overlapping cues ("i learned", "what i learned") say the same thing once.
+                if best_cue[k]
+                    .as_deref()
+                    .is_none_or(|b: &str| !b.contains(cue.as_str()) && !cue.contains(b))
+                {
+                    total += w;
+                }
+                if w > best
+                    || (w == best
+                        && best_cue[k]
+                            .as_ref()
+                            .is_some_and(|b: &String| cue.len() > b.len()))
+                {
+                    best = w;
+                    best_cue[k] = Some(cue.clone());
+                }
+            }
+        }
+        let mut n = 0;
+        for w in &sec.words {
+            if tokens.contains(&w.as_str()) {
+                n += 1;
+                found_words[k].push(w.clone());
+            }
+        }
+        // Two cues count, a third adds little: one strong sentence should not outweigh order.
+        score[k] = total.min(2.0 * (CUE_WEIGHT + CUE_AT_START_BONUS))
+            + WORD_WEIGHT * n.min(MAX_WORDS_COUNTED) as f64;
+    }
+    Evidence {
+        score,
+        best_cue,
+        words: found_words,
+    }
+}
+
+/// Where each section is expected, as fractions of the answer: the sections' target
+/// midpoints laid end to end.
+fn expected_places(fw: &Framework) -> Vec<(f64, f64)> {
+    let mids: Vec<f64> = fw
+        .sections
+        .iter()
+        .map(|s| (s.target.min_s + s.target.max_s) / 2.0)
+        .collect();
+    let total: f64 = mids.iter().sum::<f64>().max(1e-9);
+    let mut acc = 0.0;
+    mids.iter()
+        .map(|m| {
+            let a = acc / total;
+            acc += m;
+            (a, acc / total)
+        })
+        .collect()
+}
+
+/// Scores of every sentence for every section.
+fn emissions(words: &[Word], sents: &[Span], fw: &Framework) -> (Vec<Vec<f64>>, Vec<Evidence>) {
+    let t0 = words.first().map_or(0.0, |w| w.start_s);
+    let t1 = words.last().map_or(1.0, |w| w.end_s);
+    let len = (t1 - t0).max(1e-6);
+    let places = expected_places(fw);
+    let mut em = Vec::with_capacity(sents.len());
+    let mut ev = Vec::with_capacity(sents.len());
+    for s in sents {
+        let ws = &words[s.first..s.first + s.len];
+        let e = evidence(ws, fw);
+        let a = (ws[0].start_s - t0) / len;
+        let b = (ws[ws.len() - 1].end_s - t0) / len;
+        let row: Vec<f64> = places
+            .iter()
+            .zip(&e.score)
+            .map(|(&(pa, pb), cue)| {
+                // Distance from the sentence's span to the section's expected place.
+                let d = if b < pa {
+                    pa - b
+                } else if a > pb {
+                    a - pb
+                } else {
+                    0.0
+                };
+                cue - POSITION_WEIGHT * d
+            })
+            .collect();
+        em.push(row);
+        ev.push(e);
+    }
+    (em, ev)
+}
+
+/// The best labelling and its score.
+fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
+    let n = em.len();
+    if n == 0 || k == 0 {
+        return (vec![], 0.0);
+    }
+    // State (current section c, furthest section reached m), c <= m.
+    let idx = |c: usize, m: usize| c * k + m;
+    let ns = k * k;
+    let neg = f64::NEG_INFINITY;
+    let mut score = vec![neg; ns];
+    let mut back: Vec<Vec<u32>> = Vec::with_capacity(n);
+    for c in 0..k {
+        score[idx(c, c)] = em[0][c] - SKIP_COST * c as f64;
+    }
+    back.push(vec![u32::MAX; ns]);
+    for row in em.iter().skip(1) {
+        let mut next = vec![neg; ns];
+        let mut bp = vec![u32::MAX; ns];
+        for c in 0..k {
+            for m in c..k {
+                let s = score[idx(c, m)];
+                if s == neg {
+                    continue;
+                }
+                for c2 in 0..k {
+                    let (m2, cost) = if c2 == c {
+                        (m, if c < m { FLASHBACK_STAY_COST } else { 0.0 })
+                    } else if c2 > m {
+                        (c2, SWITCH_COST + SKIP_COST * (c2 - m - 1) as f64)
+                    } else if c2 == m {
+                        (m, SWITCH_COST)
+                    } else {
+                        (m, FLASHBACK_COST + FLASHBACK_STAY_COST)
+                    };
+                    let v = s - cost + row[c2];
+                    if v > next[idx(c2, m2)] {
+                        next[idx(c2, m2)] = v;
+                        bp[idx(c2, m2)] = idx(c, m) as u32;
+                    }
+                }
+            }
+        }
+        score = next;
+        back.push(bp);
+    }
+    let mut best = (0usize, neg);
+    for c in 0..k {
+        for m in c..k {
+            let v = score[idx(c, m)] - SKIP_COST * (k - 1 - m) as f64;
+            if v > best.1 {
+                best = (idx(c, m), v);
+            }
+        }
+    }
+    let mut path = vec![0usize; n];
+    let mut st = best.0;
+    for i in (0..n).rev() {
+        path[i] = st / k;
+        if i > 0 {
+            st = back[i][st] as usize;
+        }
+    }
+    (path, best.1)
+}
+
+/// Labels every sentence with a section of `fw`.
+pub fn label(words: &[Word], sents: &[Span], fw: &Framework) -> Vec<Label> {
+    let (em, ev) = emissions(words, sents, fw);
+    let (path, _) = decode(&em, fw.sections.len());
+    path.iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let e = &ev[i];
+            let evidence = if let Some(c) = &e.best_cue[k] {
+                format!("cue '{c}'")
+            } else if !e.words[k].is_empty() {
+                format!("words '{}'", e.words[k].join("', '"))
+            } else if i > 0 && path[i - 1] == k {
+                format!("continues {}", fw.sections[k].id)
+            } else {
+                "position in the answer".to_string()
+            };
+            Label {
+                section: k,
+                evidence,
+            }
+        })
+        .collect()
+}
+
+/// How well each framework explains the answer, best first (for `--framework auto`).
+///
+/// The score is the share of sentences whose label is backed by a cue, plus the share of the
+/// framework's sections found, so a framework whose vocabulary the answer uses and whose
+/// sections it covers wins.
+pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec<FrameworkFit> {
+    let mut fits: Vec<FrameworkFit> = catalog
+        .frameworks
+        .iter()
+        .map(|fw| {
+            let (_, ev) = emissions(words, sents, fw);
+            let labels = label(words, sents, fw);
+            let cued = labels
+                .iter()
+                .zip(&ev)
+                .filter(|(l, e)| e.best_cue[l.section].is_some())
+                .count() as f64
+                / sents.len().max(1) as f64;
+            let mut seen = vec![false; fw.sections.len()];
+            for l in &labels {
+                seen[l.section] = true;
+            }
+            let covered = seen.iter().filter(|s| **s).count() as f64 / seen.len().max(1) as f64;
+            FrameworkFit {
+                id: fw.id.clone(),
+                score: ((cued + covered) * 1000.0).round() / 1000.0,
+            }
+        })
+        .collect();
+    fits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    fits
+}
+
+/// Merges runs of same-labelled sentences into spans, in spoken order.
+pub fn spans(sentences: &[Sentence], fw: &Framework) -> Vec<SectionSpan> {
+    let mut out: Vec<SectionSpan> = Vec::new();
+    let mut furthest: Option<usize> = None;
+    for (i, s) in sentences.iter().enumerate() {
+        let k = fw.section_index(&s.section).unwrap_or(0);
+        if let Some(last) = out.last_mut()
+            && last.id == s.section
+        {
+            last.end_s = s.end_s;
+            last.n_sentences += 1;
+            last.words += s.n_words;
+            if !last.evidence.starts_with("cue") && s.evidence.starts_with("cue") {
+                last.evidence = s.evidence.clone();
+            }
+            continue;
+        }
+        out.push(SectionSpan {
+            id: s.section.clone(),
+            start_s: s.start_s,
+            end_s: s.end_s,
+            first_sentence: i,
+            n_sentences: 1,
+            words: s.n_words,
+            flashback: furthest.is_some_and(|f| k < f),
+            evidence: s.evidence.clone(),
+        });
+        furthest = Some(furthest.map_or(k, |f| f.max(k)));
+    }
+    out
+}
+
+/// Every framework section's time against its target, in framework order.
+pub fn timing(
+    spans: &[SectionSpan],
+    _sentences: &[Sentence],
+    fillers: &[Filler],
+    fw: &Framework,
+    _answer_s: f64,
+) -> Vec<SectionTiming> {
+    let total: f64 = spans
+        .iter()
+        .map(|s| s.end_s - s.start_s)
+        .sum::<f64>()
+        .max(1e-9);
+    fw.sections
+        .iter()
+        .map(|sec| {
+            let mine: Vec<&SectionSpan> = spans.iter().filter(|s| s.id == sec.id).collect();
+            let duration_s: f64 = mine.iter().map(|s| s.end_s - s.start_s).sum();
+            let words: usize = mine.iter().map(|s| s.words).sum();
+            SectionTiming {
+                id: sec.id.clone(),
+                name: sec.name.clone(),
+                target: sec.target,
+                duration_s: (duration_s * 1000.0).round() / 1000.0,
+                start_s: mine.first().map(|s| s.start_s),
+                end_s: mine.last().map(|s| s.end_s),
+                words,
+                wpm: (!mine.is_empty()).then(|| super::pacing::per_minute(words, duration_s)),
+                share: duration_s / total,
+                status: if mine.is_empty() {
+                    Status::Missing
+                } else {
+                    Status::of(duration_s.max(1e-3), &sec.target)
+                },
+                fillers: fillers
+                    .iter()
+                    .filter(|f| f.section.as_deref() == Some(sec.id.as_str()))
+                    .count(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::sentences;
+
+    fn words(text: &str) -> Vec<Word> {
+        text.split_whitespace()
+            .enumerate()
+            .map(|(i, t)| Word {
+                text: t.to_string(),
+                start_s: i as f64 * 0.4,
+                end_s: i as f64 * 0.4 + 0.3,
+                p: 1.0,
+            })
+            .collect()
+    }
+
+    fn labels_of(text: &str, fw: &str) -> Vec<String> {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework(fw).expect("framework");
+        let w = words(text);
+        let s = sentences::split(&w);
+        label(&w, &s, fw)
+            .into_iter()
+            .map(|l| fw.sections[l.section].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn star_l_in_order() {
+        let l = labels_of(
+            "I was a nurse at a busy city hospital on the night shift. \
+             My job was to hand over the ward to the morning team before seven. \
+             I decided to skip the written checklist because we were short staffed. \
+             As a result one patient missed a dose and we had to file an incident report. \
+             What I learned is that a checklist matters most when we are busy. \
+             Now I do the written handover every time, and our ward adopted it.",
+            "star-l",
+        );
+        assert_eq!(
+            l,
+            vec![
+                "situation",
+                "task",
+                "action",
+                "result",
+                "learning",
+                "learning"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_section_without_evidence_is_missing_not_invented() {
+        let l = labels_of(
+            "I was a project engineer at a contractor building a clinic. \
+             I was responsible for the wall panels from design to delivery. \
+             I signed off the drawings without checking the mechanical plans. \
+             When the panels arrived a quarter of them didn't fit, which cost seven weeks. \
+             We had to send forty panels back and the owner moved in two months late.",
+            "star-l",
+        );
+        assert!(!l.contains(&"learning".to_string()), "{l:?}");
+    }
+
+    #[test]
+    fn decode_allows_a_short_flashback() {
+        // Sentence 3 clearly belongs to section 0 again.
+        let em = vec![
+            vec![3.0, 0.0, 0.0],
+            vec![0.0, 5.0, 0.0],
+            vec![6.0, 0.0, 0.0],
+            vec![0.0, 0.0, 3.0],
+        ];
+        let (path, _) = decode(&em, 3);
+        assert_eq!(path, vec![0, 1, 0, 2]);
+    }
+}

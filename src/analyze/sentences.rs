@@ -1,0 +1,139 @@
+//! Sentence splitting: the unit that gets a section label.
+//!
+//! Whisper punctuates, so a sentence ends at a word ending in `.`, `?` or `!`. Sources without
+//! punctuation (some SRT files, lowercase text) would give one endless sentence, so a run with
+//! no sentence end is also cut at its longest silence once it passes [`MAX_WORDS`] words.
+
+use crate::transcribe::Word;
+
+/// A run of words `[first, first + len)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub first: usize,
+    pub len: usize,
+}
+
+/// Longest run of words kept as one sentence when no punctuation ends it.
+pub const MAX_WORDS: usize = 45;
+
+/// Abbreviations whose full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "e.g.", "i.e.", "etc.", "vs.", "st.", "jr.", "sr.",
+    "inc.", "co.", "no.", "approx.",
+];
+
+fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}']);
+    if !(t.ends_with('.') || t.ends_with('?') || t.ends_with('!')) {
+        return false;
+    }
+    t.ends_with('?') || t.ends_with('!') || !ABBREVIATIONS.contains(&t.to_lowercase().as_str())
+}
+
+/// Splits `words` into sentences covering every word once, in order.
+pub fn split(words: &[Word]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, w) in words.iter().enumerate() {
+        if ends_sentence(&w.text) || i + 1 == words.len() {
+            push_capped(words, start, i + 1, &mut out);
+            start = i + 1;
+        }
+    }
+    out
+}
+
+/// Pushes `[a, b)`, cut at its longest gaps until no piece is over [`MAX_WORDS`].
+fn push_capped(words: &[Word], a: usize, b: usize, out: &mut Vec<Span>) {
+    if b - a <= MAX_WORDS {
+        out.push(Span {
+            first: a,
+            len: b - a,
+        });
+        return;
+    }
+    // Cut before the word with the longest silence ahead of it, keeping both halves at least a
+    // few words long so a stray gap does not produce one-word sentences.
+    let min_piece = 5.min((b - a) / 2);
+    let mut best = a + (b - a) / 2;
+    let mut best_gap = f64::NEG_INFINITY;
+    for i in (a + min_piece)..=(b - min_piece) {
+        let gap = words[i].start_s - words[i - 1].end_s;
+        // A comma before the cut is a better place than the same gap elsewhere.
+        let bonus = if words[i - 1].text.ends_with(',') {
+            0.15
+        } else {
+            0.0
+        };
+        if gap + bonus > best_gap {
+            best_gap = gap + bonus;
+            best = i;
+        }
+    }
+    push_capped(words, a, best, out);
+    push_capped(words, best, b, out);
+}
+
+/// The words joined with spaces.
+pub fn text_of(words: &[Word]) -> String {
+    let mut s = String::new();
+    for w in words {
+        let t = w.text.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(t);
+    }
+    s
+}
+
+/// Lowercase letters, digits, apostrophes and hyphens only ("Americans," -> "americans").
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-' || *c == '%')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Word> {
+        text.split_whitespace()
+            .enumerate()
+            .map(|(i, t)| Word {
+                text: t.to_string(),
+                start_s: i as f64 * 0.4,
+                end_s: i as f64 * 0.4 + 0.3,
+                p: 1.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_sentence_ends() {
+        let w = words("I was late. Why? Because Dr. Smith called! Then it was 3.5 hours.");
+        let s = split(&w);
+        let lens: Vec<usize> = s.iter().map(|s| s.len).collect();
+        assert_eq!(lens, vec![3, 1, 4, 5]);
+    }
+
+    #[test]
+    fn cuts_long_unpunctuated_runs() {
+        let text = vec!["word"; 100].join(" ");
+        let s = split(&words(&text));
+        assert!(s.iter().all(|s| s.len <= MAX_WORDS));
+        assert_eq!(s.iter().map(|s| s.len).sum::<usize>(), 100);
+    }
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("Americans,"), "americans");
+        assert_eq!(normalize("Don\u{2019}t"), "don't");
+    }
+}
