@@ -4,6 +4,7 @@
 //! only [`Transcript`] and [`Word`].
 
 pub mod export;
+pub mod import;
 pub mod timing;
 pub mod whisper;
 pub mod words;
