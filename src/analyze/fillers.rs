@@ -200,10 +200,15 @@ fn is_filler_like(words: &[Word], norm: &[String], i: usize) -> bool {
         return false;
     }
     let comma_after = words[i].text.trim_end().ends_with(',');
-    let hesitation_after = norm
-        .get(i + 1)
-        .is_some_and(|n| matches!(n.as_str(), "um" | "uh" | "er" | "ah" | "umm" | "uhh"));
-    comma_after || hesitation_after
+    let next = norm.get(i + 1).map_or("", |n| n.as_str());
+    let hesitation_after = matches!(next, "um" | "uh" | "er" | "ah" | "umm" | "uhh");
+    // Without commas (Whisper often leaves them out): "were like forty minutes late" hedges a
+    // number and "my job was like to get" fills a gap before a verb; the literal readings
+    // ("something like forty", "would like to") are caught by the words before it.
+    let before_number =
+        next.chars().any(|c| c.is_ascii_digit()) || super::signals::NUMBER_WORDS.contains(&next);
+    let before_to = next == "to";
+    comma_after || hesitation_after || before_number || before_to
 }
 
 /// An adverb used as a filler is set off by a comma after it ("Basically, we ...", "and,
@@ -263,5 +268,8 @@ mod tests {
         assert_eq!(found("My job was, like, to get ready."), vec!["like"]);
         assert_eq!(found("Basically, we copied it."), vec!["basically"]);
         assert!(found("It basically worked.").is_empty());
+        assert_eq!(found("Orders were like 40 minutes late."), vec!["like"]);
+        assert!(found("We had something like 200 refunds.").is_empty());
+        assert!(found("I would like to add one thing.").is_empty());
     }
 }

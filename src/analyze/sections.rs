@@ -22,14 +22,16 @@ const WORD_WEIGHT: f64 = 0.35;
 const MAX_WORDS_COUNTED: usize = 4;
 /// Cost per unit of answer fraction a sentence lies outside a section's expected place.
 const POSITION_WEIGHT: f64 = 5.0;
+/// Share of the position cost charged when a sentence comes after its section's expected place.
+const LATE_FACTOR: f64 = 0.4;
 /// Cost of leaving out a section.
 const SKIP_COST: f64 = 1.2;
 /// Cost of changing section, so labels do not flip back and forth on weak evidence.
 const SWITCH_COST: f64 = 0.6;
 /// Cost of jumping back to an earlier section (a flashback).
-const FLASHBACK_COST: f64 = 3.0;
+const FLASHBACK_COST: f64 = 1.6;
 /// Cost per sentence spent in a flashback, so flashbacks stay short.
-const FLASHBACK_STAY_COST: f64 = 0.8;
+const FLASHBACK_STAY_COST: f64 = 0.3;
 
 /// The label of one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,10 +191,12 @@ fn emissions(words: &[Word], sents: &[Span], fw: &Framework) -> (Vec<Vec<f64>>, 
             .zip(&e.score)
             .map(|(&(pa, pb), cue)| {
                 // Distance from the sentence's span to the section's expected place.
+                // Running late in a section is common (a long situation) and a flashback is
+                // already paid for in the decoder, so lateness costs less than jumping ahead.
                 let d = if b < pa {
                     pa - b
                 } else if a > pb {
-                    a - pb
+                    LATE_FACTOR * (a - pb)
                 } else {
                     0.0
                 };
@@ -236,7 +240,8 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
                     } else if c2 > m {
                         (c2, SWITCH_COST + SKIP_COST * (c2 - m - 1) as f64)
                     } else if c2 == m {
-                        (m, SWITCH_COST)
+                        // Coming back from a flashback: its cost was paid on the way out.
+                        (m, 0.0)
                     } else {
                         (m, FLASHBACK_COST + FLASHBACK_STAY_COST)
                     };
@@ -275,6 +280,17 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework) -> Vec<Label> {
     let (em, ev) = emissions(words, sents, fw);
     let (path, _) = decode(&em, fw.sections.len());
+    if std::env::var_os("REHEARSE_DEBUG_SECTIONS").is_some() {
+        for (row, s) in em.iter().zip(sents) {
+            eprintln!(
+                "{:?} {}",
+                row.iter()
+                    .map(|v| (v * 10.0).round() / 10.0)
+                    .collect::<Vec<_>>(),
+                super::sentences::text_of(&words[s.first..s.first + s.len.min(8)])
+            );
+        }
+    }
     path.iter()
         .enumerate()
         .map(|(i, &k)| {

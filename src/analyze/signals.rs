@@ -120,7 +120,7 @@ fn find_in(tokens: &[String], phrases: &[String], ranges: &[std::ops::Range<usiz
         .collect()
 }
 
-const NUMBER_WORDS: &[&str] = &[
+pub(crate) const NUMBER_WORDS: &[&str] = &[
     "two",
     "three",
     "four",
@@ -477,12 +477,12 @@ pub fn evaluate(
 
     // Star-long ends by turning to the interviewer (seed 004: "Turns to question").
     if fw.ends_with_question {
-        let ends_with_q = a
-            .sentences
-            .iter()
-            .rev()
-            .take(2)
-            .any(|s| s.text.trim_end().ends_with('?'));
+        // Whisper often ends a spoken question with a full stop, so a question is also
+        // recognised by how it opens.
+        let ends_with_q = a.sentences.iter().rev().take(2).any(|s| {
+            let t = format!(" {} ", normalize_phrase(&s.text));
+            s.text.trim_end().ends_with('?') || QUESTION_OPENERS.iter().any(|q| t.contains(q))
+        });
         if !ends_with_q {
             push(
                 "no-closing-question".into(),
@@ -503,6 +503,32 @@ pub fn evaluate(
         Vec::new()
     };
     (out, scorecard)
+}
+
+/// Phrases that make a closing sentence a question to the interviewer.
+const QUESTION_OPENERS: &[&str] = &[
+    " i'm curious ",
+    " i'd be curious ",
+    " i'd love to hear ",
+    " i'd love to know ",
+    " how does your ",
+    " how do you ",
+    " how do teams ",
+    " how does the team ",
+    " what does your ",
+    " what do you ",
+    " can you tell me ",
+    " could you tell me ",
+    " i wonder how ",
+];
+
+/// Lowercase words separated by single spaces, punctuation dropped.
+fn normalize_phrase(text: &str) -> String {
+    text.split_whitespace()
+        .map(normalize)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn about(fw: &Framework, id: &str) -> String {

@@ -1,0 +1,112 @@
+//! Analysis speed without transcription: a 2-minute and a 1-hour answer, timed in one run.
+//!
+//! `cargo bench --bench analyze` prints the median of repeated runs for each length and the
+//! ratio of the two, which shows whether the cost grows linearly with length (a 30x longer
+//! answer should cost about 30x). For numbers that do not depend on machine load, run it under
+//! callgrind: `bash scripts/bench-analyze.sh`.
+
+use std::time::{Duration, Instant};
+
+use rehearse::analyze::{
+    self, AnalysisInput, FrameworkChoice, InputKind, Timing, frameworks::Catalog,
+};
+use rehearse::transcribe::Word;
+
+/// Words of the bundled sample answer, placed at 150 wpm with a 0.6 s pause after each
+/// sentence, repeated until the answer lasts `seconds`.
+fn answer(seconds: f64) -> Vec<Word> {
+    let text = include_str!("../samples/failure-star.txt");
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut words = Vec::new();
+    let mut t = 0.3;
+    'outer: loop {
+        for tok in &tokens {
+            if t >= seconds {
+                break 'outer;
+            }
+            words.push(Word {
+                text: (*tok).to_string(),
+                start_s: t,
+                end_s: t + 0.3,
+                p: 0.9,
+            });
+            t += 0.4;
+            if tok.ends_with(['.', '?', '!']) {
+                t += 0.6;
+            }
+        }
+    }
+    words
+}
+
+fn input(words: Vec<Word>) -> AnalysisInput {
+    let duration_s = words.last().map_or(0.0, |w| w.end_s + 0.5);
+    AnalysisInput {
+        path: "bench".into(),
+        kind: InputKind::Transcript,
+        audio_path: None,
+        timing: Timing::Words,
+        duration_s,
+        words,
+        speech: None,
+        notes: Vec::new(),
+    }
+}
+
+/// Median wall time of `runs` analyses of `words`.
+fn time(catalog: &Catalog, words: &[Word], runs: usize) -> Duration {
+    let choice = FrameworkChoice::Id("star-l".into());
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let inp = input(words.to_vec());
+            let t0 = Instant::now();
+            let a = analyze::analyze(inp, catalog, &choice, None);
+            let dt = t0.elapsed();
+            std::hint::black_box(a.is_ok());
+            dt
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let catalog = Catalog::embedded().expect("embedded data parses");
+    // `cargo bench` passes --bench; a callgrind run passes "once" to time a single analysis.
+    let once = std::env::args().any(|a| a == "once");
+    let short = answer(120.0);
+    let long = answer(3600.0);
+    if once {
+        let which = if std::env::args().any(|a| a == "long") {
+            long
+        } else {
+            short
+        };
+        let r = analyze::analyze(
+            input(which),
+            &catalog,
+            &FrameworkChoice::Id("star-l".into()),
+            None,
+        );
+        std::hint::black_box(r.is_ok());
+        return;
+    }
+    let t_short = time(&catalog, &short, 51);
+    let t_long = time(&catalog, &long, 7);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "analyze 2-minute answer ({} words): median {:.2} ms (target < 10 ms)",
+        short.len(),
+        ms(t_short)
+    );
+    println!(
+        "analyze 1-hour answer ({} words): median {:.1} ms (target < 1000 ms)",
+        long.len(),
+        ms(t_long)
+    );
+    println!(
+        "length ratio {:.1}x, time ratio {:.1}x (linear: about equal)",
+        long.len() as f64 / short.len() as f64,
+        ms(t_long) / ms(t_short)
+    );
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Scores `rehearse analyze` on spoken answers with known structure (../shared/eval):
+# synthesizes each answer with synth.py (flite), runs
+#   rehearse analyze WAV --format json --framework <the answer's framework> --out REPORT
+# and prints score.py's table and summary (sections, boundary_s, pause_f1, filler_recall,
+# signals, wer).
+#
+#   bash scripts/eval.sh                                   # the dev set, ../shared/eval/dev
+#   bash scripts/eval.sh --answers tests/eval/answers      # our own answers
+#   bash scripts/eval.sh --noise-dbfs -55                  # with a white-noise floor
+#   bash scripts/eval.sh --json                            # score.py's summary as JSON
+#   bash scripts/eval.sh -- --model models/ggml-base.en.bin  # extra `rehearse analyze` args
+#
+# Work files go to target/eval/<set>[-noise<N>]/ (audio, truth, reports); synth.py skips answers
+# that are up to date. Needs scripts/setup.sh --for-tests (flite, sox, the model).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+ANSWERS=$SHARED/eval/dev
+NOISE=
+JSON=
+EXTRA=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --answers) ANSWERS=$2; shift 2 ;;
+        --noise-dbfs) NOISE=$2; shift 2 ;;
+        --json) JSON=--json; shift ;;
+        --) shift; EXTRA=("$@"); break ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) echo "eval.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+BIN=$ROOT/target/release/rehearse
+[ -x "$BIN" ] || { echo "eval.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
+[ -d "$ANSWERS" ] || { echo "eval.sh: $ANSWERS: no such folder of answer files" >&2; exit 2; }
+SET=$(basename "$ANSWERS")
+WORK=$ROOT/target/eval/$SET${NOISE:+-noise$NOISE}
+mkdir -p "$WORK/audio" "$WORK/reports"
+rm -f "$WORK"/reports/*.json
+python3 "$SHARED/eval/synth.py" ${NOISE:+--noise-dbfs "$NOISE"} "$WORK/audio" "$ANSWERS"/*.json >&2
+for answer in "$ANSWERS"/*.json; do
+    name=$(basename "$answer" .json)
+    framework=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["framework"])' "$answer")
+    echo "eval: $name ($framework)" >&2
+    "$BIN" --quiet analyze "$WORK/audio/$name.wav" --format json --framework "$framework" \
+        --out "$WORK/reports/$name.json" "${EXTRA[@]}"
+done
+python3 "$SHARED/eval/score.py" --answers "$ANSWERS" --truth "$WORK/audio" --reports "$WORK/reports" $JSON
