@@ -7,7 +7,8 @@
 #        bash scripts/eval-real.sh -- --timestamps token --no-snap
 #
 # Prints one summary line per set (the spontaneous monologue with its checked alignment, the 52
-# disfluency clips, the phone call) and the pooled summary. Needs scripts/setup.sh --for-tests.
+# disfluency clips, the phone call), then the same for `rehearse analyze` reports of those
+# transcripts (words and pauses as the analysis reports them). Needs scripts/setup.sh --for-tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -51,6 +52,19 @@ echo "settings: ${EXTRA[*]:-(defaults)}"
 echo "monologue  $(summary "$WORK/out/monologue")"
 echo "clips      $(summary "$WORK/out/clips")"
 echo "phone-call $(summary "$WORK/out/phone")"
+# The analysis reports of the same transcripts (`rehearse analyze`, its `words` and `pauses`):
+# pauses there are confirmed against the audio's energy, fillers come from the words.
+for set in monologue clips phone; do
+    mkdir -p "$WORK/reports/$set"
+    for t in "$WORK/out/$set"/*.json; do
+        "$BIN" --quiet analyze "$t" --format json --out "$WORK/reports/$set/$(basename "$t")" \
+            || echo "eval-real.sh: analyze failed on $t" >&2
+    done
+done
+echo "analysis reports:"
+echo "monologue  $(summary "$WORK/reports/monologue")"
+echo "clips      $(summary "$WORK/reports/clips")"
+echo "phone-call $(summary "$WORK/reports/phone")"
 if [ -n "${EVAL_REAL_VERBOSE:-}" ]; then
     python3 "$SCORE" --truth "$WORK/truth" --transcripts "$WORK/out/monologue"
 fi

@@ -103,6 +103,7 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         text[..end].to_string()
     };
     let tokens: Vec<&str> = text.split_whitespace().collect();
+    let past = past_actions(&tokens);
     let mut score = vec![0.0; fw.sections.len()];
     let mut best_cue = vec![None; fw.sections.len()];
     let mut found_words = vec![Vec::new(); fw.sections.len()];
@@ -145,13 +146,49 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         }
         // Two cues count, a third adds little: one strong sentence should not outweigh order.
         score[k] = total.min(2.0 * (CUE_WEIGHT + CUE_AT_START_BONUS))
-            + WORD_WEIGHT * n.min(MAX_WORDS_COUNTED) as f64;
+            + WORD_WEIGHT * n.min(MAX_WORDS_COUNTED) as f64
+            + sec.past_actions * past.min(MAX_PAST_COUNTED) as f64;
     }
     Evidence {
         score,
         best_cue,
         words: found_words,
     }
+}
+
+/// At most this many "I did" phrases count per sentence.
+const MAX_PAST_COUNTED: usize = 3;
+
+/// Common irregular past tenses; regular ones are recognised by "-ed".
+const IRREGULAR_PAST: &[&str] = &[
+    "took", "made", "built", "ran", "wrote", "sent", "told", "gave", "went", "got", "set", "put",
+    "kept", "found", "brought", "spent", "chose", "began", "led", "thought", "said", "met", "did",
+    "left", "sat", "drove", "flew", "sold", "bought", "paid", "cut", "hired", "fired", "shipped",
+    "caught", "taught", "held", "stood", "let", "saw", "knew",
+];
+
+/// Number of "I <past-tense verb>" in a sentence, allowing one adverb between ("I quickly
+/// moved"); "I was", "I had" and "I needed" describe a state, not an action, and do not count.
+fn past_actions(tokens: &[&str]) -> usize {
+    const STATE: &[&str] = &[
+        "was", "had", "needed", "wanted", "used", "learned", "realized", "liked", "loved", "hated",
+        "decided",
+    ];
+    let is_past = |w: &str| {
+        !STATE.contains(&w) && (IRREGULAR_PAST.contains(&w) || (w.len() > 4 && w.ends_with("ed")))
+    };
+    let mut n = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if *t != "i" {
+            continue;
+        }
+        let next = tokens.get(i + 1).copied().unwrap_or("");
+        let after = tokens.get(i + 2).copied().unwrap_or("");
+        if is_past(next) || (next.ends_with("ly") && is_past(after)) {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Where each section is expected, as fractions of the answer: the sections' target
@@ -280,17 +317,6 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework) -> Vec<Label> {
     let (em, ev) = emissions(words, sents, fw);
     let (path, _) = decode(&em, fw.sections.len());
-    if std::env::var_os("REHEARSE_DEBUG_SECTIONS").is_some() {
-        for (row, s) in em.iter().zip(sents) {
-            eprintln!(
-                "{:?} {}",
-                row.iter()
-                    .map(|v| (v * 10.0).round() / 10.0)
-                    .collect::<Vec<_>>(),
-                super::sentences::text_of(&words[s.first..s.first + s.len.min(8)])
-            );
-        }
-    }
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
