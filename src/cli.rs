@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use rehearse::analyze::{self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing};
 use rehearse::audio;
+use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::model::{self, convert, download, find, registry};
 use rehearse::transcribe::{
     self, AudioInfo, FILLER_PROMPT, ModelInfo, TimestampMethod, TranscribeOptions,
@@ -38,11 +40,17 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Analyze an answer: sections against targets, pace, pauses, fillers, coaching signals.
+    Analyze(AnalyzeArgs),
     /// Transcribe a WAV file to words with start and end times.
     Transcribe(TranscribeArgs),
     /// List, download or import Whisper models.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Answer frameworks: their sections and time targets, and where to override them.
+    Frameworks(FrameworksArgs),
+    /// The question bank and the framework each question is answered with.
+    Questions(QuestionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +69,41 @@ pub struct TranscribeArgs {
     /// Output format [default: from --out's extension, else json].
     #[arg(short, long, value_enum)]
     pub format: Option<TranscriptFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// A WAV recording (transcribed first), rehearse's transcript JSON, whisper.cpp JSON, SRT,
+    /// WebVTT or plain text.
+    pub file: PathBuf,
+    /// Framework id (see `rehearse frameworks`), or `auto` to pick the one that fits best
+    /// [default: the question's framework, else star-l].
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// The question answered: an id from `rehearse questions`, or its text.
+    #[arg(short = 'Q', long)]
+    pub question: Option<String>,
+    /// Report format [default: from --out's extension, else text].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Speaking rate assumed for plain text, which has no times (words per minute).
+    #[arg(long, default_value_t = 150.0)]
+    pub text_wpm: f64,
+    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// Options shared by every command that runs Whisper.
@@ -148,7 +191,10 @@ pub fn run(cli: Cli) -> Result<()> {
         whisper::silence_native_logs();
     }
     match cli.command {
+        Command::Analyze(args) => cmd_analyze(args, &cli.global),
         Command::Transcribe(args) => cmd_transcribe(args, &cli.global),
+        Command::Frameworks(args) => cmd_frameworks(args),
+        Command::Questions(args) => cmd_questions(args),
         Command::Model(ModelCommand::List) => cmd_model_list(),
         Command::Model(ModelCommand::Fetch(args)) => cmd_model_fetch(args, &cli.global),
         Command::Model(ModelCommand::Import(args)) => cmd_model_import(args, &cli.global),
@@ -271,6 +317,182 @@ pub fn transcribe_file(
         pb.finish_and_clear();
     }
     result.with_context(|| format!("{}: transcription failed", file.display()))
+}
+
+fn cmd_analyze(args: AnalyzeArgs, global: &Global) -> Result<()> {
+    let format = args
+        .format
+        .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
+        .unwrap_or(ReportFormat::Text);
+    if let Some(out) = &args.out {
+        check_output_path(out, &args.file)?;
+    }
+    if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
+        bail!("--text-wpm {}: give a speaking rate between 40 and 400 words per minute", args.text_wpm);
+    }
+    // Data files first: a broken user override should fail before minutes of transcription.
+    let catalog = analyze::frameworks::Catalog::load(analyze::frameworks::config_dir().as_deref())?;
+    let question = args.question.as_deref().map(|q| match catalog.question(q) {
+        Some(found) => (
+            QuestionRef {
+                id: Some(found.id.clone()),
+                text: found.text.clone(),
+            },
+            Some(found.framework.clone()),
+        ),
+        None => (
+            QuestionRef {
+                id: None,
+                text: q.to_string(),
+            },
+            None,
+        ),
+    });
+    let choice = match (args.framework.as_deref(), &question) {
+        (Some("auto"), _) => FrameworkChoice::Auto,
+        (Some(id), _) => FrameworkChoice::Id(id.to_string()),
+        (None, Some((_, Some(fw)))) => FrameworkChoice::Id(fw.clone()),
+        (None, _) => FrameworkChoice::Id("star-l".to_string()),
+    };
+    if let FrameworkChoice::Id(id) = &choice
+        && catalog.framework(id).is_none()
+    {
+        let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+        bail!(
+            "--framework {id}: no such framework; known: {}, auto (see `rehearse frameworks`)",
+            known.join(", ")
+        );
+    }
+    let input = read_analysis_input(&args, global)?;
+    if !global.quiet {
+        for note in &input.notes {
+            eprintln!("note: {}: {note}", args.file.display());
+        }
+    }
+    let mut analysis = analyze::analyze(input, &catalog, &choice, question.map(|(q, _)| q))?;
+    // The HTML player finds the audio relative to the report, wherever the report is written.
+    if let (Some(audio), Some(out)) = (&analysis.source.audio, &args.out) {
+        analysis.source.audio = Some(relative_path(Path::new(audio), &parent_dir(out)));
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.out.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .unwrap_or(100)
+        .clamp(60, 160);
+    let rendered = report::render(&analysis, format, &RenderOptions { color, width });
+    match &args.out {
+        Some(out) => write_atomic(out, rendered.as_bytes()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(rendered.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Reads the input file into words with times: a WAV is transcribed, anything else imported.
+fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisInput> {
+    let file = &args.file;
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!("{}: no such file", file.display()),
+        _ => anyhow::anyhow!("{}: cannot read: {e}", file.display()),
+    })?;
+    if bytes.starts_with(b"RIFF") || bytes.starts_with(b"RIFX") || bytes.starts_with(b"RF64") {
+        drop(bytes);
+        let prepared = audio::load_for_whisper(file)?;
+        let speech = speech_runs(&prepared);
+        let loaded = load_model(&args.engine)?;
+        let t = transcribe_file(file, &loaded, &args.engine, show_progress(global), Some(prepared))?;
+        return Ok(AnalysisInput {
+            path: file.display().to_string(),
+            kind: InputKind::Wav,
+            audio_path: Some(file.display().to_string()),
+            timing: Timing::Words,
+            duration_s: t.duration_s,
+            words: t.words,
+            speech: Some(speech),
+            notes: t.notes,
+        });
+    }
+    let imported = transcribe::import::import(file, &bytes, args.text_wpm)?;
+    let kind = match imported.kind {
+        transcribe::import::ImportedKind::Transcript => InputKind::Transcript,
+        transcribe::import::ImportedKind::WhisperCppJson => InputKind::WhisperCppJson,
+        transcribe::import::ImportedKind::Srt => InputKind::Srt,
+        transcribe::import::ImportedKind::Vtt => InputKind::Vtt,
+        transcribe::import::ImportedKind::Text => InputKind::Text,
+    };
+    let timing = match imported.timing {
+        transcribe::import::WordTiming::Words => Timing::Words,
+        transcribe::import::WordTiming::Cues => Timing::Cues,
+        transcribe::import::WordTiming::Estimated { wpm } => Timing::Estimated { wpm },
+    };
+    // The transcript's audio, when it is still where the transcript says, confirms pauses by
+    // its energy; a transcript whose audio moved is analyzed from word times alone.
+    let audio_path = imported.audio_path.map(|a| {
+        let p = PathBuf::from(&a);
+        if p.is_absolute() || p.exists() {
+            p
+        } else {
+            parent_dir(file).join(p)
+        }
+    });
+    let speech = audio_path
+        .as_deref()
+        .filter(|p| p.is_file())
+        .and_then(|p| audio::load_for_whisper(p).ok())
+        .map(|a| speech_runs(&a));
+    let mut notes = imported.notes;
+    if let (Some(p), None) = (&audio_path, &speech) {
+        notes.push(format!(
+            "audio {} not found or unreadable: pauses come from word times only",
+            p.display()
+        ));
+    }
+    Ok(AnalysisInput {
+        path: file.display().to_string(),
+        kind,
+        audio_path: audio_path
+            .filter(|_| speech.is_some())
+            .map(|p| p.display().to_string()),
+        timing,
+        duration_s: imported.duration_s,
+        words: imported.words,
+        speech,
+        notes,
+    })
+}
+
+fn speech_runs(a: &audio::PreparedAudio) -> Vec<(f64, f64)> {
+    transcribe::timing::detect_activity(&a.samples, audio::WHISPER_RATE).speech_runs()
+}
+
+/// `target` as seen from folder `from`: relative when both resolve, else absolute.
+fn relative_path(target: &Path, from: &Path) -> String {
+    let (Ok(t), Ok(f)) = (target.canonicalize(), from.canonicalize()) else {
+        return target.display().to_string();
+    };
+    let tc: Vec<_> = t.components().collect();
+    let fc: Vec<_> = f.components().collect();
+    let common = tc.iter().zip(&fc).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..fc.len() {
+        rel.push("..");
+    }
+    for c in &tc[common..] {
+        rel.push(c);
+    }
+    rel.display().to_string()
 }
 
 fn cmd_transcribe(args: TranscribeArgs, global: &Global) -> Result<()> {
@@ -588,5 +810,192 @@ fn cmd_model_import(args: ImportArgs, global: &Global) -> Result<()> {
         );
     }
     println!("{}", summary.out.display());
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Show this framework in detail.
+    pub id: Option<String>,
+    /// Print the folder for your own frameworks.toml, questions.toml and lexicon.toml
+    /// [env: REHEARSE_CONFIG_DIR], then those of them that exist, one path per line.
+    #[arg(long, conflicts_with_all = ["id", "json"])]
+    pub path: bool,
+    /// Print the frameworks as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// Only the questions answered with this framework.
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+    /// Print the questions as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The embedded data with the user's override files laid over it.
+fn load_catalog() -> Result<rehearse::analyze::frameworks::Catalog> {
+    use rehearse::analyze::frameworks::{Catalog, config_dir};
+    Ok(Catalog::load(config_dir().as_deref())?)
+}
+
+fn unknown_framework(id: &str, catalog: &rehearse::analyze::frameworks::Catalog) -> anyhow::Error {
+    let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+    anyhow::anyhow!("unknown framework '{id}'; known: {}", known.join(", "))
+}
+
+/// Seconds as m:ss, the way targets are spoken about ("Action 4-5 minutes").
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+fn clock_band(b: &rehearse::analyze::frameworks::Band) -> String {
+    format!("{}-{}", clock(b.min_s), clock(b.max_s))
+}
+
+fn cmd_frameworks(args: FrameworksArgs) -> Result<()> {
+    use rehearse::analyze::frameworks::{Catalog, USER_FILES, config_dir};
+    let mut out = std::io::stdout().lock();
+    if args.path {
+        // Never loads the files: --path is how a user finds the broken one to fix it.
+        let dir = config_dir()
+            .context("no config folder (no home directory); set REHEARSE_CONFIG_DIR")?;
+        writeln!(out, "{}", dir.display())?;
+        for name in USER_FILES {
+            let p = dir.join(name);
+            if p.is_file() {
+                writeln!(out, "{}", p.display())?;
+            }
+        }
+        return Ok(());
+    }
+    let catalog = load_catalog()?;
+    if let Some(id) = &args.id {
+        let fw = catalog
+            .framework(id)
+            .ok_or_else(|| unknown_framework(id, &catalog))?;
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string_pretty(fw)?)?;
+            return Ok(());
+        }
+        writeln!(out, "{}  {}", fw.id, fw.name)?;
+        writeln!(out, "{}", fw.about)?;
+        let mut overall = format!("overall: {}", clock_band(&fw.overall));
+        if !fw.judge_too_long {
+            overall.push_str("; length not judged as too long");
+        }
+        if fw.ends_with_question {
+            overall.push_str("; ends with a question to the interviewer");
+        }
+        writeln!(out, "{overall}")?;
+        writeln!(out, "source:  {}", fw.source)?;
+        let name_width = fw
+            .sections
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, s) in fw.sections.iter().enumerate() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:>2}. {:<name_width$}  {}  ({})",
+                i + 1,
+                s.name,
+                clock_band(&s.target),
+                s.id
+            )?;
+            writeln!(out, "    {}", s.about)?;
+            if !s.cues.is_empty() {
+                let cues: Vec<String> = s.cues.iter().take(6).map(|c| format!("\"{c}\"")).collect();
+                let more = if s.cues.len() > 6 { ", ..." } else { "" };
+                writeln!(out, "    cues: {}{more}", cues.join(", "))?;
+            }
+        }
+        return Ok(());
+    }
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&catalog.frameworks)?
+        )?;
+        return Ok(());
+    }
+    // A framework the user's file added or changed is marked, so an override can be checked.
+    let embedded = Catalog::embedded()?;
+    let id_width = catalog
+        .frameworks
+        .iter()
+        .map(|f| f.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    writeln!(out, "{:<id_width$}  {:<11}  NAME", "ID", "OVERALL")?;
+    for fw in &catalog.frameworks {
+        let user = if embedded.framework(&fw.id) == Some(fw) {
+            ""
+        } else {
+            "  [user]"
+        };
+        writeln!(
+            out,
+            "{:<id_width$}  {:<11}  {}{user}",
+            fw.id,
+            clock_band(&fw.overall),
+            fw.name
+        )?;
+        let sections: Vec<String> = fw
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.id, clock_band(&s.target)))
+            .collect();
+        writeln!(out, "{:id_width$}  sections: {}", "", sections.join(", "))?;
+        writeln!(out, "{:id_width$}  source:   {}", "", fw.source)?;
+    }
+    Ok(())
+}
+
+fn cmd_questions(args: QuestionsArgs) -> Result<()> {
+    let catalog = load_catalog()?;
+    if let Some(id) = &args.framework
+        && catalog.framework(id).is_none()
+    {
+        return Err(unknown_framework(id, &catalog));
+    }
+    let questions: Vec<_> = catalog
+        .questions
+        .iter()
+        .filter(|q| args.framework.as_ref().is_none_or(|id| q.framework == *id))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&questions)?)?;
+        return Ok(());
+    }
+    let id_width = questions
+        .iter()
+        .map(|q| q.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let fw_width = questions
+        .iter()
+        .map(|q| q.framework.len())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    writeln!(out, "{:<id_width$}  {:<fw_width$}  TEXT", "ID", "FRAMEWORK")?;
+    for q in questions {
+        writeln!(
+            out,
+            "{:<id_width$}  {:<fw_width$}  {}",
+            q.id, q.framework, q.text
+        )?;
+    }
     Ok(())
 }

@@ -1,0 +1,279 @@
+//! End-to-end tests of `rehearse analyze`: the built binary on real files (the bundled sample
+//! WAV through the real model, transcripts in every supported format) and the bad-input matrix.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{rehearse, root, tiny_en};
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/transcripts").join(name)
+}
+
+fn sample_wav() -> PathBuf {
+    root().join("samples/failure-star.wav")
+}
+
+/// Runs `analyze` and returns the JSON report.
+fn analyze_json(file: &Path, extra: &[&str]) -> Value {
+    let out = rehearse()
+        .arg("analyze")
+        .arg(file)
+        .args(["--format", "json", "--model"])
+        .arg(tiny_en())
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "analyze {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+/// Runs `analyze` expecting failure; returns stderr, checked to be one line naming `name`.
+fn analyze_error(file: &Path, extra: &[&str], name: &str) -> String {
+    let out = rehearse()
+        .arg("analyze")
+        .arg(file)
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert!(
+        !out.status.success(),
+        "analyze {} should fail",
+        file.display()
+    );
+    assert!(out.stdout.is_empty(), "nothing on stdout on error");
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(err.lines().count(), 1, "one-line error, got: {err}");
+    assert!(err.contains(name), "error should name {name}: {err}");
+    err
+}
+
+fn section_ids(r: &Value) -> Vec<String> {
+    r["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn wav_sample_gives_every_star_l_section_in_order_with_targets() {
+    let r = analyze_json(&sample_wav(), &[]);
+    assert_eq!(r["schema"], 1);
+    assert_eq!(r["framework"], "star-l");
+    assert_eq!(r["source"]["kind"], "wav");
+    assert_eq!(
+        section_ids(&r),
+        ["situation", "task", "action", "result", "learning"]
+    );
+    // The sample's text says where each section starts (samples/failure-star.txt): the
+    // learning section opens with "So what I learned"; its span must start near that word.
+    let learning = &r["sections"][4];
+    let words = r["words"].as_array().expect("words");
+    let learned = words
+        .iter()
+        .position(|w| w["text"].as_str() == Some("learned"))
+        .expect("the word 'learned'");
+    let t = words[learned - 3]["start_s"].as_f64().expect("time");
+    let start = learning["start_s"].as_f64().expect("start");
+    assert!(
+        (start - t).abs() < 0.5,
+        "learning starts at {start}, 'So what I learned' at {t}"
+    );
+    // Every framework section appears in section_timing with a band and a status.
+    let timing = r["section_timing"].as_array().expect("section_timing");
+    assert_eq!(timing.len(), 5);
+    for st in timing {
+        assert!(st["target"]["min_s"].as_f64().is_some());
+        assert!(["ok", "short", "long"].contains(&st["status"].as_str().unwrap_or("")));
+    }
+    // The sample has one "um" and one "you know" in its text.
+    let fillers: Vec<&str> = r["fillers"]
+        .as_array()
+        .expect("fillers")
+        .iter()
+        .filter_map(|f| f["text"].as_str())
+        .collect();
+    assert!(
+        fillers.contains(&"um") && fillers.contains(&"you know"),
+        "{fillers:?}"
+    );
+    let steps = r["next_steps"].as_array().expect("next_steps");
+    assert!((1..=3).contains(&steps.len()), "{steps:?}");
+    let dur = r["duration_s"].as_f64().expect("duration");
+    assert!((dur - 93.3).abs() < 0.2, "{dur}");
+}
+
+#[test]
+fn text_report_is_plain_without_a_terminal() {
+    let out = rehearse()
+        .arg("analyze")
+        .arg(fixture("answer.srt"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no escape codes when not a terminal"
+    );
+    for needle in ["Situation", "Learning", "Next steps", "wpm"] {
+        assert!(text.contains(needle), "missing {needle} in:\n{text}");
+    }
+    // --color always forces colour even into a pipe.
+    let out = rehearse()
+        .arg("analyze")
+        .arg(fixture("answer.srt"))
+        .args(["--color", "always"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn every_transcript_kind_is_analyzed() {
+    let srt = analyze_json(&fixture("answer.srt"), &[]);
+    let vtt = analyze_json(&fixture("answer.vtt"), &[]);
+    let wjson = analyze_json(&fixture("answer.whisper.json"), &[]);
+    let txt = analyze_json(&fixture("answer.txt"), &[]);
+    assert_eq!(srt["source"]["kind"], "srt");
+    assert_eq!(vtt["source"]["kind"], "vtt");
+    assert_eq!(wjson["source"]["kind"], "whisper-cpp-json");
+    assert_eq!(txt["source"]["kind"], "text");
+    assert_eq!(srt["source"]["timing"]["kind"], "cues");
+    assert_eq!(wjson["source"]["timing"]["kind"], "words");
+    assert_eq!(txt["source"]["timing"]["kind"], "estimated");
+    // Plain text has no times: the report says so.
+    let notes = txt["notes"].to_string();
+    assert!(notes.contains("estimated"), "{notes}");
+    // The same answer: the same words and the same lesson found in each.
+    for r in [&srt, &vtt, &wjson, &txt] {
+        assert_eq!(
+            r["words"].as_array().map(Vec::len),
+            srt["words"].as_array().map(Vec::len)
+        );
+        assert!(
+            section_ids(r).contains(&"learning".to_string()),
+            "{:?}",
+            section_ids(r)
+        );
+    }
+}
+
+#[test]
+fn rehearse_transcript_json_round_trips_and_finds_its_audio() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = dir.path().join("answer.wav");
+    std::fs::copy(sample_wav(), &wav).expect("copy");
+    let transcript = dir.path().join("answer.json");
+    let out = rehearse()
+        .args(["--quiet", "transcribe"])
+        .arg(&wav)
+        .arg("--model")
+        .arg(tiny_en())
+        .arg("--out")
+        .arg(&transcript)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = analyze_json(&transcript, &[]);
+    assert_eq!(r["source"]["kind"], "transcript");
+    assert!(
+        r["source"]["audio"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("answer.wav"))
+    );
+    // Pauses were checked against the audio's energy.
+    for p in r["pauses"].as_array().expect("pauses") {
+        assert_eq!(p["audio_confirmed"], true);
+    }
+    // The HTML report next to it plays that audio.
+    let html = dir.path().join("report.html");
+    let out = rehearse()
+        .arg("analyze")
+        .arg(&transcript)
+        .arg("--out")
+        .arg(&html)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(&html).expect("html written");
+    assert!(page.contains("<audio") && page.contains("answer.wav"));
+    assert!(page.contains("<svg"));
+}
+
+#[test]
+fn framework_auto_and_question_pick_a_framework() {
+    let r = analyze_json(&fixture("answer.txt"), &["--framework", "auto"]);
+    let fit = r["framework_fit"].as_array().expect("framework_fit");
+    assert_eq!(fit.len(), 6);
+    assert_eq!(r["framework"], fit[0]["id"]);
+    let r = analyze_json(&fixture("answer.txt"), &["--question", "weakness"]);
+    assert_eq!(r["framework"], "weakness");
+    assert_eq!(r["question"]["id"], "weakness");
+    let r = analyze_json(&fixture("answer.txt"), &["--framework", "failure-5"]);
+    assert_eq!(r["framework"], "failure-5");
+    assert_eq!(r["section_timing"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn bad_inputs_give_one_line_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        p
+    };
+    analyze_error(&dir.path().join("nope.srt"), &[], "nope.srt");
+    let empty = write("empty.txt", b"");
+    let err = analyze_error(&empty, &[], "empty.txt");
+    assert!(err.contains("empty"), "{err}");
+    let no_words = write(
+        "nowords.json",
+        br#"{"schema":1,"audio":{"path":"x.wav","duration_s":1.0,"sample_rate":16000,"channels":1,"bits_per_sample":16,"sample_format":"int"},"model":{"path":"m","name":"tiny.en"},"settings":{"language":"en","prompt":null,"timestamps":"dtw","energy_snap":true,"threads":2},"duration_s":1.0,"text":"","segments":[],"words":[]}"#,
+    );
+    analyze_error(&no_words, &[], "nowords.json");
+    let bad_srt = write(
+        "bad.srt",
+        b"1\n00:00:01,000 --> 00:00:0x,000\nHello there.\n",
+    );
+    analyze_error(&bad_srt, &[], "bad.srt");
+    let bad_vtt = write("bad.vtt", b"WEBVTT\n\n00:01.000 --> garbage\nHello.\n");
+    analyze_error(&bad_vtt, &[], "bad.vtt");
+    let bad_json = write("bad.json", b"{\"schema\": 1, \"words\": [");
+    analyze_error(&bad_json, &[], "bad.json");
+    let binary = write("blob.bin", &[0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254]);
+    analyze_error(&binary, &[], "blob.bin");
+    let err = analyze_error(&fixture("answer.txt"), &["--framework", "nope"], "nope");
+    assert!(err.contains("star-l"), "lists the known ids: {err}");
+    // A report is never written over a recording.
+    let wav = dir.path().join("keep.wav");
+    std::fs::copy(sample_wav(), &wav).expect("copy");
+    let before = std::fs::read(&wav).expect("read");
+    analyze_error(
+        &fixture("answer.txt"),
+        &["--out", wav.to_str().unwrap_or("")],
+        "keep.wav",
+    );
+    assert_eq!(std::fs::read(&wav).expect("read"), before);
+}
