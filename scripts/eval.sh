@@ -9,6 +9,8 @@
 #   bash scripts/eval.sh --answers tests/eval/answers      # our own answers
 #   bash scripts/eval.sh --noise-dbfs -55                  # with a white-noise floor
 #   bash scripts/eval.sh --json                            # score.py's summary as JSON
+#   bash scripts/eval.sh --faster-whisper                  # also faster-whisper's WER (int8,
+#                                                          # same tiny.en weights, greedy)
 #   bash scripts/eval.sh -- --model models/ggml-base.en.bin  # extra `rehearse analyze` args
 #
 # Work files go to target/eval/<set>[-noise<N>]/ (audio, truth, reports); synth.py skips answers
@@ -20,14 +22,16 @@ SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
 ANSWERS=$SHARED/eval/dev
 NOISE=
 JSON=
+FW=
 EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --answers) ANSWERS=$2; shift 2 ;;
         --noise-dbfs) NOISE=$2; shift 2 ;;
         --json) JSON=--json; shift ;;
+        --faster-whisper) FW=1; shift ;;
         --) shift; EXTRA=("$@"); break ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "eval.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -47,3 +51,14 @@ for answer in "$ANSWERS"/*.json; do
         --out "$WORK/reports/$name.json" "${EXTRA[@]}"
 done
 python3 "$SHARED/eval/score.py" --answers "$ANSWERS" --truth "$WORK/audio" --reports "$WORK/reports" $JSON
+if [ -n "$FW" ]; then
+    # The peer a user would pick instead, on the same audio: faster-whisper int8 on the same
+    # tiny.en weights (the venv and model come from scripts/bench-transcribe.sh's setup).
+    VENV=${BENCH_VENV:-$ROOT/target/bench-venv}
+    [ -x "$VENV/bin/python" ] || bash scripts/bench-transcribe.sh --tools fw-int8 --runs 1 --warmup 0 >/dev/null
+    CT2=${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/ct2/tiny.en
+    rm -rf "$WORK/fw-reports"
+    "$VENV/bin/python" scripts/eval/fw_reports.py "$CT2" "$WORK/audio" "$WORK/fw-reports" --threads "$(nproc)"
+    echo "faster-whisper (int8, greedy, tiny.en), WER only:"
+    python3 "$SHARED/eval/score.py" --answers "$ANSWERS" --truth "$WORK/audio" --reports "$WORK/fw-reports" | tail -n1 | tr ' ' '\n' | grep '^wer='
+fi
