@@ -39,7 +39,7 @@ PACKAGES=(build-essential cmake clang libclang-dev pkg-config libasound2-dev pyt
 if [ "$FOR_TESTS" = 1 ]; then
     # flite/espeak-ng/sox make test audio; alsa-utils, pulseaudio and the ALSA plugins give the
     # capture tests a real sound server without a sound card.
-    PACKAGES+=(flite espeak-ng sox alsa-utils)
+    PACKAGES+=(flite espeak-ng sox alsa-utils chromium pulseaudio pulseaudio-utils libasound2-plugins)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

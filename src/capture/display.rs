@@ -1,0 +1,270 @@
+//! What the speaker sees while recording: elapsed time, the input level, warnings, and where
+//! the clock says the answer should be. Pure text from a snapshot; [`super::session`] decides
+//! when and where to draw it.
+
+use super::clock;
+use super::plan::{Overall, Plan, Position};
+
+/// No signal is worth a warning only after this long: a speaker pausing to think makes some
+/// quiet, but a real microphone never makes exact digital zeros.
+pub const NO_SIGNAL_AFTER_S: f64 = 3.0;
+
+/// Clipping stays on screen this long after the last clipped sample, long enough to read.
+pub const CLIP_HOLD_S: f64 = 2.0;
+
+/// The floor of the meter.
+pub const METER_FLOOR_DB: f32 = -60.0;
+
+/// One moment of a recording, as the writer and the session saw it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Snapshot {
+    /// Recorded time (from the frames written, not the wall clock).
+    pub elapsed_s: f64,
+    pub max_s: f64,
+    /// Last metering window, linear full scale.
+    pub peak: f32,
+    pub rms: f32,
+    /// Current run of digital silence.
+    pub silent_s: f64,
+    /// Seconds since the last clipped sample, if any.
+    pub since_clip_s: Option<f64>,
+    /// Wall seconds since the device last delivered audio, when that is worryingly long.
+    pub stalled_s: Option<f64>,
+    pub dropped: u64,
+}
+
+/// Full-scale-relative level in dB, floored so that silence prints as a number.
+pub fn dbfs(x: f32) -> f32 {
+    if x <= 0.0 {
+        -99.0
+    } else {
+        (20.0 * x.log10()).max(-99.0)
+    }
+}
+
+/// `[#######|.......]`: RMS as the filled part, the peak as `|`, from -60 to 0 dBFS.
+pub fn meter_bar(peak: f32, rms: f32, width: usize) -> String {
+    let pos = |x: f32| -> usize {
+        let db = dbfs(x).max(METER_FLOOR_DB);
+        (((db - METER_FLOOR_DB) / -METER_FLOOR_DB) * width as f32).round() as usize
+    };
+    let filled = pos(rms).min(width);
+    let peak_at = pos(peak).min(width);
+    let mut bar = String::with_capacity(width + 2);
+    bar.push('[');
+    for i in 0..width {
+        bar.push(if i < filled {
+            '#'
+        } else if peak_at > 0 && i == peak_at - 1 {
+            '|'
+        } else {
+            '.'
+        });
+    }
+    bar.push(']');
+    bar
+}
+
+/// "0:24 opening, finish by 0:30 · next: situation".
+pub fn guidance(plan: &Plan, t: f64) -> String {
+    match plan.position(t) {
+        Position::In { step, next, .. } => {
+            let mut s = format!(
+                "{} {}, finish by {}",
+                clock(t),
+                step.name,
+                clock(step.finish_by)
+            );
+            if let Some(n) = next {
+                s.push_str(&format!(" · next: {}", n.name));
+            }
+            s
+        }
+        Position::Past => format!(
+            "{} past the plan's last section ({} ended at {}): wrap up",
+            clock(t),
+            plan.steps.last().map_or("", |s| s.name.as_str()),
+            clock(plan.steps.last().map_or(0.0, |s| s.finish_by))
+        ),
+    }
+}
+
+/// "answer 1:00-2:00: 0:36 to go" and its in-band and too-long forms.
+pub fn overall(plan: &Plan, t: f64) -> String {
+    let band = format!(
+        "answer {}-{}",
+        clock(plan.overall_min_s),
+        clock(plan.overall_max_s)
+    );
+    match plan.overall(t) {
+        Overall::Under(left) => format!("{band}: {} to the minimum", clock(left.ceil())),
+        Overall::Within(left) => format!("{band}: in the band, {} left", clock(left.ceil())),
+        Overall::Over(by) => format!("{band}: over by {}, finish now", clock(by)),
+    }
+}
+
+/// The warnings that apply now, most urgent first.
+pub fn warnings(s: &Snapshot) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(stalled) = s.stalled_s {
+        w.push(format!(
+            "NO AUDIO from the device for {:.0} s",
+            stalled.floor()
+        ));
+    }
+    if s.since_clip_s.is_some_and(|c| c < CLIP_HOLD_S) {
+        w.push("CLIPPING: too loud, lower the input gain".to_string());
+    }
+    if s.silent_s >= NO_SIGNAL_AFTER_S {
+        w.push(format!(
+            "NO SIGNAL for {:.0} s: muted microphone or wrong --device?",
+            s.silent_s.floor()
+        ));
+    }
+    if s.dropped > 0 {
+        w.push(format!("{} samples dropped", s.dropped));
+    }
+    w
+}
+
+fn level_text(s: &Snapshot) -> String {
+    format!(
+        "peak {:>5.1} dBFS  rms {:>5.1} dBFS",
+        dbfs(s.peak),
+        dbfs(s.rms)
+    )
+}
+
+/// The lines redrawn in place on a terminal, each cut to `width` columns: time and level, where
+/// the clock says the answer should be, the band for the whole answer, and the warnings (empty
+/// when all is well). One thing per line, so that none pushes another off an 80-column screen.
+pub fn live_lines(s: &Snapshot, plan: Option<&Plan>, width: usize) -> [String; LIVE_LINES] {
+    let first = format!(
+        "● REC {} / {}  {}  {}",
+        clock(s.elapsed_s),
+        clock(s.max_s),
+        meter_bar(s.peak, s.rms, 20),
+        level_text(s)
+    );
+    let (second, third) = match plan {
+        Some(p) => (
+            format!("  section: {}", guidance(p, s.elapsed_s)),
+            format!("  {}", overall(p, s.elapsed_s)),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let fourth: String = warnings(s).iter().map(|w| format!("  ! {w}")).collect();
+    [first, second, third, fourth].map(|l| fit(&l, width))
+}
+
+/// How many lines [`live_lines`] draws.
+pub const LIVE_LINES: usize = 4;
+
+/// One self-contained line for a log or a pipe, printed every second.
+pub fn plain_line(s: &Snapshot, plan: Option<&Plan>) -> String {
+    let mut line = format!("rec {}  {}", clock(s.elapsed_s), level_text(s));
+    if let Some(p) = plan {
+        line.push_str(&format!(
+            "  |  {}  |  {}",
+            guidance(p, s.elapsed_s),
+            overall(p, s.elapsed_s)
+        ));
+    }
+    for w in warnings(s) {
+        line.push_str("  |  ");
+        line.push_str(&w);
+    }
+    line
+}
+
+/// Cuts a line to the terminal's width, in characters, so that it never wraps (a wrapped line
+/// would break the redraw in place).
+pub fn fit(line: &str, width: usize) -> String {
+    let max = width.saturating_sub(1).max(10);
+    if line.chars().count() <= max {
+        line.to_string()
+    } else {
+        let mut cut: String = line.chars().take(max - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::frameworks::Catalog;
+
+    fn plan(id: &str) -> Plan {
+        let cat = Catalog::embedded().expect("embedded data");
+        Plan::from_framework(cat.framework(id).expect("framework"))
+    }
+
+    #[test]
+    fn levels_in_dbfs() {
+        assert!((dbfs(1.0) - 0.0).abs() < 1e-6);
+        assert!((dbfs(0.5) + 6.02).abs() < 0.01);
+        assert_eq!(dbfs(0.0), -99.0);
+        assert_eq!(meter_bar(0.0, 0.0, 10), "[..........]");
+        assert_eq!(meter_bar(1.0, 1.0, 10), "[##########]");
+        // -30 dBFS RMS fills half; a -6 dBFS peak sits near the top.
+        assert_eq!(meter_bar(0.5, 0.0316, 10), "[#####...|.]");
+    }
+
+    #[test]
+    fn the_clock_names_the_section_and_its_end() {
+        let p = plan("star-long");
+        assert_eq!(
+            guidance(&p, 24.0),
+            "0:24 opening, finish by 0:30 · next: situation"
+        );
+        assert!(guidance(&p, 5000.0).contains("wrap up"));
+        let p = plan("star-l");
+        assert_eq!(overall(&p, 24.0), "answer 1:00-2:00: 0:36 to the minimum");
+        assert_eq!(
+            overall(&p, 90.0),
+            "answer 1:00-2:00: in the band, 0:30 left"
+        );
+        assert_eq!(
+            overall(&p, 125.0),
+            "answer 1:00-2:00: over by 0:05, finish now"
+        );
+    }
+
+    #[test]
+    fn warnings_for_clipping_silence_and_drops() {
+        let quiet = Snapshot {
+            silent_s: 4.2,
+            ..Snapshot::default()
+        };
+        assert!(warnings(&quiet)[0].starts_with("NO SIGNAL for 4 s"));
+        let loud = Snapshot {
+            since_clip_s: Some(0.5),
+            dropped: 12,
+            ..Snapshot::default()
+        };
+        let w = warnings(&loud);
+        assert!(w[0].starts_with("CLIPPING"));
+        assert_eq!(w[1], "12 samples dropped");
+        assert!(warnings(&Snapshot::default()).is_empty());
+    }
+
+    #[test]
+    fn lines_fit_the_terminal() {
+        let p = plan("star-long");
+        let s = Snapshot {
+            elapsed_s: 24.0,
+            max_s: 1800.0,
+            silent_s: 5.0,
+            ..Snapshot::default()
+        };
+        for width in [40, 80, 200] {
+            for line in live_lines(&s, Some(&p), width) {
+                assert!(line.chars().count() < width.max(11), "{line}");
+            }
+        }
+        let plain = plain_line(&s, Some(&p));
+        assert!(plain.contains("0:24 opening, finish by 0:30"), "{plain}");
+        assert!(plain.contains("NO SIGNAL"), "{plain}");
+    }
+}

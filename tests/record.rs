@@ -1,0 +1,994 @@
+//! End-to-end: `rehearse record` and `rehearse devices` through cpal's real ALSA path on a
+//! machine with no sound card, by the two recipes in
+//! `../shared/notes/capture-without-sound-card.md`:
+//!
+//! - B: a private PulseAudio daemon with a null sink, reached through ALSA's `default` device
+//!   exactly as on a desktop, paced in real time; `paplay` plays a known spoken WAV into it.
+//! - A: ALSA's `file` plugin reading a raw file, not paced: far faster than real time.
+//!
+//! Every test starts and stops what it needs (daemons and CPU burners by their pid, mounts in
+//! a private namespace that ends with the test) and leaves the machine as it found it. A
+//! missing tool fails the test with the command that installs it.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Counts heap allocations made on threads that ask for it, to show that the capture callback
+/// makes none.
+struct CountingAlloc;
+
+static ALLOCATIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+thread_local! {
+    static TRACKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn count_if_tracked() {
+    if TRACKED.try_with(|t| t.get()).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count_if_tracked();
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        count_if_tracked();
+        unsafe { std::alloc::System.realloc(ptr, layout, size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+/// Real-time tests must not share the two cores with each other (scripts/test.sh runs one test
+/// at a time anyway; this keeps `cargo test --test record` honest too).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+const SETUP: &str = "run `bash scripts/setup.sh --for-tests`";
+
+/// The full path of a tool the recipes need; a missing one fails the test, never skips it.
+fn need(tool: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{tool} not found: {SETUP} (recipe packages: pulseaudio pulseaudio-utils libasound2-plugins sox)"))
+}
+
+/// ALSA's PulseAudio plugin (libasound2-plugins), without which `default` is not PulseAudio.
+fn need_alsa_pulse_plugin() {
+    let found = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|d| {
+            d.path()
+                .join("alsa-lib/libasound_module_pcm_pulse.so")
+                .is_file()
+        });
+    assert!(
+        found,
+        "ALSA's pulse plugin is missing: {SETUP} (libasound2-plugins)"
+    );
+}
+
+fn alive(pid: i32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| !s.contains(") Z "))
+            .unwrap_or(false)
+}
+
+/// Sends `sig` to `pid` and waits for it to be gone (SIGKILL after 5 s).
+fn stop_pid(pid: i32, sig: i32) {
+    // SAFETY: kill(2) on a pid this test started.
+    unsafe { libc::kill(pid, sig) };
+    let until = Instant::now() + Duration::from_secs(5);
+    while alive(pid) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if alive(pid) {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
+/// Recipe B: a private PulseAudio daemon with a 16 kHz mono null sink as the default sink and
+/// its monitor as the default source.
+struct Pulse {
+    dir: tempfile::TempDir,
+    pid: Option<i32>,
+}
+
+impl Pulse {
+    fn start() -> Pulse {
+        let pulseaudio = need("pulseaudio");
+        need("paplay");
+        need("pactl");
+        need_alsa_pulse_plugin();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("run")).expect("run dir");
+        std::fs::write(
+            d.join("pa.pa"),
+            format!(
+                "load-module module-native-protocol-unix auth-anonymous=1 socket={0}/native\n\
+                 load-module module-null-sink sink_name=speech rate=16000 channels=1 format=s16le sink_properties=device.description=Speech\n\
+                 set-default-sink speech\n\
+                 set-default-source speech.monitor\n",
+                d.display()
+            ),
+        )
+        .expect("pa.pa");
+        // Clients must never start a daemon of their own behind the test's back.
+        std::fs::write(d.join("client.conf"), "autospawn = no\n").expect("client.conf");
+        let mut pulse = Pulse { dir, pid: None };
+        let st = pulse
+            .env(&mut Command::new(pulseaudio))
+            .args(["-n", "-F"])
+            .arg(pulse.dir.path().join("pa.pa"))
+            .args([
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "--use-pid-file=yes",
+            ])
+            .arg(format!(
+                "--log-target=file:{}",
+                pulse.dir.path().join("pa.log").display()
+            ))
+            .status()
+            .expect("start pulseaudio");
+        assert!(st.success(), "pulseaudio failed to start: {}", pulse.log());
+        let pid_file = pulse.dir.path().join("run/pid");
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .expect("pulseaudio pid file")
+            .trim()
+            .parse()
+            .expect("pid");
+        pulse.pid = Some(pid);
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            let ok = pulse
+                .env(&mut Command::new("pactl"))
+                .arg("info")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                break;
+            }
+            assert!(
+                Instant::now() < until,
+                "pulseaudio not answering: {}",
+                pulse.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        pulse
+    }
+
+    /// Points a command at this daemon and nothing else.
+    fn env<'a>(&self, c: &'a mut Command) -> &'a mut Command {
+        let d = self.dir.path();
+        c.env("PULSE_SERVER", format!("unix:{}/native", d.display()))
+            .env("PULSE_RUNTIME_PATH", d.join("run"))
+            .env("PULSE_CLIENTCONFIG", d.join("client.conf"))
+            .env("HOME", d)
+            .env_remove("ALSA_CONFIG_PATH")
+    }
+
+    /// Plays a WAV into the null sink in real time.
+    fn play(&self, wav: &Path) -> Child {
+        self.env(&mut Command::new("paplay"))
+            .arg(wav)
+            .spawn()
+            .expect("paplay")
+    }
+
+    /// Stops the daemon now (the sound server going away mid-recording).
+    fn kill_daemon(&mut self) {
+        if let Some(pid) = self.pid.take() {
+            stop_pid(pid, libc::SIGTERM);
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("pa.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        self.kill_daemon();
+    }
+}
+
+/// A running `rehearse record` whose stderr lines are collected as they come, with the time
+/// each arrived.
+struct Rec {
+    child: Child,
+    lines: Arc<Mutex<Vec<(Instant, String)>>>,
+    stdout: Option<std::thread::JoinHandle<String>>,
+}
+
+fn spawn_record(mut cmd: Command, args: &[&str]) -> Rec {
+    cmd.arg("record")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("rehearse record");
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let err = child.stderr.take().expect("stderr");
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            sink.lock().expect("lines").push((Instant::now(), line));
+        }
+    });
+    let mut out = child.stdout.take().expect("stdout");
+    let stdout = Some(std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    }));
+    Rec {
+        child,
+        lines,
+        stdout,
+    }
+}
+
+impl Rec {
+    fn stderr(&self) -> String {
+        let lines = self.lines.lock().expect("lines");
+        lines
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// When a line containing `pat` arrived.
+    fn wait_line(&mut self, pat: &str, timeout: Duration) -> Instant {
+        let until = Instant::now() + timeout;
+        loop {
+            if let Some((t, _)) = self
+                .lines
+                .lock()
+                .expect("lines")
+                .iter()
+                .find(|(_, l)| l.contains(pat))
+            {
+                return *t;
+            }
+            if let Ok(Some(st)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!("record exited ({st}) before '{pat}':\n{}", self.stderr());
+            }
+            assert!(
+                Instant::now() < until,
+                "no '{pat}' within {timeout:?}:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn signal(&self, sig: i32) {
+        // SAFETY: kill(2) on the child this test spawned.
+        unsafe { libc::kill(self.child.id() as i32, sig) };
+    }
+
+    /// Waits for the exit; returns status, stdout and stderr.
+    fn finish(mut self, timeout: Duration) -> (ExitStatus, String, String) {
+        let until = Instant::now() + timeout;
+        let status = loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                break st;
+            }
+            if Instant::now() > until {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("record still running after {timeout:?}:\n{}", self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stdout = self
+            .stdout
+            .take()
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
+        // The reader thread sees EOF right after the exit.
+        std::thread::sleep(Duration::from_millis(100));
+        (status, stdout, self.stderr())
+    }
+}
+
+/// Two shell loops that keep both cores busy until dropped.
+struct Burners(Vec<Child>);
+
+impl Burners {
+    fn start() -> Burners {
+        Burners(
+            (0..2)
+                .map(|_| {
+                    Command::new("sh")
+                        .args(["-c", "while :; do :; done"])
+                        .spawn()
+                        .expect("sh")
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for Burners {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The WAV as hound reads it: spec and every sample (reading all of them proves the file whole).
+fn read_wav(p: &Path) -> (hound::WavSpec, Vec<i16>) {
+    let mut r = hound::WavReader::open(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let spec = r.spec();
+    let samples: Vec<i16> = r
+        .samples::<i16>()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    (spec, samples)
+}
+
+/// `soxi -s` (samples per channel) and `soxi -D` (seconds): sox's own reading of the file.
+fn soxi(p: &Path) -> (u64, f64) {
+    let soxi = need("soxi");
+    let run = |flag: &str| {
+        let out = Command::new(&soxi).arg(flag).arg(p).output().expect("soxi");
+        assert!(
+            out.status.success(),
+            "soxi {flag} {}: {}",
+            p.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    (
+        run("-s").parse().expect("samples"),
+        run("-D").parse().expect("seconds"),
+    )
+}
+
+/// The words of a WAV as the real tiny.en model hears them.
+fn transcript(wav: &Path) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("t.txt");
+    let st = rehearse()
+        .args(["transcribe", "--quiet", "--model"])
+        .arg(tiny_en())
+        .arg(wav)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("transcribe");
+    assert!(st.success(), "transcribe {} failed", wav.display());
+    normalize(&std::fs::read_to_string(&out).expect("transcript"))
+}
+
+/// `dropped samples: D of T` from record's stderr.
+fn dropped_line(stderr: &str) -> (u64, u64) {
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("dropped samples: "))
+        .unwrap_or_else(|| panic!("no dropped-samples line:\n{stderr}"));
+    let (d, t) = line.split_once(" of ").expect("D of T");
+    (d.parse().expect("dropped"), t.parse().expect("total"))
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+}
+
+/// The words of JFK's sentence, for comparing transcripts.
+fn jfk_words() -> Vec<String> {
+    normalize(JFK_TEXT)
+}
+
+#[test]
+fn the_capture_callback_never_allocates() {
+    use rehearse::capture::callback::{Counters, input_callback};
+    let info = cpal::InputCallbackInfo::new(cpal::InputStreamTimestamp {
+        callback: cpal::StreamInstant::ZERO,
+        capture: cpal::StreamInstant::ZERO,
+    });
+    let (producer, mut consumer) = rtrb::RingBuffer::<i16>::new(48_000);
+    let counters = Arc::new(Counters::default());
+    let mut callback = input_callback::<f32>(producer, 2, counters.clone());
+    let buffer: Vec<f32> = (0..2400).map(|i| (i as f32 / 2400.0) - 0.5).collect();
+    TRACKED.with(|t| t.set(true));
+    // 40 buffers into a ring with room for 20: pushes, wrap-arounds and drops, all counted.
+    for _ in 0..40 {
+        callback(&buffer, &info);
+    }
+    TRACKED.with(|t| t.set(false));
+    assert_eq!(
+        ALLOCATIONS.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "the callback allocated"
+    );
+    let dropped = counters.dropped.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(dropped, 20 * 2400);
+    assert_eq!(consumer.slots(), 48_000);
+    let first = consumer.pop().expect("a sample");
+    assert_eq!(first, -16384);
+}
+
+#[test]
+fn speech_played_into_pulseaudio_is_recorded_to_the_asked_length() {
+    let _s = serial();
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("answer.wav");
+    let mut cmd = rehearse();
+    pulse.env(&mut cmd);
+    let mut rec = spawn_record(
+        cmd,
+        &[
+            "--no-analyze",
+            "--countdown",
+            "0",
+            "--max-duration",
+            "14s",
+            "--out",
+        ]
+        .into_iter()
+        .chain([out.to_str().expect("utf-8 path")])
+        .collect::<Vec<_>>(),
+    );
+    // Capture first, then play: the null sink's monitor is live, so audio played before the
+    // stream starts is gone.
+    rec.wait_line("recording to", Duration::from_secs(15));
+    let mut play = pulse.play(&jfk());
+    let (st, _, stderr) = rec.finish(Duration::from_secs(40));
+    let _ = play.wait();
+    assert!(st.success(), "{stderr}");
+    assert!(stderr.contains("stopped by --max-duration"), "{stderr}");
+    assert!(stderr.contains("from default"), "{stderr}");
+    let (spec, samples) = read_wav(&out);
+    assert_eq!(spec.bits_per_sample, 16);
+    assert_eq!(
+        samples.len() as u64,
+        14 * u64::from(spec.sample_rate) * u64::from(spec.channels),
+        "--max-duration 14s counts samples"
+    );
+    let (frames, secs) = soxi(&out);
+    assert_eq!(frames, 14 * u64::from(spec.sample_rate));
+    assert!((secs - 14.0).abs() < 1e-3, "sox says {secs} s");
+    assert_eq!(mode(&out), 0o600, "recordings are private");
+    let (dropped, total) = dropped_line(&stderr);
+    assert_eq!(dropped, 0, "{stderr}");
+    assert!(total >= samples.len() as u64, "{stderr}");
+    assert_eq!(transcript(&out), jfk_words());
+}
+
+#[test]
+fn ctrl_c_mid_recording_finalizes_and_still_analyzes() {
+    let _s = serial();
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("answer.wav");
+    let model = tiny_en();
+    let mut cmd = rehearse();
+    pulse.env(&mut cmd);
+    let mut rec = spawn_record(
+        cmd,
+        &[
+            "--countdown",
+            "0",
+            "--question",
+            "failed",
+            "--threads",
+            "2",
+            "--model",
+            model.to_str().expect("utf-8 path"),
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    rec.wait_line("recording to", Duration::from_secs(15));
+    let mut play = pulse.play(&jfk());
+    std::thread::sleep(Duration::from_secs(7));
+    rec.signal(libc::SIGINT);
+    let (st, report, stderr) = rec.finish(Duration::from_secs(120));
+    let _ = play.wait();
+    assert!(st.success(), "Ctrl-C is a normal way to stop:\n{stderr}");
+    assert!(stderr.contains("stopped by signal"), "{stderr}");
+    // It is kept in the practice history by default.
+    assert!(stderr.contains("saved attempt"), "{stderr}");
+    let (spec, samples) = read_wav(&out);
+    let secs = samples.len() as f64 / f64::from(spec.sample_rate * u32::from(spec.channels));
+    assert!((4.0..9.0).contains(&secs), "{secs} s recorded:\n{stderr}");
+    // The report of the recording, with words transcribed from it.
+    assert!(
+        report.contains("Tell me about a time you failed."),
+        "{report}"
+    );
+    assert!(report.contains("word times from the audio"), "{report}");
+    let wpm: f64 = report
+        .lines()
+        .find_map(|l| l.trim().split_once(" wpm overall"))
+        .and_then(|(n, _)| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no pace line:\n{report}"));
+    assert!(wpm > 60.0, "{wpm} wpm: the words were not heard\n{report}");
+}
+
+#[test]
+fn kill_9_mid_recording_leaves_a_file_hound_and_sox_read() {
+    let _s = serial();
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("answer.wav");
+    let mut cmd = rehearse();
+    pulse.env(&mut cmd);
+    let mut rec = spawn_record(
+        cmd,
+        &[
+            "--no-analyze",
+            "--countdown",
+            "0",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    rec.wait_line("recording to", Duration::from_secs(15));
+    let mut play = pulse.play(&jfk());
+    // Killed the moment rehearse reports 6 s of audio written: the guarantee is about what
+    // reached rehearse, whatever the sound server's own latency.
+    let shown = rec.wait_line("rec 0:06", Duration::from_secs(20));
+    rec.signal(libc::SIGKILL);
+    let killed = Instant::now();
+    let (st, _, stderr) = rec.finish(Duration::from_secs(10));
+    let _ = play.kill();
+    let _ = play.wait();
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&st),
+        Some(libc::SIGKILL)
+    );
+    let (spec, samples) = read_wav(&out);
+    let frames = samples.len() as u64 / u64::from(spec.channels);
+    let secs = frames as f64 / f64::from(spec.sample_rate);
+    let late = (killed - shown).as_secs_f64();
+    assert!(
+        (5.0..8.0).contains(&secs),
+        "{secs:.2} s in the file, killed {late:.3} s after 6 s were written: more than 1 s lost\n{stderr}"
+    );
+    let (sox_frames, sox_secs) = soxi(&out);
+    assert_eq!(sox_frames, frames, "sox and hound agree");
+    assert!((sox_secs - secs).abs() < 1e-3);
+    // The speech up to there is in it.
+    let words = transcript(&out);
+    assert!(
+        words.len() >= 5 && jfk_words().starts_with(&words[..5]),
+        "{words:?}"
+    );
+    eprintln!("kill -9 with at least 6.0 s written: {secs:.2} s in the file");
+}
+
+#[test]
+fn no_samples_dropped_while_both_cores_are_busy() {
+    let _s = serial();
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("answer.wav");
+    let burners = Burners::start();
+    let mut cmd = rehearse();
+    pulse.env(&mut cmd);
+    let mut rec = spawn_record(
+        cmd,
+        &[
+            "--no-analyze",
+            "--countdown",
+            "0",
+            "--max-duration",
+            "14s",
+            "--out",
+        ]
+        .into_iter()
+        .chain([out.to_str().expect("utf-8 path")])
+        .collect::<Vec<_>>(),
+    );
+    rec.wait_line("recording to", Duration::from_secs(30));
+    let mut play = pulse.play(&jfk());
+    let (st, _, stderr) = rec.finish(Duration::from_secs(60));
+    let _ = play.wait();
+    drop(burners);
+    assert!(st.success(), "{stderr}");
+    let (dropped, total) = dropped_line(&stderr);
+    eprintln!("under load: dropped {dropped} of {total} samples");
+    assert_eq!(dropped, 0, "{stderr}");
+    assert!(!stderr.contains("overrun"), "{stderr}");
+    let (spec, samples) = read_wav(&out);
+    assert_eq!(
+        samples.len() as u64,
+        14 * u64::from(spec.sample_rate) * u64::from(spec.channels)
+    );
+    // A gap anywhere in the speech would cost words.
+    assert_eq!(transcript(&out), jfk_words());
+}
+
+#[test]
+fn a_sound_server_that_dies_stops_the_recording_and_keeps_the_audio() {
+    let _s = serial();
+    let mut pulse = Pulse::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("answer.wav");
+    let mut cmd = rehearse();
+    pulse.env(&mut cmd);
+    let mut rec = spawn_record(
+        cmd,
+        &[
+            "--no-analyze",
+            "--countdown",
+            "0",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    rec.wait_line("recording to", Duration::from_secs(15));
+    rec.wait_line("rec 0:01", Duration::from_secs(15));
+    pulse.kill_daemon();
+    let (st, _, stderr) = rec.finish(Duration::from_secs(30));
+    assert_eq!(st.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the input device stopped"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("error: recording ended early")),
+        "{stderr}"
+    );
+    let (spec, samples) = read_wav(&out);
+    let secs = samples.len() as f64 / f64::from(spec.sample_rate * u32::from(spec.channels));
+    assert!(secs >= 1.0, "{secs} s kept:\n{stderr}");
+    soxi(&out);
+}
+
+/// Recipe A: an ALSA configuration with a `fromfile` capture device reading `raw`.
+fn file_plugin_conf(dir: &Path, raw: &Path) -> PathBuf {
+    let conf = dir.join("asound.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pcm.fromfile {{\n    type file\n    slave.pcm \"null\"\n    file \"/dev/null\"\n    infile \"{}\"\n    format \"raw\"\n    hint {{\n        show on\n        description \"Speech read from a raw file\"\n    }}\n}}\n",
+            raw.display()
+        ),
+    )
+    .expect("asound.conf");
+    conf
+}
+
+/// `rehearse` with ALSA looking at `conf` after its own configuration, and no PulseAudio.
+fn with_alsa_conf(conf: &Path) -> Command {
+    let mut c = rehearse();
+    c.env(
+        "ALSA_CONFIG_PATH",
+        format!("/usr/share/alsa/alsa.conf:{}", conf.display()),
+    )
+    .env_remove("PULSE_SERVER");
+    c
+}
+
+/// Speech in the format the file plugin's device opens with (2 ch, 48 kHz, f32), padded with
+/// silence, plus the same audio as 16-bit samples to compare against.
+fn speech_raw(dir: &Path) -> (PathBuf, Vec<i16>) {
+    need("sox");
+    let jfk = jfk();
+    let jfk = jfk.to_str().expect("utf-8 path");
+    let reference = dir.join("ref.wav");
+    let reference_s = reference.to_str().expect("utf-8 path");
+    sox(&[
+        jfk,
+        "-r",
+        "48000",
+        "-c",
+        "2",
+        "-e",
+        "signed",
+        "-b",
+        "16",
+        reference_s,
+        "pad",
+        "0",
+        "10",
+    ]);
+    let raw = dir.join("speech.raw");
+    // 16-bit values as floats are exact, so what comes back through the capture path can be
+    // compared sample for sample.
+    sox(&[
+        reference_s,
+        "-t",
+        "raw",
+        "-e",
+        "floating-point",
+        "-b",
+        "32",
+        raw.to_str().expect("utf-8 path"),
+    ]);
+    let (_, samples) = read_wav(&reference);
+    (raw, samples)
+}
+
+#[test]
+fn a_long_capture_from_the_file_plugin_stops_at_the_exact_sample_count() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, reference) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let devices = with_alsa_conf(&conf)
+        .arg("devices")
+        .output()
+        .expect("devices");
+    let listing = String::from_utf8_lossy(&devices.stdout);
+    assert!(
+        listing.contains("fromfile") && listing.contains("records as: 2 ch, 48000 Hz, f32"),
+        "{listing}"
+    );
+    let out = dir.path().join("long.wav");
+    let t = Instant::now();
+    let st = with_alsa_conf(&conf)
+        .args([
+            "record",
+            "--no-analyze",
+            "--countdown",
+            "0",
+            "--device",
+            "fromfile",
+        ])
+        .args(["--max-duration", "5m", "--out"])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .output()
+        .expect("record");
+    let wall = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&st.stderr);
+    assert!(st.status.success(), "{stderr}");
+    assert!(stderr.contains("stopped by --max-duration"), "{stderr}");
+    let (spec, samples) = read_wav(&out);
+    assert_eq!((spec.channels, spec.sample_rate), (2, 48000));
+    assert_eq!(samples.len(), 5 * 60 * 48000 * 2, "exactly 5:00 of audio");
+    // The ring holds 4 s: at least that much arrives before any drop, and it is the speech,
+    // sample for sample, through cpal, the callback's conversion, the ring and the writer.
+    let checked = 4 * 48000 * 2;
+    assert!(
+        samples[..checked] == reference[..checked],
+        "audio altered on the way"
+    );
+    // Every sample the device delivered is either in the file or counted as dropped.
+    let (dropped, total) = dropped_line(&stderr);
+    assert_eq!(samples.len() as u64 + dropped, total, "{stderr}");
+    let speed = 300.0 / wall;
+    eprintln!(
+        "file plugin: 5:00 of audio written in {wall:.2} s ({speed:.0}x real time); the device delivered {total} samples, {dropped} did not fit"
+    );
+    // A microphone delivers 1x; the writer must be far ahead of that.
+    assert!(speed > 20.0, "only {speed:.1}x real time\n{stderr}");
+    if dropped > 0 {
+        assert!(stderr.contains("not paced like a microphone"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unknown_device_is_one_line_naming_the_real_ones() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, _) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let out = dir.path().join("x.wav");
+    let r = with_alsa_conf(&conf)
+        .args(["record", "--no-analyze", "--device", "no-such-mic", "--out"])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .output()
+        .expect("record");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr
+            .starts_with("error: --device no-such-mic: no such input device; input devices here:")
+            && stderr.contains("fromfile"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing created");
+}
+
+#[test]
+fn no_input_device_at_all_is_one_line() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // An ALSA configuration that defines no PCM at all, not even `default`.
+    let conf = dir.path().join("empty.conf");
+    std::fs::write(&conf, "# no devices\n").expect("conf");
+    let run = |args: &[&str]| {
+        rehearse()
+            .env("ALSA_CONFIG_PATH", &conf)
+            .env_remove("PULSE_SERVER")
+            .current_dir(dir.path())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("rehearse")
+    };
+    let r = run(&["record", "--no-analyze", "--countdown", "0"]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: no input device: "), "{stderr}");
+    assert!(stderr.contains("rehearse devices"), "{stderr}");
+    assert!(
+        !dir.path().join("recordings").exists()
+            || std::fs::read_dir(dir.path().join("recordings"))
+                .expect("dir")
+                .next()
+                .is_none(),
+        "no file left behind"
+    );
+    let r = run(&["devices"]);
+    assert!(r.status.success());
+    let listing = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        listing.contains("No input device can be opened"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn files_are_named_by_date_private_and_never_overwritten() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, _) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let record = |extra: &[&str]| {
+        with_alsa_conf(&conf)
+            .current_dir(dir.path())
+            .args([
+                "record",
+                "--no-analyze",
+                "--countdown",
+                "0",
+                "--device",
+                "fromfile",
+            ])
+            .args(["--max-duration", "1s"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .expect("record")
+    };
+    let r = record(&["--question", "failed"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let made: Vec<PathBuf> = std::fs::read_dir(dir.path().join("recordings"))
+        .expect("recordings/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(made.len(), 1);
+    let name = made[0].file_name().and_then(|n| n.to_str()).expect("name");
+    // recordings/2026-11-23_20-55-10_failed.wav
+    assert_eq!(name.len(), "2026-11-23_20-55-10_failed.wav".len(), "{name}");
+    assert!(
+        name.ends_with("_failed.wav") && name.as_bytes()[10] == b'_',
+        "{name}"
+    );
+    assert_eq!(mode(&made[0]), 0o600);
+    assert_eq!(mode(&dir.path().join("recordings")), 0o700);
+
+    let existing = dir.path().join("keep.wav");
+    std::fs::write(&existing, b"precious").expect("write");
+    let r = record(&["--out", existing.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("already exists; pass --force"), "{stderr}");
+    assert_eq!(std::fs::read(&existing).expect("read"), b"precious");
+    let r = record(&["--out", existing.to_str().expect("utf-8 path"), "--force"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let (spec, samples) = read_wav(&existing);
+    assert_eq!(samples.len(), spec.sample_rate as usize * 2);
+    assert_eq!(mode(&existing), 0o600);
+}
+
+/// Runs `script` as root in a private mount namespace: mounts made there vanish with it.
+fn in_mount_namespace(script: &str, env: &[(&str, &Path)]) -> std::process::Output {
+    let unshare = need("unshare");
+    let mut c = Command::new(unshare);
+    c.args(["--mount", "--propagation", "private", "sh", "-c", script]);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("unshare");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("unshare failed"),
+        "private mount namespaces are needed (run the tests as root): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn a_read_only_folder_and_a_full_disk_are_one_line_errors() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, _) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let bin = assert_cmd::cargo::cargo_bin("rehearse");
+    std::fs::create_dir_all(dir.path().join("mnt")).expect("mnt");
+    let alsa = format!("/usr/share/alsa/alsa.conf:{}", conf.display());
+    let alsa = Path::new(&alsa);
+    let record = "\"$BIN\" record --no-analyze --countdown 0 --device fromfile";
+
+    let out = in_mount_namespace(
+        &format!(
+            "mount -t tmpfs -o ro,size=1m none \"$D/mnt\" || exit 99; {record} --max-duration 2s --out \"$D/mnt/a.wav\""
+        ),
+        &[("BIN", &bin), ("D", dir.path()), ("ALSA_CONFIG_PATH", alsa)],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(99), "cannot mount tmpfs: {stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("a.wav: cannot create the recording: Read-only file system"),
+        "{stderr}"
+    );
+
+    // 1 MiB holds about 5 s of 48 kHz stereo: the disk fills long before --max-duration.
+    let out = in_mount_namespace(
+        &format!(
+            "mount -t tmpfs -o size=1m none \"$D/mnt\" || exit 99; {record} --max-duration 1m --out \"$D/mnt/a.wav\"; rc=$?; cp \"$D/mnt/a.wav\" \"$D/kept.wav\"; exit $rc"
+        ),
+        &[("BIN", &bin), ("D", dir.path()), ("ALSA_CONFIG_PATH", alsa)],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(99), "cannot mount tmpfs: {stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("a.wav: write failed after 0:0")
+            && errors[0].contains("No space left on device")
+            && errors[0].contains("the audio written before it is kept"),
+        "{stderr}"
+    );
+    // What reached the disk before it filled is a valid WAV holding it all.
+    let kept = dir.path().join("kept.wav");
+    let (spec, samples) = read_wav(&kept);
+    let bytes = std::fs::metadata(&kept).expect("kept").len();
+    assert!(
+        samples.len() as u64 * 2 + 44 == bytes,
+        "header matches the data on disk"
+    );
+    let secs = samples.len() as f64 / f64::from(spec.sample_rate * u32::from(spec.channels));
+    assert!(secs > 4.0, "{secs} s kept");
+}
