@@ -10,13 +10,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use rehearse::analyze::{self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing};
 use rehearse::audio;
-use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::model::{self, convert, download, find, registry};
+use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe::{
     self, AudioInfo, FILLER_PROMPT, ModelInfo, TimestampMethod, TranscribeOptions,
     export::{self, TranscriptFormat},
     whisper::{self, Engine, LoadOptions},
 };
+
+mod history_cmd;
 
 /// Practice spoken interview answers offline: record, transcribe, analyze.
 #[derive(Debug, Parser)]
@@ -51,6 +53,23 @@ pub enum Command {
     Frameworks(FrameworksArgs),
     /// The question bank and the framework each question is answered with.
     Questions(QuestionsArgs),
+    /// Add recordings (or transcripts with their recording) to the practice history.
+    Import(history_cmd::AttemptImportArgs),
+    /// Every stored attempt with its figures, trends and the best attempt marked.
+    History(history_cmd::HistoryArgs),
+    /// The report of a stored attempt.
+    Show(history_cmd::ShowArgs),
+    /// Two stored attempts side by side: sections, pace, fillers, signals fixed and new.
+    Compare(history_cmd::CompareArgs),
+    /// Analyze stored attempts again from their transcripts (after frameworks or word lists
+    /// changed).
+    Reanalyze(history_cmd::ReanalyzeArgs),
+    /// Delete a stored attempt and everything in its folder.
+    Delete(history_cmd::DeleteArgs),
+    /// Record an answer from the microphone, then transcribe and analyze it.
+    Record(RecordArgs),
+    /// Audio hosts, input devices and the configurations each supports.
+    Devices,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +214,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Transcribe(args) => cmd_transcribe(args, &cli.global),
         Command::Frameworks(args) => cmd_frameworks(args),
         Command::Questions(args) => cmd_questions(args),
+        Command::Import(args) => history_cmd::cmd_import(args, &cli.global),
+        Command::History(args) => history_cmd::cmd_history(args, &cli.global),
+        Command::Show(args) => history_cmd::cmd_show(args, &cli.global),
+        Command::Compare(args) => history_cmd::cmd_compare(args),
+        Command::Reanalyze(args) => history_cmd::cmd_reanalyze(args, &cli.global),
+        Command::Delete(args) => history_cmd::cmd_delete(args, &cli.global),
+        Command::Record(args) => cmd_record(args, &cli.global),
+        Command::Devices => cmd_devices(),
         Command::Model(ModelCommand::List) => cmd_model_list(),
         Command::Model(ModelCommand::Fetch(args)) => cmd_model_fetch(args, &cli.global),
         Command::Model(ModelCommand::Import(args)) => cmd_model_import(args, &cli.global),
@@ -328,7 +355,10 @@ fn cmd_analyze(args: AnalyzeArgs, global: &Global) -> Result<()> {
         check_output_path(out, &args.file)?;
     }
     if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
-        bail!("--text-wpm {}: give a speaking rate between 40 and 400 words per minute", args.text_wpm);
+        bail!(
+            "--text-wpm {}: give a speaking rate between 40 and 400 words per minute",
+            args.text_wpm
+        );
     }
     // Data files first: a broken user override should fail before minutes of transcription.
     let catalog = analyze::frameworks::Catalog::load(analyze::frameworks::config_dir().as_deref())?;
@@ -412,7 +442,13 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
         let prepared = audio::load_for_whisper(file)?;
         let speech = speech_runs(&prepared);
         let loaded = load_model(&args.engine)?;
-        let t = transcribe_file(file, &loaded, &args.engine, show_progress(global), Some(prepared))?;
+        let t = transcribe_file(
+            file,
+            &loaded,
+            &args.engine,
+            show_progress(global),
+            Some(prepared),
+        )?;
         return Ok(AnalysisInput {
             path: file.display().to_string(),
             kind: InputKind::Wav,
@@ -995,6 +1031,309 @@ fn cmd_questions(args: QuestionsArgs) -> Result<()> {
             out,
             "{:<id_width$}  {:<fw_width$}  {}",
             q.id, q.framework, q.text
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The question to answer: an id from `rehearse questions`, or its text.
+    #[arg(short = 'Q', long)]
+    pub question: Option<String>,
+    /// Framework id (see `rehearse frameworks`), or `auto` for the analysis to pick
+    /// [default: the question's framework, else star-l].
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// Input device, as `rehearse devices` names it [default: the default input].
+    #[arg(short, long)]
+    pub device: Option<String>,
+    /// Stop after this much audio (90s, 5m, 1m30s, 2:30); counted in samples, not wall time.
+    #[arg(long, default_value = "30m", value_parser = parse_max_duration)]
+    pub max_duration: Duration,
+    /// Seconds to count down before recording starts.
+    #[arg(long, default_value_t = 3, value_name = "SECONDS")]
+    pub countdown: u32,
+    /// The WAV to record into [default: recordings/DATE_TIME.wav in the current folder].
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Replace --out if it exists (never done otherwise).
+    #[arg(long)]
+    pub force: bool,
+    /// Only record: no transcription, no report.
+    #[arg(long)]
+    pub no_analyze: bool,
+    /// Don't keep the attempt in the practice history (`rehearse history`).
+    #[arg(long)]
+    pub no_save: bool,
+    #[command(flatten)]
+    pub store: history_cmd::StoreArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+fn parse_max_duration(s: &str) -> std::result::Result<Duration, String> {
+    let d = rehearse::capture::parse_duration(s)?;
+    if d < Duration::from_secs(1) {
+        return Err(format!("'{s}': record at least one second"));
+    }
+    Ok(d)
+}
+
+fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
+    use rehearse::capture::{self, plan::Plan, session};
+    // Everything that can be wrong with the command line fails before the microphone opens,
+    // not after the answer has been given.
+    let catalog = load_catalog()?;
+    let question = args.question.as_deref().map(|q| (q, catalog.question(q)));
+    let shown_framework = match args.framework.as_deref() {
+        Some(id) if id != "auto" => id.to_string(),
+        _ => question
+            .and_then(|(_, found)| found)
+            .map_or_else(|| "star-l".to_string(), |q| q.framework.clone()),
+    };
+    let Some(framework) = catalog.framework(&shown_framework) else {
+        let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+        bail!(
+            "--framework {shown_framework}: no such framework; known: {}, auto (see `rehearse frameworks`)",
+            known.join(", ")
+        );
+    };
+    if !args.no_analyze {
+        find::resolve(args.engine.model.as_deref())
+            .context("the recording is analyzed afterwards (or pass --no-analyze)")?;
+    }
+    let out = match &args.out {
+        Some(out) => {
+            let dir = parent_dir(out);
+            if !dir.is_dir() {
+                bail!(
+                    "{}: cannot record here: folder {} does not exist",
+                    out.display(),
+                    dir.display()
+                );
+            }
+            out.clone()
+        }
+        None => {
+            let id = question.and_then(|(_, found)| found).map(|q| q.id.as_str());
+            session::default_output(id)
+        }
+    };
+    let plan = Plan::from_framework(framework);
+    let prepared = session::prepare(session::Options {
+        device: args.device.clone(),
+        create_folder: args.out.is_none(),
+        out,
+        force: args.force,
+        max_duration: args.max_duration,
+        countdown: args.countdown,
+        plan: Some(plan.clone()),
+        quiet: global.quiet,
+    })?;
+    if !global.quiet {
+        let mut err = std::io::stderr().lock();
+        match question {
+            Some((_, Some(q))) => writeln!(err, "Question: {}  ({})", q.text, q.id)?,
+            Some((text, None)) => writeln!(err, "Question: {text}")?,
+            None => writeln!(err, "Question: (none given)")?,
+        }
+        writeln!(
+            err,
+            "Framework: {} ({})",
+            plan.framework_name, plan.framework_id
+        )?;
+        writeln!(
+            err,
+            "Targets: whole answer {}; sections in order:",
+            clock_band(&framework.overall)
+        )?;
+        let width = plan
+            .steps
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, s) in plan.steps.iter().enumerate() {
+            writeln!(
+                err,
+                "  {}. {:<width$}  {}-{}   on the clock until {}",
+                i + 1,
+                s.name,
+                clock(s.min_s),
+                clock(s.max_s),
+                clock(s.finish_by)
+            )?;
+        }
+        writeln!(
+            err,
+            "Stops on Enter, q or Ctrl-C, or after {} of audio.",
+            capture::clock(args.max_duration.as_secs_f64())
+        )?;
+    }
+    let started = std::time::SystemTime::now();
+    let rec = prepared.record()?;
+    let why = match &rec.stop {
+        session::StopReason::Key => "Enter/q",
+        session::StopReason::Signal => "signal (Ctrl-C)",
+        session::StopReason::MaxDuration => "--max-duration",
+        session::StopReason::DeviceLost(_) => "device stopped",
+        session::StopReason::WriteFailed => "write failed",
+    };
+    eprintln!(
+        "saved {} ({:.1} s, 16-bit, {} Hz, {} ch); stopped by {why}",
+        rec.path.display(),
+        rec.duration_s(),
+        rec.sample_rate,
+        rec.channels,
+    );
+    eprintln!("dropped samples: {} of {}", rec.dropped, rec.delivered);
+    // A device that delivers far faster than the clock (ALSA's file plugin) outruns any disk;
+    // say so rather than blame the writer.
+    let unpaced = rec.duration_s() > 2.0 * rec.wall_s + 1.0;
+    if unpaced {
+        eprintln!(
+            "note: the device delivered {:.0} s of audio in {:.1} s: it is not paced like a microphone",
+            rec.delivered as f64 / f64::from(rec.sample_rate * u32::from(rec.channels)),
+            rec.wall_s
+        );
+    }
+    if rec.dropped > 0 {
+        eprintln!(
+            "warning: {} samples were lost because the writer fell behind; the recording has gaps",
+            rec.dropped
+        );
+    }
+    if rec.overruns > 0 {
+        eprintln!(
+            "warning: the audio host reported {} overrun(s): the system was too busy to read the device in time",
+            rec.overruns
+        );
+    }
+    if rec.clipped > 0 && !global.quiet {
+        eprintln!(
+            "note: {} samples clipped: lower the input gain or move back from the microphone",
+            rec.clipped
+        );
+    }
+    let lost = match &rec.stop {
+        session::StopReason::DeviceLost(reason) => {
+            eprintln!(
+                "warning: the input device stopped ({reason}); the recording ended after {:.1} s and what was captured is kept",
+                rec.duration_s()
+            );
+            Some(reason.clone())
+        }
+        _ => None,
+    };
+    if !args.no_analyze && rec.frames == 0 {
+        eprintln!("note: no audio was captured; nothing to analyze");
+    } else if !args.no_analyze && !args.no_save {
+        // Analyzed once, kept in the history (a copy: the recording stays where it was
+        // written), and the same report printed as `rehearse analyze` would.
+        let store = history_cmd::open_store(&args.store)?;
+        let plan = history_cmd::AttemptPlan::new(
+            &store,
+            &catalog,
+            args.question.as_deref(),
+            args.framework.as_deref(),
+        )?;
+        let model = load_model(&args.engine)?;
+        let (_, analysis) = history_cmd::transcribe_analyze_save(
+            &plan,
+            history_cmd::Recording {
+                audio: &rec.path,
+                shown: &rec.path,
+                transcript: None,
+                started_at: Some(started),
+                source: rehearse::history::AttemptSource::Record,
+                device: Some(rec.device.clone()),
+                mode: rehearse::history::AudioMode::Copy,
+            },
+            Some(&model),
+            &args.engine,
+            global,
+        )?;
+        match analysis {
+            Ok(a) => {
+                let color = std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                let text =
+                    report::render(&a, ReportFormat::Text, &RenderOptions { color, width: 100 });
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(text.as_bytes())?;
+                stdout.flush()?;
+            }
+            Err(e) => bail!("{}: analysis failed: {e}", rec.path.display()),
+        }
+    } else if !args.no_analyze {
+        cmd_analyze(
+            AnalyzeArgs {
+                file: rec.path.clone(),
+                framework: args.framework.clone(),
+                question: args.question.clone(),
+                format: None,
+                out: None,
+                text_wpm: 150.0,
+                color: ColorChoice::Auto,
+                engine: args.engine.clone(),
+            },
+            global,
+        )?;
+    }
+    if let Some(reason) = lost {
+        bail!(
+            "recording ended early: the input device stopped ({reason}); {} holds the {:.1} s captured",
+            rec.path.display(),
+            rec.duration_s()
+        );
+    }
+    Ok(())
+}
+
+fn cmd_devices() -> Result<()> {
+    let hosts = rehearse::capture::devices::report();
+    let mut out = std::io::stdout().lock();
+    let mut any = false;
+    for host in &hosts {
+        let default = if host.is_default {
+            " (default host)"
+        } else {
+            ""
+        };
+        writeln!(out, "{}{default}", host.name)?;
+        if let Some(e) = &host.error {
+            writeln!(out, "  error: {e}")?;
+        }
+        let width = host.inputs.iter().map(|d| d.id.len()).max().unwrap_or(0);
+        for d in &host.inputs {
+            let mark = if d.is_default { "*" } else { " " };
+            writeln!(out, "{mark} {:<width$}  {}", d.id, d.description)?;
+            match (&d.default_config, &d.configs) {
+                (Ok(def), Ok(configs)) => {
+                    any = true;
+                    writeln!(out, "    records as: {def}")?;
+                    for c in configs {
+                        writeln!(out, "    supports:   {c}")?;
+                    }
+                }
+                (Err(e), _) | (_, Err(e)) => writeln!(out, "    cannot be opened: {e}")?,
+            }
+        }
+        if host.inputs.is_empty() {
+            writeln!(out, "  no input devices")?;
+        }
+    }
+    writeln!(out)?;
+    if any {
+        writeln!(
+            out,
+            "* is the default input. `rehearse record --device NAME` takes a name from the first column."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "No input device can be opened: connect a microphone, or start the sound server."
         )?;
     }
     Ok(())

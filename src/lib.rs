@@ -5,6 +5,8 @@
 
 pub mod analyze;
 pub mod audio;
+pub mod capture;
+pub mod history;
 pub mod model;
 pub mod report;
 pub mod transcribe;

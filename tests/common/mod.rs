@@ -57,7 +57,12 @@ pub fn rehearse() -> Command {
     let mut c = Command::cargo_bin("rehearse").expect("binary built");
     c.env_remove("REHEARSE_MODEL")
         .env_remove("REHEARSE_MODEL_BASE_URL")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // Recordings made by tests must not land in the developer's practice history.
+        .env(
+            "REHEARSE_DATA_DIR",
+            std::env::temp_dir().join("rehearse-test-attempts"),
+        );
     c
 }
 

@@ -1,0 +1,881 @@
+//! The attempt store on disk: where it is, how an attempt is written so that it is either whole
+//! or invisible, and how one is read back, updated, found by id and deleted.
+//!
+//! Every file goes to a temporary name in the attempt's folder, is synced and renamed into
+//! place; `meta.json` is renamed last, and a folder without it is not listed. Folders are
+//! created owner-only (0700) and files owner-only (0600): recordings are private.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use super::index::{self, FileKey};
+use super::progress::summarize;
+use super::{
+    AnalysisState, AnalysisStatus, AttemptId, HistoryError, META_SCHEMA, Meta, Summary, time,
+};
+use crate::analyze::{Analysis, QuestionRef};
+use crate::report::{self, RenderOptions, ReportFormat};
+use crate::transcribe::Transcript;
+
+/// Environment variable naming the store folder (overridden by `--data-dir`).
+pub const DATA_DIR_ENV: &str = "REHEARSE_DATA_DIR";
+
+pub const AUDIO_FILE: &str = "audio.wav";
+pub const TRANSCRIPT_FILE: &str = "transcript.json";
+pub const REPORT_FILE: &str = "report.json";
+pub const REPORT_HTML_FILE: &str = "report.html";
+pub const META_FILE: &str = "meta.json";
+
+/// A folder without `meta.json` younger than this is taken for a save in progress and passed
+/// over quietly; an older one was interrupted and is reported.
+const INCOMPLETE_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Where an attempt came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum AttemptSource {
+    /// Recorded by `rehearse record`.
+    Record,
+    /// Added by `rehearse import`; `file` is the path it was imported from.
+    Import { file: String },
+}
+
+/// Whether [`save_attempt`] takes the audio file away or leaves it where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioMode {
+    /// Rename it into the attempt (copy and delete when it is on another file system): for a
+    /// recording made only to be stored.
+    Move,
+    /// Copy it and leave the original alone: for `import`.
+    Copy,
+}
+
+/// What the caller knows about a new attempt besides its files.
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    /// When the answer started (the folder is named after it, in UTC).
+    pub started_at: SystemTime,
+    pub question: Option<QuestionRef>,
+    /// `--framework` as given: an id, `auto`, or `None` for the question's own.
+    pub framework_requested: Option<String>,
+    pub source: AttemptSource,
+    /// The input device, for recordings.
+    pub device: Option<String>,
+    /// The Whisper model's name; taken from the transcript when `None`.
+    pub model: Option<String>,
+    pub audio: AudioMode,
+}
+
+/// A stored attempt as listed: its folder and its metadata.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub dir: PathBuf,
+    pub meta: Meta,
+    /// Identity of the `meta.json` this was read from, for the index.
+    pub(crate) key: FileKey,
+}
+
+impl Attempt {
+    pub fn id(&self) -> &AttemptId {
+        &self.meta.id
+    }
+    pub fn audio_path(&self) -> PathBuf {
+        self.dir.join(AUDIO_FILE)
+    }
+    pub fn transcript_path(&self) -> PathBuf {
+        self.dir.join(TRANSCRIPT_FILE)
+    }
+    pub fn report_path(&self) -> PathBuf {
+        self.dir.join(REPORT_FILE)
+    }
+    pub fn report_html_path(&self) -> PathBuf {
+        self.dir.join(REPORT_HTML_FILE)
+    }
+    pub fn is_ok(&self) -> bool {
+        self.meta.analysis.status == AnalysisStatus::Ok
+    }
+    pub fn summary(&self) -> Option<&Summary> {
+        self.meta.summary.as_ref()
+    }
+}
+
+/// Something in the store that is not a usable attempt; listing goes on without it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// Every whole attempt, oldest first, and what was wrong with the rest.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub attempts: Vec<Attempt>,
+    pub problems: Vec<Problem>,
+    /// Set when `index.json` had to be rebuilt, saying why (missing, damaged, outdated).
+    pub index_rebuilt: Option<String>,
+}
+
+/// A folder found by id for deletion: it may be damaged or incomplete, so `meta` is optional.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub name: String,
+    pub dir: PathBuf,
+    pub meta: Option<Meta>,
+}
+
+/// The attempt store: a folder of attempt folders.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// The store at `root`, which need not exist yet (saving creates it).
+    pub fn at(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    /// The store to use: `explicit` (`--data-dir`), else `$REHEARSE_DATA_DIR`, else
+    /// `$XDG_DATA_HOME/rehearse/attempts` (`~/.local/share/rehearse/attempts`).
+    pub fn locate(explicit: Option<&Path>) -> Result<Store, HistoryError> {
+        if let Some(p) = explicit {
+            return Ok(Store::at(p));
+        }
+        if let Some(p) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+            return Ok(Store::at(PathBuf::from(p)));
+        }
+        dirs::data_dir()
+            .map(|d| Store::at(d.join("rehearse").join("attempts")))
+            .ok_or(HistoryError::NoDataDir)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn dir_of(&self, id: &AttemptId) -> PathBuf {
+        self.root.join(id.as_str())
+    }
+
+    /// Creates the store folder (owner-only) if it is not there.
+    pub fn ensure_root(&self) -> Result<(), HistoryError> {
+        if self.root.is_dir() {
+            return Ok(());
+        }
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        private_dir(&mut b);
+        b.create(&self.root)
+            .map_err(|e| HistoryError::io(&self.root, "create the attempt store", e))
+    }
+
+    /// Every whole attempt, oldest first, through the index (see [`index`]).
+    pub fn list(&self) -> Result<Listing, HistoryError> {
+        index::list(self)
+    }
+
+    /// The attempt `query` names in `listing`: `latest`, `latest~N` (N before the latest), a
+    /// full id, its last six characters, or a unique prefix of the full id.
+    pub fn resolve<'a>(
+        &self,
+        listing: &'a Listing,
+        query: &str,
+    ) -> Result<&'a Attempt, HistoryError> {
+        let q = query.trim();
+        if let Some(back) = q.strip_prefix("latest") {
+            let n = match back.strip_prefix('~') {
+                None if back.is_empty() => Some(0),
+                Some(n) => n.parse::<usize>().ok(),
+                None => None,
+            };
+            if let Some(n) = n {
+                if listing.attempts.is_empty() {
+                    return Err(HistoryError::Empty {
+                        root: self.root.clone(),
+                    });
+                }
+                return listing
+                    .attempts
+                    .len()
+                    .checked_sub(n + 1)
+                    .map(|i| &listing.attempts[i])
+                    .ok_or_else(|| HistoryError::UnknownId {
+                        id: q.to_string(),
+                        root: self.root.clone(),
+                    });
+            }
+        }
+        let names: Vec<&str> = listing.attempts.iter().map(|a| a.id().as_str()).collect();
+        let i = match_name(&names, q).map_err(|e| self.id_error(q, e))?;
+        Ok(&listing.attempts[i])
+    }
+
+    /// Like [`Store::resolve`], but also finds damaged and incomplete folders (for deletion).
+    pub fn find(&self, listing: &Listing, query: &str) -> Result<Found, HistoryError> {
+        match self.resolve(listing, query) {
+            Ok(a) => {
+                return Ok(Found {
+                    name: a.id().to_string(),
+                    dir: a.dir.clone(),
+                    meta: Some(a.meta.clone()),
+                });
+            }
+            Err(HistoryError::UnknownId { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let mut names = Vec::new();
+        if let Ok(rd) = fs::read_dir(&self.root) {
+            for e in rd.flatten() {
+                if let Some(n) = e.file_name().to_str()
+                    && AttemptId::is_valid(n)
+                    && e.file_type().is_ok_and(|t| t.is_dir())
+                {
+                    names.push(n.to_string());
+                }
+            }
+        }
+        names.sort();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let i = match_name(&refs, query.trim()).map_err(|e| self.id_error(query.trim(), e))?;
+        Ok(Found {
+            name: names[i].clone(),
+            dir: self.root.join(&names[i]),
+            meta: None,
+        })
+    }
+
+    fn id_error(&self, q: &str, matches: Vec<String>) -> HistoryError {
+        if matches.is_empty() {
+            HistoryError::UnknownId {
+                id: q.to_string(),
+                root: self.root.clone(),
+            }
+        } else {
+            HistoryError::AmbiguousId {
+                id: q.to_string(),
+                matches,
+            }
+        }
+    }
+
+    /// The stored analysis of an attempt whose analysis is ok.
+    pub fn load_report(&self, a: &Attempt) -> Result<Analysis, HistoryError> {
+        if !a.is_ok() {
+            return Err(HistoryError::AnalysisFailed {
+                id: a.id().short().to_string(),
+                error: a
+                    .meta
+                    .analysis
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "no reason recorded".into()),
+            });
+        }
+        let path = a.report_path();
+        let bad = |reason: String| HistoryError::Damaged {
+            id: a.id().to_string(),
+            path: path.clone(),
+            reason: format!(
+                "{reason}; `rehearse reanalyze {}` rebuilds it",
+                a.id().short()
+            ),
+        };
+        let bytes = fs::read(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => bad("report.json is missing".into()),
+            _ => HistoryError::io(&path, "read", e),
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))
+    }
+
+    /// The stored transcript; `Ok(None)` when there is none (transcription failed).
+    pub fn load_transcript(&self, a: &Attempt) -> Result<Option<Transcript>, HistoryError> {
+        let path = a.transcript_path();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(HistoryError::io(&path, "read", e)),
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| HistoryError::Damaged {
+                id: a.id().to_string(),
+                path,
+                reason: format!("not a rehearse transcript ({e})"),
+            })
+    }
+
+    /// Replaces an attempt's analysis (reanalyze): `report.json` and `meta.json` are each
+    /// replaced atomically; a failed analysis removes the old report, so `report.json` exists
+    /// exactly when the metadata says ok. `transcript` is stored too when given (an attempt
+    /// that had none was transcribed again).
+    pub fn update_analysis(
+        &self,
+        a: &Attempt,
+        transcript: Option<&Transcript>,
+        analysis: Result<&Analysis, String>,
+    ) -> Result<Meta, HistoryError> {
+        let mut meta = a.meta.clone();
+        if let Some(t) = transcript {
+            write_transcript(&a.dir, t)?;
+            meta.model = Some(t.model.name.clone());
+        }
+        let (state, summary, framework) = write_analysis(&a.dir, analysis)?;
+        meta.analysis = state;
+        meta.summary = summary;
+        meta.framework = framework;
+        // The page shows the old analysis; it is written again when next asked for.
+        remove_if_there(&a.report_html_path())?;
+        write_json(&a.dir, META_FILE, &meta)?;
+        Ok(meta)
+    }
+
+    /// Writes `report.html` into the attempt's folder unless an up-to-date one is there, and
+    /// returns its path. The page plays `audio.wav` beside it.
+    pub fn ensure_report_html(&self, a: &Attempt) -> Result<PathBuf, HistoryError> {
+        let html = a.report_html_path();
+        let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+        if let (Some(h), Some(r)) = (modified(&html), modified(&a.report_path()))
+            && h >= r
+        {
+            return Ok(html);
+        }
+        let mut analysis = self.load_report(a)?;
+        analysis.source.audio = a.audio_path().is_file().then(|| AUDIO_FILE.to_string());
+        let page = report::render(&analysis, ReportFormat::Html, &RenderOptions::default());
+        write_file(&a.dir, REPORT_HTML_FILE, page.as_bytes(), false)?;
+        Ok(html)
+    }
+
+    /// Deletes an attempt's folder and everything in it. The folder is first renamed to a
+    /// hidden name, so no listing ever sees a half-deleted attempt, then removed (a listing
+    /// finishes the job if this process is interrupted); the index is refreshed so it no longer
+    /// holds the attempt's question and figures.
+    pub fn delete(&self, found: &Found) -> Result<(), HistoryError> {
+        let hidden = self
+            .root
+            .join(format!(".deleting-{}-{}", found.name, std::process::id()));
+        fs::rename(&found.dir, &hidden)
+            .map_err(|e| HistoryError::io(&found.dir, "delete the attempt", e))?;
+        fs::remove_dir_all(&hidden)
+            .map_err(|e| HistoryError::io(&hidden, "delete the attempt's files", e))?;
+        self.list().map(|_| ())
+    }
+}
+
+/// Index of the single name `q` picks out of `names`: an exact name, its six-character short
+/// id, or a unique prefix. `Err` holds the candidates when several match (empty: none).
+fn match_name(names: &[&str], q: &str) -> Result<usize, Vec<String>> {
+    if q.is_empty() {
+        return Err(Vec::new());
+    }
+    if let Some(i) = names.iter().position(|n| *n == q) {
+        return Ok(i);
+    }
+    let pick = |hits: Vec<usize>| match hits.as_slice() {
+        [i] => Ok(Some(*i)),
+        [] => Ok(None),
+        many => Err(many
+            .iter()
+            .map(|&i| names[i].to_string())
+            .collect::<Vec<_>>()),
+    };
+    let short: Vec<usize> = (0..names.len())
+        .filter(|&i| names[i].rsplit('-').next() == Some(q))
+        .collect();
+    if let Some(i) = pick(short)? {
+        return Ok(i);
+    }
+    let prefix: Vec<usize> = (0..names.len())
+        .filter(|&i| names[i].starts_with(q))
+        .collect();
+    pick(prefix)?.ok_or_else(Vec::new)
+}
+
+/// Saves one attempt into `store` and returns its id: the entry point for `rehearse record` and
+/// `rehearse import`.
+///
+/// - `audio`: the recording; moved or copied in as `audio.wav` according to `meta.audio`. It
+///   must exist. On any failure the recording is left (or put back) where it was and the error
+///   says where it is.
+/// - `transcript`: stored as `transcript.json` (its audio path rewritten to `audio.wav`);
+///   `None` when transcription failed, in which case `analysis` should be `Err`.
+/// - `analysis`: `Ok` stores `report.json` and the figures history shows; `Err(message)` keeps
+///   the attempt marked failed with that message, to be run again by `rehearse reanalyze`.
+///
+/// The attempt folder is claimed with an exclusive `create_dir` (another random id on a
+/// collision, so concurrent savers never share a folder), every file is written to a temporary
+/// name, synced and renamed, and `meta.json` lands last: until then no listing shows the
+/// attempt, and a crash leaves at most an incomplete folder that listings report.
+pub fn save_attempt(
+    store: &Store,
+    audio: &Path,
+    transcript: Option<&Transcript>,
+    analysis: Result<&Analysis, String>,
+    meta: NewAttempt,
+) -> Result<AttemptId, HistoryError> {
+    match fs::metadata(audio) {
+        Ok(m) if m.is_dir() => {
+            return Err(HistoryError::AudioNotFile {
+                path: audio.to_path_buf(),
+            });
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(HistoryError::AudioMissing {
+                path: audio.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(HistoryError::io(audio, "read the recording", e)),
+    }
+    store.ensure_root()?;
+    let stamp = time::folder_stamp(meta.started_at);
+    let (id, dir) = claim_dir(store.root(), &stamp, &mut random_short_id)?;
+    match fill_attempt(&dir, &id, audio, transcript, analysis, &meta) {
+        Ok(()) => Ok(id),
+        Err(reason) => {
+            let stored = dir.join(AUDIO_FILE);
+            let mut audio_now = audio.to_path_buf();
+            if meta.audio == AudioMode::Move && !audio.exists() && stored.exists() {
+                // The recording was already moved in: put it back before the folder goes, and
+                // if even that fails, keep the folder so the recording survives.
+                if fs::rename(&stored, audio).is_err() {
+                    audio_now = stored;
+                }
+            }
+            if audio_now == audio {
+                let _ = fs::remove_dir_all(&dir);
+            }
+            Err(HistoryError::SaveFailed {
+                dir,
+                audio: audio_now,
+                reason: Box::new(reason),
+            })
+        }
+    }
+}
+
+fn fill_attempt(
+    dir: &Path,
+    id: &AttemptId,
+    audio: &Path,
+    transcript: Option<&Transcript>,
+    analysis: Result<&Analysis, String>,
+    new: &NewAttempt,
+) -> Result<(), HistoryError> {
+    let duration_s = transcript
+        .map(|t| t.duration_s)
+        .or_else(|| analysis.as_ref().ok().map(|a| a.duration_s))
+        .or_else(|| wav_duration(audio))
+        .unwrap_or(0.0);
+    if let Some(t) = transcript {
+        write_transcript(dir, t)?;
+    }
+    let (state, summary, framework) = write_analysis(dir, analysis)?;
+    place_audio(audio, &dir.join(AUDIO_FILE), new.audio)?;
+    // Everything else must be on disk before meta.json can say the attempt is whole.
+    sync_dir(dir)?;
+    let meta = Meta {
+        schema: META_SCHEMA,
+        id: id.clone(),
+        question: new.question.clone(),
+        framework_requested: new.framework_requested.clone(),
+        framework,
+        started_at: time::rfc3339(new.started_at),
+        saved_at: time::rfc3339_micros(SystemTime::now()),
+        duration_s,
+        source: new.source.clone(),
+        device: new.device.clone(),
+        model: new
+            .model
+            .clone()
+            .or_else(|| transcript.map(|t| t.model.name.clone())),
+        rehearse_version: env!("CARGO_PKG_VERSION").to_string(),
+        analysis: state,
+        summary,
+    };
+    write_json(dir, META_FILE, &meta)?;
+    sync_dir(dir)
+}
+
+fn write_transcript(dir: &Path, t: &Transcript) -> Result<(), HistoryError> {
+    let mut t = t.clone();
+    // Relative to the transcript itself, so `rehearse analyze <attempt>/transcript.json` finds
+    // the audio wherever the store is.
+    t.audio.path = AUDIO_FILE.to_string();
+    write_json(dir, TRANSCRIPT_FILE, &t)
+}
+
+/// Writes `report.json` for an ok analysis (or removes a stale one for a failed one) and
+/// returns the metadata that goes with it.
+fn write_analysis(
+    dir: &Path,
+    analysis: Result<&Analysis, String>,
+) -> Result<(AnalysisState, Option<Summary>, Option<String>), HistoryError> {
+    let state = |status, error| AnalysisState {
+        status,
+        error,
+        analyzed_at: time::rfc3339(SystemTime::now()),
+        rehearse_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    match analysis {
+        Ok(a) => {
+            let mut a = a.clone();
+            a.source.audio = Some(AUDIO_FILE.to_string());
+            write_json(dir, REPORT_FILE, &a)?;
+            Ok((
+                state(AnalysisStatus::Ok, None),
+                Some(summarize(&a)),
+                Some(a.framework.clone()),
+            ))
+        }
+        Err(e) => {
+            remove_if_there(&dir.join(REPORT_FILE))?;
+            let line = e.lines().next().unwrap_or("").trim().to_string();
+            let line = if line.is_empty() {
+                "unknown error".to_string()
+            } else {
+                line
+            };
+            Ok((state(AnalysisStatus::Failed, Some(line)), None, None))
+        }
+    }
+}
+
+fn remove_if_there(p: &Path) -> Result<(), HistoryError> {
+    match fs::remove_file(p) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(HistoryError::io(p, "remove", e)),
+    }
+}
+
+/// Length of a WAV from its header, when it has a readable one.
+fn wav_duration(p: &Path) -> Option<f64> {
+    let r = hound::WavReader::open(p).ok()?;
+    let spec = r.spec();
+    (spec.sample_rate > 0).then(|| f64::from(r.duration()) / f64::from(spec.sample_rate))
+}
+
+/// Six random hex digits. std's `RandomState` is seeded from the OS per process; the time, pid
+/// and a counter make the ids of one process differ too.
+fn random_short_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    h.write_u128(nanos);
+    h.write_u32(std::process::id());
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    format!("{:06x}", h.finish() & 0xff_ffff)
+}
+
+/// Creates `root/STAMP-xxxxxx` exclusively: `create_dir` fails when another saver (another
+/// process included) took the name, and then another id is drawn.
+pub(crate) fn claim_dir(
+    root: &Path,
+    stamp: &str,
+    next_id: &mut dyn FnMut() -> String,
+) -> Result<(AttemptId, PathBuf), HistoryError> {
+    let mut b = fs::DirBuilder::new();
+    private_dir(&mut b);
+    for _ in 0..64 {
+        let id = AttemptId(format!("{stamp}-{}", next_id()));
+        let dir = root.join(id.as_str());
+        match b.create(&dir) {
+            Ok(()) => return Ok((id, dir)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(HistoryError::io(&dir, "create the attempt folder", e)),
+        }
+    }
+    Err(HistoryError::io(
+        root,
+        "find a free attempt id",
+        io::Error::other("64 random ids were all taken"),
+    ))
+}
+
+/// Moves or copies the recording to `dest`, ending owner-only either way.
+fn place_audio(src: &Path, dest: &Path, mode: AudioMode) -> Result<(), HistoryError> {
+    if mode == AudioMode::Move && fs::rename(src, dest).is_ok() {
+        // A recorder may have created it with the default umask.
+        set_private(dest)?;
+        return Ok(());
+    }
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(AUDIO_FILE);
+    let mut input = fs::File::open(src).map_err(|e| HistoryError::io(src, "read", e))?;
+    write_with(dir, name, true, |f| io::copy(&mut input, f).map(|_| ()))?;
+    if mode == AudioMode::Move {
+        // Copied across file systems: the original goes, as a move would have done. Failing
+        // to remove it loses nothing.
+        let _ = fs::remove_file(src);
+    }
+    Ok(())
+}
+
+/// Serializes `value` as pretty JSON into `dir/name`, atomically and synced.
+pub(crate) fn write_json<T: Serialize>(
+    dir: &Path,
+    name: &str,
+    value: &T,
+) -> Result<(), HistoryError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| {
+        HistoryError::io(dir.join(name), "serialize", io::Error::other(e.to_string()))
+    })?;
+    bytes.push(b'\n');
+    write_file(dir, name, &bytes, true)
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file and a rename; `sync` makes it durable
+/// before the rename (skipped for files that can be made again, such as the index).
+pub(crate) fn write_file(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    sync: bool,
+) -> Result<(), HistoryError> {
+    write_with(dir, name, sync, |f| f.write_all(bytes))
+}
+
+fn write_with(
+    dir: &Path,
+    name: &str,
+    sync: bool,
+    fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
+) -> Result<(), HistoryError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dest = dir.join(name);
+    // Unique per process and call: two processes refreshing the index, or reanalyzing the same
+    // attempt, never write into each other's temporary file.
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    private_file(&mut opts);
+    let result = opts.open(&tmp).and_then(|mut f| {
+        fill(&mut f)?;
+        if sync {
+            f.sync_all()?;
+        }
+        Ok(())
+    });
+    let result = result.and_then(|()| fs::rename(&tmp, &dest));
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(HistoryError::io(dest, "write", e));
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
+    // Directories can be opened and synced on Unix; elsewhere the renames are all there is.
+    if cfg!(unix) {
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| HistoryError::io(dir, "sync", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn private_dir(b: &mut fs::DirBuilder) {
+    use std::os::unix::fs::DirBuilderExt;
+    b.mode(0o700);
+}
+
+#[cfg(not(unix))]
+fn private_dir(_: &mut fs::DirBuilder) {}
+
+#[cfg(unix)]
+fn private_file(o: &mut fs::OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    o.mode(0o600);
+}
+
+#[cfg(not(unix))]
+fn private_file(_: &mut fs::OpenOptions) {}
+
+fn set_private(p: &Path) -> Result<(), HistoryError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(p, fs::Permissions::from_mode(0o600))
+            .map_err(|e| HistoryError::io(p, "make owner-only", e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = p;
+    Ok(())
+}
+
+/// What reading one attempt folder found.
+pub(crate) enum FolderState {
+    Whole(Box<Attempt>),
+    /// No `meta.json`: a save in progress, or one that was interrupted (`Some` when old enough
+    /// to say so).
+    Incomplete(Option<Problem>),
+    Damaged(Problem),
+}
+
+/// Reads and checks `dir/meta.json`. The file's identity is taken from the open handle, so it
+/// belongs to exactly the bytes that were read even when a writer replaces the file meanwhile.
+pub(crate) fn read_folder(dir: &Path, name: &str) -> FolderState {
+    let path = dir.join(META_FILE);
+    let damaged = |message: String| {
+        FolderState::Damaged(Problem {
+            path: dir.to_path_buf(),
+            message: format!("{message}; skipped (`rehearse delete {name}` removes it)"),
+        })
+    };
+    let mut f = match fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let old = fs::metadata(dir)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > INCOMPLETE_GRACE);
+            return FolderState::Incomplete(old.then(|| Problem {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "incomplete attempt (no meta.json: its save was interrupted); skipped (`rehearse delete {name}` removes it)"
+                ),
+            }));
+        }
+        Err(e) => return damaged(format!("cannot read meta.json ({e})")),
+    };
+    let key = match f.metadata() {
+        Ok(m) => FileKey::of(&m),
+        Err(e) => return damaged(format!("cannot read meta.json ({e})")),
+    };
+    let mut bytes = Vec::new();
+    if let Err(e) = f.read_to_end(&mut bytes) {
+        return damaged(format!("cannot read meta.json ({e})"));
+    }
+    match parse_meta(&bytes, name) {
+        Ok(meta) => FolderState::Whole(Box::new(Attempt {
+            dir: dir.to_path_buf(),
+            meta,
+            key,
+        })),
+        Err(m) => damaged(m),
+    }
+}
+
+/// Parses `meta.json` and checks that it belongs to folder `name`.
+pub(crate) fn parse_meta(bytes: &[u8], name: &str) -> Result<Meta, String> {
+    #[derive(Deserialize)]
+    struct Version {
+        schema: u32,
+    }
+    match serde_json::from_slice::<Version>(bytes) {
+        Ok(v) if v.schema > META_SCHEMA => {
+            return Err(format!(
+                "written by a newer rehearse (meta.json schema {}, this one reads {META_SCHEMA})",
+                v.schema
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Err(format!("meta.json is damaged ({e})")),
+    }
+    let meta: Meta =
+        serde_json::from_slice(bytes).map_err(|e| format!("meta.json is damaged ({e})"))?;
+    if meta.id.as_str() != name {
+        return Err(format!(
+            "meta.json belongs to attempt {}, not to this folder",
+            meta.id
+        ));
+    }
+    if time::parse_rfc3339(&meta.started_at).is_none() {
+        return Err(format!(
+            "meta.json has an unreadable start time {:?}",
+            meta.started_at
+        ));
+    }
+    if meta.analysis.status == AnalysisStatus::Ok && meta.summary.is_none() {
+        return Err("meta.json says the analysis is ok but holds no figures".into());
+    }
+    Ok(meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_dir_draws_again_on_a_collision() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let mut ids = ["aaaaaa", "aaaaaa", "bbbbbb"].into_iter().map(String::from);
+        let mut next = || ids.next().unwrap_or_else(|| "cccccc".into());
+        let (a, _) = claim_dir(tmp.path(), "20250101-000000", &mut next).expect("first");
+        let (b, _) = claim_dir(tmp.path(), "20250101-000000", &mut next).expect("second");
+        assert_eq!(a.as_str(), "20250101-000000-aaaaaa");
+        assert_eq!(b.as_str(), "20250101-000000-bbbbbb");
+        let mut same = || "aaaaaa".to_string();
+        assert!(claim_dir(tmp.path(), "20250101-000000", &mut same).is_err());
+    }
+
+    #[test]
+    fn random_ids_are_short_hex_and_differ() {
+        let ids: std::collections::HashSet<String> = (0..200).map(|_| random_short_id()).collect();
+        assert!(ids.len() > 190);
+        assert!(
+            ids.iter()
+                .all(|i| AttemptId::is_valid(&format!("20250101-000000-{i}")))
+        );
+    }
+
+    #[test]
+    fn names_match_by_id_short_id_and_prefix() {
+        let names = [
+            "20250101-000000-aaaaaa",
+            "20250101-000001-bbbbbb",
+            "20250102-000000-aaaaaa",
+        ];
+        assert_eq!(match_name(&names, "20250101-000001-bbbbbb"), Ok(1));
+        assert_eq!(match_name(&names, "bbbbbb"), Ok(1));
+        assert_eq!(match_name(&names, "20250102"), Ok(2));
+        assert_eq!(match_name(&names, "aaaaaa").map_err(|m| m.len()), Err(2));
+        assert_eq!(match_name(&names, "2025").map_err(|m| m.len()), Err(3));
+        assert_eq!(match_name(&names, "cccccc"), Err(vec![]));
+        assert_eq!(match_name(&names, ""), Err(vec![]));
+    }
+
+    #[test]
+    fn meta_from_another_folder_or_a_newer_rehearse_is_refused() {
+        let meta = |id: &str, schema: u32| {
+            format!(
+                r#"{{"schema":{schema},"id":"{id}","question":null,"framework_requested":null,
+                "framework":null,"started_at":"2025-01-01T00:00:00Z","saved_at":"2025-01-01T00:00:00Z",
+                "duration_s":1.0,"source":{{"kind":"record"}},"device":null,"model":null,
+                "rehearse_version":"0","analysis":{{"status":"failed","error":"x",
+                "analyzed_at":"2025-01-01T00:00:00Z","rehearse_version":"0"}},"summary":null}}"#
+            )
+        };
+        let name = "20250101-000000-aaaaaa";
+        assert!(parse_meta(meta(name, 1).as_bytes(), name).is_ok());
+        let other = parse_meta(meta("20250101-000000-bbbbbb", 1).as_bytes(), name);
+        assert!(other.is_err_and(|e| e.contains("belongs to attempt")));
+        let newer = parse_meta(meta(name, 9).as_bytes(), name);
+        assert!(newer.is_err_and(|e| e.contains("newer rehearse")));
+        assert!(parse_meta(b"{not json", name).is_err_and(|e| e.contains("damaged")));
+    }
+}
