@@ -149,6 +149,11 @@ pub struct EngineArgs {
     /// Keep Whisper's word edges as they are instead of snapping them to the audio's energy.
     #[arg(long)]
     pub no_snap: bool,
+    /// Transcribe the whole file in Whisper's own 30 s windows instead of stretches cut at
+    /// pauses. The default cuts at pauses (30 s at most) and gives every stretch the prompt,
+    /// which keeps fillers past the first 30 s (measured in scripts/eval.sh).
+    #[arg(long)]
+    pub no_chunk: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -313,6 +318,7 @@ pub fn transcribe_file(
         },
         method: args.timestamps,
         energy_snap: !args.no_snap,
+        chunk_at_pauses: !args.no_chunk,
     };
     let bar = progress.then(|| {
         let pb = ProgressBar::new(100);

@@ -88,6 +88,9 @@ pub struct Settings {
     pub timestamps: TimestampMethod,
     /// Whether word edges were snapped to the audio's energy.
     pub energy_snap: bool,
+    /// Whether the audio was transcribed in stretches cut at pauses (the live path).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub chunk_at_pauses: bool,
     pub threads: usize,
 }
 
@@ -115,6 +118,39 @@ pub struct TranscribeOptions {
     pub prompt: Option<String>,
     pub method: TimestampMethod,
     pub energy_snap: bool,
+    /// Transcribe stretches cut at pauses ([`MAX_CHUNK_S`] at most) one at a time, each with
+    /// its time offset, as a live recorder does while the person is still talking; the words
+    /// come out the same kind as from the whole file.
+    pub chunk_at_pauses: bool,
+}
+
+/// Longest stretch transcribed at once with `chunk_at_pauses`: Whisper's window.
+pub const MAX_CHUNK_S: f64 = 30.0;
+/// Shortest silence a stretch is cut at.
+pub const MIN_CUT_SILENCE_S: f64 = 0.3;
+/// Stretches are not cut shorter than this, so Whisper always has some context.
+pub const MIN_CHUNK_S: f64 = 5.0;
+
+/// Where to cut `duration_s` seconds of audio into stretches of at most [`MAX_CHUNK_S`]: at the
+/// middle of the latest silence of [`MIN_CUT_SILENCE_S`] or more that keeps the stretch in
+/// bounds, or hard at [`MAX_CHUNK_S`] when there is none.
+pub fn chunk_bounds(silences: &[(f64, f64)], duration_s: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut start = 0.0;
+    while duration_s - start > MAX_CHUNK_S {
+        let cut = silences
+            .iter()
+            .map(|&(a, b)| (a + b) / 2.0)
+            .filter(|&m| m > start + MIN_CHUNK_S && m <= start + MAX_CHUNK_S)
+            .last()
+            .unwrap_or(start + MAX_CHUNK_S);
+        out.push((start, cut));
+        start = cut;
+    }
+    if duration_s > start {
+        out.push((start, duration_s));
+    }
+    out
 }
 
 /// Peak level under which a recording counts as digital silence: Whisper invents words for
@@ -141,6 +177,7 @@ pub fn transcribe_audio(
         prompt: opts.prompt.clone(),
         timestamps: method,
         energy_snap: opts.energy_snap,
+        chunk_at_pauses: opts.chunk_at_pauses,
         threads: opts.threads,
     };
     let duration_s = audio.duration_s();
@@ -150,17 +187,38 @@ pub fn transcribe_audio(
         notes.push("no speech found: the audio is digital silence".to_string());
         (Vec::new(), Vec::new())
     } else {
-        let raw = engine.run(
-            &audio.samples,
-            &whisper::DecodeOptions {
-                threads: opts.threads,
-                language: opts.language.clone(),
-                prompt: opts.prompt.clone(),
-                method,
-            },
-            progress,
-            abort,
-        )?;
+        let decode = whisper::DecodeOptions {
+            threads: opts.threads,
+            language: opts.language.clone(),
+            prompt: opts.prompt.clone(),
+            method,
+        };
+        let raw = if opts.chunk_at_pauses {
+            let rate = crate::audio::WHISPER_RATE as f64;
+            let act = timing::detect_activity(&audio.samples, crate::audio::WHISPER_RATE);
+            let mut all = Vec::new();
+            for (a, b) in chunk_bounds(&act.silences(MIN_CUT_SILENCE_S), duration_s) {
+                let (i, j) = (
+                    (a * rate) as usize,
+                    ((b * rate) as usize).min(audio.samples.len()),
+                );
+                for mut seg in engine.run(&audio.samples[i..j], &decode, None, None)? {
+                    seg.t0 += a;
+                    seg.t1 += a;
+                    for t in &mut seg.tokens {
+                        t.t0 += a;
+                        t.t1 += a;
+                        if t.t_dtw >= 0.0 {
+                            t.t_dtw += a;
+                        }
+                    }
+                    all.push(seg);
+                }
+            }
+            all
+        } else {
+            engine.run(&audio.samples, &decode, progress, abort)?
+        };
         let (mut words, ranges) = words::merge(&raw, method);
         for w in &mut words {
             w.start_s = w.start_s.clamp(0.0, duration_s);
@@ -210,4 +268,27 @@ pub fn transcribe_audio(
         words,
         notes,
     })
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cut_at_the_latest_pause_and_cover_the_audio() {
+        let silences = [(4.0, 4.5), (12.0, 12.6), (27.0, 27.4), (50.0, 51.0)];
+        let c = chunk_bounds(&silences, 70.0);
+        assert_eq!(c.first().map(|x| x.0), Some(0.0));
+        assert_eq!(c.last().map(|x| x.1), Some(70.0));
+        // Cut in the middle of the latest pause that keeps the first stretch under 30 s.
+        assert!((c[0].1 - 27.2).abs() < 1e-9, "{c:?}");
+        for w in c.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+        }
+        assert!(c.iter().all(|(a, b)| b - a <= MAX_CHUNK_S + 1e-9));
+        // No pause at all: hard cuts every 30 s.
+        let c = chunk_bounds(&[], 65.0);
+        assert_eq!(c, vec![(0.0, 30.0), (30.0, 60.0), (60.0, 65.0)]);
+        assert_eq!(chunk_bounds(&[], 10.0), vec![(0.0, 10.0)]);
+    }
 }
