@@ -140,9 +140,9 @@ pub fn chunk_bounds(silences: &[(f64, f64)], duration_s: f64) -> Vec<(f64, f64)>
     while duration_s - start > MAX_CHUNK_S {
         let cut = silences
             .iter()
+            .rev()
             .map(|&(a, b)| (a + b) / 2.0)
-            .filter(|&m| m > start + MIN_CHUNK_S && m <= start + MAX_CHUNK_S)
-            .last()
+            .find(|&m| m > start + MIN_CHUNK_S && m <= start + MAX_CHUNK_S)
             .unwrap_or(start + MAX_CHUNK_S);
         out.push((start, cut));
         start = cut;
