@@ -15,13 +15,11 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::{rehearse, root, tiny_en};
+use common::{chromium, console_lines, html_attr, rehearse, root, tiny_en};
 use rehearse::analyze::Analysis;
 use rehearse::history::{AttemptSource, AudioMode, HistoryError, NewAttempt, Store, save_attempt};
 use rehearse::transcribe::Transcript;
 use serde_json::Value;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The bundled answer imported once, for every test to build on.
 struct Fixture {
@@ -995,15 +993,6 @@ const HOOK: &str = r#"<script>
 })();
 </script>"#;
 
-fn chromium() -> PathBuf {
-    let p = PathBuf::from(CHROMIUM);
-    assert!(
-        p.is_file(),
-        "{CHROMIUM} missing: the HTML history test needs headless Chromium; run `bash scripts/setup.sh --for-tests`"
-    );
-    p
-}
-
 /// Runs headless Chromium, offline, on `page` with `args`; returns (stdout, stderr).
 fn chrome(page: &Path, args: &[&str]) -> (String, String) {
     let work = tempfile::tempdir().expect("chromium dir");
@@ -1046,20 +1035,6 @@ fn chrome(page: &Path, args: &[&str]) -> (String, String) {
     let err = fs::read_to_string(&err_path).unwrap_or_default();
     assert!(status.success(), "chromium failed: {status}\n{err}");
     (out, err)
-}
-
-fn html_attr(dom: &str, name: &str) -> Option<String> {
-    let start = dom.find("<html")?;
-    let end = start + dom[start..].find('>')?;
-    let tag = &dom[start..end];
-    let key = format!(" {name}=\"");
-    let from = tag.find(&key)? + key.len();
-    let len = tag[from..].find('"')?;
-    Some(tag[from..from + len].to_string())
-}
-
-fn console_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
 }
 
 /// `html` with the hook first in `<head>`.

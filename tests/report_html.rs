@@ -3,6 +3,9 @@
 //! error, the audio loads from the path the report gives, and a word with markup in it stays
 //! text.
 
+mod common;
+
+use common::{chromium, console_lines, html_attr};
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -15,8 +18,6 @@ use rehearse::analyze::{
 };
 use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe::Word;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Audio file name as the report refers to it: a space, so percent-encoding is exercised.
 const AUDIO_NAME: &str = "failure star.wav";
@@ -60,15 +61,6 @@ window.addEventListener('load', function () {
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chromium() -> PathBuf {
-    let p = PathBuf::from(CHROMIUM);
-    assert!(
-        p.is_file(),
-        "{CHROMIUM} missing: the HTML report test needs headless Chromium; run `bash scripts/setup.sh --for-tests` (Debian package `chromium`)"
-    );
-    p
 }
 
 /// Words of the bundled sample answer with times close to the recording's: per
@@ -214,22 +206,6 @@ fn chrome(dir: &Path, html: &Path, args: &[&str]) -> Run {
 /// metadata, timers) settle before the DOM is printed, without real waiting.
 fn dump_dom(dir: &Path, html: &Path) -> Run {
     chrome(dir, html, &["--dump-dom", "--virtual-time-budget=5000"])
-}
-
-/// The value of attribute `name` on the `<html>` element of a dumped DOM.
-fn html_attr(dom: &str, name: &str) -> Option<String> {
-    let start = dom.find("<html")?;
-    let end = start + dom[start..].find('>')?;
-    let tag = &dom[start..end];
-    let key = format!(" {name}=\"");
-    let from = tag.find(&key)? + key.len();
-    let len = tag[from..].find('"')?;
-    Some(tag[from..from + len].to_string())
-}
-
-/// Console lines Chromium logged for the page (any level: the report logs nothing).
-fn console_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

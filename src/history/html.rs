@@ -3,6 +3,7 @@
 //! against its target band, time per section, words per minute, fillers per minute) and a
 //! table linking each attempt's own HTML report.
 
+use crate::report::html::{esc, path_url};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
@@ -57,36 +58,6 @@ tr.best td { background: #eef7ee; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 24px; }
 "#;
 
-/// Escapes text for element content and quoted attribute values alike.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A path as a URL path: every byte that is not plainly safe is percent-encoded, so spaces,
-/// `#` and `?` in folder names do not change what the browser opens.
-fn url_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
 /// The link from a page in `page_dir` to `target`: relative when both resolve (the page and the
 /// store can then move together), else an absolute `file://` URL (a page on standard output
 /// has no folder).
@@ -105,9 +76,9 @@ pub fn file_href(target: &Path, page_dir: Option<&Path>) -> String {
         for c in &tc[common..] {
             rel.push(c);
         }
-        return url_path(&rel.to_string_lossy());
+        return path_url(&rel.to_string_lossy());
     }
-    format!("file://{}", url_path(&abs.to_string_lossy()))
+    format!("file://{}", path_url(&abs.to_string_lossy()))
 }
 
 fn status_color(s: Status) -> &'static str {

@@ -107,3 +107,33 @@ pub fn words_of(v: &serde_json::Value) -> Vec<(String, f64, f64)> {
         })
         .collect()
 }
+
+/// Debian's Chromium, which `scripts/setup.sh --for-tests` installs, for the HTML tests.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The Chromium binary; a missing one fails the test (never skips it) and says how to install it.
+pub fn chromium() -> PathBuf {
+    let p = PathBuf::from(CHROMIUM);
+    assert!(
+        p.is_file(),
+        "{CHROMIUM} missing: the HTML tests need headless Chromium; run `bash scripts/setup.sh --for-tests` (Debian package `chromium`)"
+    );
+    p
+}
+
+/// The value of attribute `name` on the `<html>` tag of a dumped DOM (where the pages' error
+/// hook writes what went wrong).
+pub fn html_attr(dom: &str, name: &str) -> Option<String> {
+    let start = dom.find("<html")?;
+    let end = start + dom[start..].find('>')?;
+    let tag = &dom[start..end];
+    let key = format!(" {name}=\"");
+    let from = tag.find(&key)? + key.len();
+    let len = tag[from..].find('"')?;
+    Some(tag[from..from + len].to_string())
+}
+
+/// Console lines Chromium logged for the page (any level: the pages log nothing).
+pub fn console_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
+}
