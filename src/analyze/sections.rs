@@ -316,7 +316,12 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework) -> Vec<Label> {
     let (em, ev) = emissions(words, sents, fw);
-    let (path, _) = decode(&em, fw.sections.len());
+    label_from(&em, &ev, fw)
+}
+
+/// Labels from already computed scores and evidence.
+fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework) -> Vec<Label> {
+    let (path, _) = decode(em, fw.sections.len());
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
@@ -348,8 +353,8 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
         .frameworks
         .iter()
         .map(|fw| {
-            let (_, ev) = emissions(words, sents, fw);
-            let labels = label(words, sents, fw);
+            let (em, ev) = emissions(words, sents, fw);
+            let labels = label_from(&em, &ev, fw);
             let cued = labels
                 .iter()
                 .zip(&ev)
