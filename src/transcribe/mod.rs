@@ -3,8 +3,10 @@
 //! This is the boundary where whisper's 10 ms ticks become seconds; everything downstream sees
 //! only [`Transcript`] and [`Word`].
 
+pub mod chunker;
 pub mod export;
 pub mod import;
+pub mod live;
 pub mod timing;
 pub mod whisper;
 pub mod words;
@@ -118,44 +120,82 @@ pub struct TranscribeOptions {
     pub prompt: Option<String>,
     pub method: TimestampMethod,
     pub energy_snap: bool,
-    /// Transcribe stretches cut at pauses ([`MAX_CHUNK_S`] at most) one at a time, each with
-    /// its time offset, as a live recorder does while the person is still talking; the words
-    /// come out the same kind as from the whole file.
+    /// Transcribe stretches cut at pauses ([`chunker`], 30 s at most) one at a time, each with
+    /// its time offset, exactly as the live recorder does while the person is still talking.
     pub chunk_at_pauses: bool,
-}
-
-/// Longest stretch transcribed at once with `chunk_at_pauses`: Whisper's window.
-pub const MAX_CHUNK_S: f64 = 30.0;
-/// Shortest silence a stretch is cut at.
-pub const MIN_CUT_SILENCE_S: f64 = 0.3;
-/// Stretches are not cut shorter than this, so Whisper always has some context.
-pub const MIN_CHUNK_S: f64 = 5.0;
-
-/// Where to cut `duration_s` seconds of audio into stretches of at most [`MAX_CHUNK_S`]: at the
-/// middle of the latest silence of [`MIN_CUT_SILENCE_S`] or more that keeps the stretch in
-/// bounds, or hard at [`MAX_CHUNK_S`] when there is none.
-pub fn chunk_bounds(silences: &[(f64, f64)], duration_s: f64) -> Vec<(f64, f64)> {
-    let mut out = Vec::new();
-    let mut start = 0.0;
-    while duration_s - start > MAX_CHUNK_S {
-        let cut = silences
-            .iter()
-            .rev()
-            .map(|&(a, b)| (a + b) / 2.0)
-            .find(|&m| m > start + MIN_CHUNK_S && m <= start + MAX_CHUNK_S)
-            .unwrap_or(start + MAX_CHUNK_S);
-        out.push((start, cut));
-        start = cut;
-    }
-    if duration_s > start {
-        out.push((start, duration_s));
-    }
-    out
 }
 
 /// Peak level under which a recording counts as digital silence: Whisper invents words for
 /// silence, so such audio is not sent to it at all.
 const SILENCE_PEAK: f32 = 1.0 / 32768.0 * 2.0;
+
+fn is_digital_silence(samples: &[f32]) -> bool {
+    samples.iter().fold(0.0f32, |m, x| m.max(x.abs())) < SILENCE_PEAK
+}
+
+/// The timestamp method actually used: DTW needs the model's alignment heads at load time.
+fn effective_method(engine: &whisper::Engine, opts: &TranscribeOptions) -> TimestampMethod {
+    if engine.has_dtw() {
+        opts.method
+    } else {
+        TimestampMethod::Token
+    }
+}
+
+/// How one decode is run, with `threads` whisper.cpp threads.
+pub fn decode_options(
+    engine: &whisper::Engine,
+    opts: &TranscribeOptions,
+    threads: usize,
+) -> whisper::DecodeOptions {
+    whisper::DecodeOptions {
+        threads,
+        language: opts.language.clone(),
+        prompt: opts.prompt.clone(),
+        method: effective_method(engine, opts),
+    }
+}
+
+/// What a transcript records about how it was made.
+pub fn settings(engine: &whisper::Engine, opts: &TranscribeOptions) -> Settings {
+    Settings {
+        language: opts.language.clone(),
+        prompt: opts.prompt.clone(),
+        timestamps: effective_method(engine, opts),
+        energy_snap: opts.energy_snap,
+        chunk_at_pauses: opts.chunk_at_pauses,
+        threads: opts.threads,
+    }
+}
+
+/// Decodes one stretch of `samples` (16 kHz mono, the whole recording) with its time offset,
+/// so that its times are the recording's. A stretch of digital silence is not decoded.
+pub fn transcribe_stretch(
+    engine: &whisper::Engine,
+    samples: &[f32],
+    stretch: chunker::Stretch,
+    decode: &whisper::DecodeOptions,
+) -> Result<Vec<words::RawSegment>, whisper::EngineError> {
+    let end = stretch.end.min(samples.len());
+    let part = &samples[stretch.start.min(end)..end];
+    if part.is_empty() || is_digital_silence(part) {
+        return Ok(Vec::new());
+    }
+    let offset = stretch.start_s(crate::audio::WHISPER_RATE);
+    let mut segments = engine.run(part, decode, None, None)?;
+    for seg in &mut segments {
+        seg.t0 += offset;
+        seg.t1 += offset;
+        for t in &mut seg.tokens {
+            t.t0 += offset;
+            t.t1 += offset;
+            if t.t_dtw >= 0.0 {
+                t.t_dtw += offset;
+            }
+        }
+    }
+    Ok(segments)
+}
 
 /// Transcribes prepared 16 kHz audio with a loaded engine.
 pub fn transcribe_audio(
@@ -167,64 +207,54 @@ pub fn transcribe_audio(
     progress: Option<Box<dyn FnMut(i32)>>,
     abort: Option<Box<dyn FnMut() -> bool>>,
 ) -> Result<Transcript, whisper::EngineError> {
-    let method = if engine.has_dtw() {
-        opts.method
+    let decode = decode_options(engine, opts, opts.threads);
+    let raw = if is_digital_silence(&audio.samples) {
+        Vec::new()
+    } else if opts.chunk_at_pauses {
+        let stretches = chunker::split(&audio.samples, crate::audio::WHISPER_RATE);
+        let mut progress = progress;
+        let mut all = Vec::new();
+        for (i, st) in stretches.iter().enumerate() {
+            all.extend(transcribe_stretch(engine, &audio.samples, *st, &decode)?);
+            if let Some(p) = progress.as_mut() {
+                p(((i + 1) * 100 / stretches.len().max(1)) as i32);
+            }
+        }
+        all
     } else {
-        TimestampMethod::Token
+        engine.run(&audio.samples, &decode, progress, abort)?
     };
-    let settings = Settings {
-        language: opts.language.clone(),
-        prompt: opts.prompt.clone(),
-        timestamps: method,
-        energy_snap: opts.energy_snap,
-        chunk_at_pauses: opts.chunk_at_pauses,
-        threads: opts.threads,
-    };
+    Ok(assemble(
+        &raw,
+        audio,
+        audio_info,
+        model,
+        settings(engine, opts),
+    ))
+}
+
+/// Turns whisper's segments (times already the recording's) into the transcript: words merged
+/// from tokens, kept inside the audio, snapped to its energy when asked. The live recorder and
+/// the offline path both end here.
+pub fn assemble(
+    raw: &[words::RawSegment],
+    audio: &crate::audio::PreparedAudio,
+    audio_info: AudioInfo,
+    model: ModelInfo,
+    settings: Settings,
+) -> Transcript {
     let duration_s = audio.duration_s();
     let mut notes = Vec::new();
-    let peak = audio.samples.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-    let (words, segments) = if peak < SILENCE_PEAK {
+    let (words, segments) = if is_digital_silence(&audio.samples) {
         notes.push("no speech found: the audio is digital silence".to_string());
         (Vec::new(), Vec::new())
     } else {
-        let decode = whisper::DecodeOptions {
-            threads: opts.threads,
-            language: opts.language.clone(),
-            prompt: opts.prompt.clone(),
-            method,
-        };
-        let raw = if opts.chunk_at_pauses {
-            let rate = crate::audio::WHISPER_RATE as f64;
-            let act = timing::detect_activity(&audio.samples, crate::audio::WHISPER_RATE);
-            let mut all = Vec::new();
-            for (a, b) in chunk_bounds(&act.silences(MIN_CUT_SILENCE_S), duration_s) {
-                let (i, j) = (
-                    (a * rate) as usize,
-                    ((b * rate) as usize).min(audio.samples.len()),
-                );
-                for mut seg in engine.run(&audio.samples[i..j], &decode, None, None)? {
-                    seg.t0 += a;
-                    seg.t1 += a;
-                    for t in &mut seg.tokens {
-                        t.t0 += a;
-                        t.t1 += a;
-                        if t.t_dtw >= 0.0 {
-                            t.t_dtw += a;
-                        }
-                    }
-                    all.push(seg);
-                }
-            }
-            all
-        } else {
-            engine.run(&audio.samples, &decode, progress, abort)?
-        };
-        let (mut words, ranges) = words::merge(&raw, method);
+        let (mut words, ranges) = words::merge(raw, settings.timestamps);
         for w in &mut words {
             w.start_s = w.start_s.clamp(0.0, duration_s);
             w.end_s = w.end_s.clamp(w.start_s, duration_s);
         }
-        if opts.energy_snap {
+        if settings.energy_snap {
             let act = timing::detect_activity(&audio.samples, crate::audio::WHISPER_RATE);
             timing::snap_to_energy(&mut words, &act);
         }
@@ -257,7 +287,7 @@ pub fn transcribe_audio(
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    Ok(Transcript {
+    Transcript {
         schema: TRANSCRIPT_SCHEMA,
         audio: audio_info,
         model,
@@ -267,28 +297,5 @@ pub fn transcribe_audio(
         segments,
         words,
         notes,
-    })
-}
-
-#[cfg(test)]
-mod chunk_tests {
-    use super::*;
-
-    #[test]
-    fn chunks_cut_at_the_latest_pause_and_cover_the_audio() {
-        let silences = [(4.0, 4.5), (12.0, 12.6), (27.0, 27.4), (50.0, 51.0)];
-        let c = chunk_bounds(&silences, 70.0);
-        assert_eq!(c.first().map(|x| x.0), Some(0.0));
-        assert_eq!(c.last().map(|x| x.1), Some(70.0));
-        // Cut in the middle of the latest pause that keeps the first stretch under 30 s.
-        assert!((c[0].1 - 27.2).abs() < 1e-9, "{c:?}");
-        for w in c.windows(2) {
-            assert_eq!(w[0].1, w[1].0);
-        }
-        assert!(c.iter().all(|(a, b)| b - a <= MAX_CHUNK_S + 1e-9));
-        // No pause at all: hard cuts every 30 s.
-        let c = chunk_bounds(&[], 65.0);
-        assert_eq!(c, vec![(0.0, 30.0), (30.0, 60.0), (60.0, 65.0)]);
-        assert_eq!(chunk_bounds(&[], 10.0), vec![(0.0, 10.0)]);
     }
 }

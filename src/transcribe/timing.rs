@@ -38,7 +38,7 @@ impl Activity {
 }
 
 /// Maximal runs of `value` in `v`, in seconds.
-fn runs_of(v: &[bool], value: bool) -> Vec<(f64, f64)> {
+pub(crate) fn runs_of(v: &[bool], value: bool) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < v.len() {
@@ -70,10 +70,10 @@ pub fn frame_levels_db(samples: &[f32], rate: u32) -> Vec<f32> {
 /// `shared/real-speech` the 0-100 Hz band carries 10-25 dB more energy in pauses than the
 /// 300-1000 Hz band, and without the filter a quiet "um" (-28 dBFS) and the pause after it
 /// (-35 dBFS) could not be told apart (word start error 0.21 s instead of 0.09 s).
-const HIGH_PASS_HZ: f64 = 200.0;
+pub(crate) const HIGH_PASS_HZ: f64 = 200.0;
 
 /// One biquad section (RBJ cookbook high-pass), run in f64 for stability at low corners.
-struct HighPass {
+pub(crate) struct HighPass {
     b: [f64; 3],
     a: [f64; 2],
     x: [f64; 2],
@@ -81,7 +81,7 @@ struct HighPass {
 }
 
 impl HighPass {
-    fn new(rate: u32, hz: f64, q: f64) -> Self {
+    pub(crate) fn new(rate: u32, hz: f64, q: f64) -> Self {
         let w0 = 2.0 * std::f64::consts::PI * hz / rate as f64;
         let (sin, cos) = w0.sin_cos();
         let alpha = sin / (2.0 * q);
@@ -98,7 +98,7 @@ impl HighPass {
         }
     }
 
-    fn step(&mut self, x: f64) -> f64 {
+    pub(crate) fn step(&mut self, x: f64) -> f64 {
         let y = self.b[0] * x + self.b[1] * self.x[0] + self.b[2] * self.x[1]
             - self.a[0] * self.y[0]
             - self.a[1] * self.y[1];
@@ -108,14 +108,21 @@ impl HighPass {
     }
 }
 
+/// The two biquads of a 4th-order Butterworth high-pass at [`HIGH_PASS_HZ`].
+pub(crate) fn butterworth_high_pass(rate: u32) -> [HighPass; 2] {
+    [
+        HighPass::new(rate, HIGH_PASS_HZ, 0.541_196_1),
+        HighPass::new(rate, HIGH_PASS_HZ, 1.306_563),
+    ]
+}
+
 /// The signal through a 4th-order Butterworth high-pass at [`HIGH_PASS_HZ`] (two biquads with
 /// the Butterworth Q values).
 fn high_pass(samples: &[f32], rate: u32) -> Vec<f32> {
     if rate == 0 || (rate as f64) <= 2.0 * HIGH_PASS_HZ {
         return samples.to_vec();
     }
-    let mut s1 = HighPass::new(rate, HIGH_PASS_HZ, 0.541_196_1);
-    let mut s2 = HighPass::new(rate, HIGH_PASS_HZ, 1.306_563);
+    let [mut s1, mut s2] = butterworth_high_pass(rate);
     samples
         .iter()
         .map(|&x| s2.step(s1.step(x as f64)) as f32)
@@ -140,7 +147,19 @@ pub fn detect_activity(samples: &[f32], rate: u32) -> Activity {
             threshold_db: 0.0,
         };
     }
-    let mut sorted = levels.clone();
+    classify(&levels)
+}
+
+/// Speech/silence for frame levels (dBFS of the high-passed signal), with the threshold set
+/// from these levels alone.
+pub(crate) fn classify(levels: &[f32]) -> Activity {
+    if levels.is_empty() {
+        return Activity {
+            speech: Vec::new(),
+            threshold_db: 0.0,
+        };
+    }
+    let mut sorted = levels.to_vec();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| sorted[((sorted.len() - 1) as f64 * p) as usize];
     let floor = pct(0.10).max(-90.0);

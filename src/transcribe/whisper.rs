@@ -38,9 +38,11 @@ pub struct DecodeOptions {
     pub method: TimestampMethod,
 }
 
-/// A loaded model, reusable for many files.
+/// A loaded model, reusable for many files; clones share it (the live recorder's worker thread
+/// decodes with the same model the command loaded).
+#[derive(Clone)]
 pub struct Engine {
-    ctx: WhisperContext,
+    ctx: std::sync::Arc<WhisperContext>,
     dtw: bool,
 }
 
@@ -66,7 +68,7 @@ impl Engine {
             reason: e.to_string(),
         })?;
         Ok(Engine {
-            ctx,
+            ctx: std::sync::Arc::new(ctx),
             dtw: opts.dtw_preset.is_some(),
         })
     }
