@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -10,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use rehearse::analyze::{self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing};
 use rehearse::audio;
+use rehearse::capture::display::Heard;
 use rehearse::model::{self, convert, download, find, registry};
 use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe::{
@@ -19,6 +21,7 @@ use rehearse::transcribe::{
 };
 
 mod history_cmd;
+mod live_cmd;
 
 /// Practice spoken interview answers offline: record, transcribe, analyze.
 #[derive(Debug, Parser)]
@@ -283,6 +286,27 @@ pub fn load_model(args: &EngineArgs) -> Result<LoadedModel> {
     })
 }
 
+/// The transcription settings `args` ask for, for this model.
+pub fn transcribe_options(loaded: &LoadedModel, args: &EngineArgs) -> TranscribeOptions {
+    let language = if loaded.summary.english_only {
+        "en".to_string()
+    } else {
+        args.language.clone()
+    };
+    TranscribeOptions {
+        threads: args.threads.unwrap_or_else(default_threads).max(1),
+        language,
+        prompt: if args.no_prompt {
+            None
+        } else {
+            Some(args.prompt.clone())
+        },
+        method: args.timestamps,
+        energy_snap: !args.no_snap,
+        chunk_at_pauses: !args.no_chunk,
+    }
+}
+
 /// Transcribes one file with an already loaded model.
 pub fn transcribe_file(
     file: &Path,
@@ -303,23 +327,7 @@ pub fn transcribe_file(
         bits_per_sample: prepared.source_bits,
         sample_format: prepared.source_format.to_string(),
     };
-    let language = if loaded.summary.english_only {
-        "en".to_string()
-    } else {
-        args.language.clone()
-    };
-    let opts = TranscribeOptions {
-        threads: args.threads.unwrap_or_else(default_threads).max(1),
-        language,
-        prompt: if args.no_prompt {
-            None
-        } else {
-            Some(args.prompt.clone())
-        },
-        method: args.timestamps,
-        energy_snap: !args.no_snap,
-        chunk_at_pauses: !args.no_chunk,
-    };
+    let opts = transcribe_options(loaded, args);
     let bar = progress.then(|| {
         let pb = ProgressBar::new(100);
         pb.set_style(
@@ -1072,6 +1080,13 @@ pub struct RecordArgs {
     /// Don't keep the attempt in the practice history (`rehearse history`).
     #[arg(long)]
     pub no_save: bool,
+    /// Transcribe only after the stop, the whole recording at once, instead of stretch by
+    /// stretch while you speak (the report then takes as long as `rehearse analyze`).
+    #[arg(long)]
+    pub no_live: bool,
+    /// Report format on stdout after the stop.
+    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub store: history_cmd::StoreArgs,
     #[command(flatten)]
@@ -1105,10 +1120,15 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
             known.join(", ")
         );
     };
-    if !args.no_analyze {
+    // The model is loaded before the microphone opens: live transcription needs it from the
+    // first stretch, and a broken model must not cost the answer.
+    let model = if args.no_analyze {
+        None
+    } else {
         find::resolve(args.engine.model.as_deref())
             .context("the recording is analyzed afterwards (or pass --no-analyze)")?;
-    }
+        Some(load_model(&args.engine)?)
+    };
     let out = match &args.out {
         Some(out) => {
             let dir = parent_dir(out);
@@ -1137,6 +1157,40 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
         plan: Some(plan.clone()),
         quiet: global.quiet,
     })?;
+    let device_format = prepared.format();
+    let live = match &model {
+        Some(m) if !args.no_live => {
+            let (question_ref, choice) = history_cmd::question_and_framework(
+                &catalog,
+                args.question.as_deref(),
+                args.framework.as_deref(),
+            )?;
+            let heard = Arc::new(Mutex::new(Heard::default()));
+            let live = live_cmd::start(
+                m,
+                transcribe_options(m, &args.engine),
+                device_format,
+                live_cmd::LiveAnalysis {
+                    catalog: catalog.clone(),
+                    choice,
+                    question: question_ref,
+                },
+                heard.clone(),
+            )?;
+            Some((live, heard))
+        }
+        _ => None,
+    };
+    let (prepared, live) = match live {
+        Some((live, heard)) => {
+            let mut tap = live.tap();
+            (
+                prepared.with_live(Box::new(move |x: &[i16]| tap.push(x)), heard),
+                Some(live),
+            )
+        }
+        None => (prepared, None),
+    };
     if !global.quiet {
         let mut err = std::io::stderr().lock();
         match question {
@@ -1232,8 +1286,60 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
         }
         _ => None,
     };
+    // The stretches left when the speaker stopped; the rest was transcribed while they spoke.
+    let live = match live.map(|l| l.finish()) {
+        Some(Ok(out)) if rec.frames > 0 => {
+            if let Some(m) = &model {
+                if !global.quiet {
+                    eprintln!(
+                        "live transcription: {} stretch(es) done while recording, {} after the stop ({:.2} s)",
+                        out.during,
+                        out.after,
+                        out.after_stop.as_secs_f64()
+                    );
+                }
+                let opts = transcribe_options(m, &args.engine);
+                Some(live_cmd::transcript(
+                    &out,
+                    &rec.path,
+                    device_format,
+                    m,
+                    &opts,
+                ))
+            } else {
+                None
+            }
+        }
+        Some(Err(e)) => {
+            eprintln!("warning: live transcription failed ({e}); transcribing the recording now");
+            None
+        }
+        _ => None,
+    };
     if !args.no_analyze && rec.frames == 0 {
         eprintln!("note: no audio was captured; nothing to analyze");
+    } else if let (false, true, Some((t, audio16))) = (args.no_analyze, args.no_save, &live) {
+        let (question_ref, choice) = history_cmd::question_and_framework(
+            &catalog,
+            args.question.as_deref(),
+            args.framework.as_deref(),
+        )?;
+        if !global.quiet {
+            for note in &t.notes {
+                eprintln!("note: {}: {note}", rec.path.display());
+            }
+        }
+        let analysis = history_cmd::analyze_transcript(
+            t,
+            &rec.path,
+            &rec.path,
+            Some(live_cmd::speech(audio16)),
+            &catalog,
+            &choice,
+            question_ref,
+        )
+        .map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", rec.path.display()))?;
+        print_report(&analysis, args.format)?;
     } else if !args.no_analyze && !args.no_save {
         // Analyzed once, kept in the history (a copy: the recording stays where it was
         // written), and the same report printed as `rehearse analyze` would.
@@ -1244,32 +1350,28 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
             args.question.as_deref(),
             args.framework.as_deref(),
         )?;
-        let model = load_model(&args.engine)?;
+        let (transcript, speech) = match live {
+            Some((t, audio16)) => (Some(t), Some(live_cmd::speech(&audio16))),
+            None => (None, None),
+        };
         let (_, analysis) = history_cmd::transcribe_analyze_save(
             &plan,
             history_cmd::Recording {
                 audio: &rec.path,
                 shown: &rec.path,
-                transcript: None,
+                transcript,
+                speech,
                 started_at: Some(started),
                 source: rehearse::history::AttemptSource::Record,
                 device: Some(rec.device.clone()),
                 mode: rehearse::history::AudioMode::Copy,
             },
-            Some(&model),
+            model.as_ref(),
             &args.engine,
             global,
         )?;
         match analysis {
-            Ok(a) => {
-                let color = std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                let text =
-                    report::render(&a, ReportFormat::Text, &RenderOptions { color, width: 100 });
-                let mut stdout = std::io::stdout().lock();
-                stdout.write_all(text.as_bytes())?;
-                stdout.flush()?;
-            }
+            Ok(a) => print_report(&a, args.format)?,
             Err(e) => bail!("{}: analysis failed: {e}", rec.path.display()),
         }
     } else if !args.no_analyze {
@@ -1278,7 +1380,7 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
                 file: rec.path.clone(),
                 framework: args.framework.clone(),
                 question: args.question.clone(),
-                format: None,
+                format: Some(args.format),
                 out: None,
                 text_wpm: 150.0,
                 color: ColorChoice::Auto,
@@ -1294,6 +1396,17 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
             rec.duration_s()
         );
     }
+    Ok(())
+}
+
+/// Prints a report on stdout, coloured when stdout is a terminal and `NO_COLOR` is unset.
+fn print_report(a: &analyze::Analysis, format: ReportFormat) -> Result<()> {
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = report::render(a, format, &RenderOptions { color, width: 100 });
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
     Ok(())
 }
 

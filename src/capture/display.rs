@@ -135,10 +135,75 @@ fn level_text(s: &Snapshot) -> String {
     )
 }
 
+/// What live transcription has made of the answer so far, for the display.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Heard {
+    /// The last words transcribed.
+    pub words: String,
+    /// Recording time up to which the words are known.
+    pub upto_s: f64,
+    /// The section the analysis puts the latest sentence in.
+    pub section: Option<SectionNow>,
+}
+
+/// The section the analysis thinks the speaker is in, and its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionNow {
+    pub name: String,
+    /// Recording time at which the speaker entered it.
+    pub since_s: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+    /// What the next section is about ("what you did"); `None` for the last section.
+    pub next: Option<String>,
+}
+
+/// "Situation 0:41 of 0:25 — move on to what you did": the analysed section's time so far
+/// against its target, at recording time `t`.
+pub fn section_now(now: &SectionNow, t: f64) -> String {
+    let spent = (t - now.since_s).max(0.0);
+    let head = format!("{} {}", now.name, clock(spent));
+    if spent > now.max_s {
+        match &now.next {
+            Some(next) => format!("{head} of {} — move on to {next}", clock(now.max_s)),
+            None => format!("{head} of {} — wrap up", clock(now.max_s)),
+        }
+    } else if spent >= now.min_s {
+        format!(
+            "{head} of {}-{}, in the band",
+            clock(now.min_s),
+            clock(now.max_s)
+        )
+    } else {
+        format!("{head} of {}-{}", clock(now.min_s), clock(now.max_s))
+    }
+}
+
+/// The two live-transcription lines: what was heard last, and where the analysis puts it.
+fn heard_lines(h: &Heard, t: f64) -> [String; 2] {
+    let words = if h.words.is_empty() {
+        "  heard: (transcribing as you speak...)".to_string()
+    } else {
+        format!("  heard: …{}", h.words)
+    };
+    let section = match &h.section {
+        Some(now) => format!("  now:   {}", section_now(now, t)),
+        None => "  now:   (the analysis starts with the first words)".to_string(),
+    };
+    [words, section]
+}
+
 /// The lines redrawn in place on a terminal, each cut to `width` columns: time and level, where
-/// the clock says the answer should be, the band for the whole answer, and the warnings (empty
-/// when all is well). One thing per line, so that none pushes another off an 80-column screen.
-pub fn live_lines(s: &Snapshot, plan: Option<&Plan>, width: usize) -> [String; LIVE_LINES] {
+/// the clock says the answer should be, the band for the whole answer, with live transcription
+/// the last words heard and the section the analysis puts them in, and the warnings (empty when
+/// all is well, always last). One thing per line, so that none pushes another off an 80-column
+/// screen.
+pub fn live_lines(
+    s: &Snapshot,
+    plan: Option<&Plan>,
+    heard: Option<&Heard>,
+    width: usize,
+) -> Vec<String> {
     let first = format!(
         "● REC {} / {}  {}  {}",
         clock(s.elapsed_s),
@@ -153,15 +218,17 @@ pub fn live_lines(s: &Snapshot, plan: Option<&Plan>, width: usize) -> [String; L
         ),
         None => (String::new(), String::new()),
     };
-    let fourth: String = warnings(s).iter().map(|w| format!("  ! {w}")).collect();
-    [first, second, third, fourth].map(|l| fit(&l, width))
+    let last: String = warnings(s).iter().map(|w| format!("  ! {w}")).collect();
+    let mut lines = vec![first, second, third];
+    if let Some(h) = heard {
+        lines.extend(heard_lines(h, s.elapsed_s));
+    }
+    lines.push(last);
+    lines.into_iter().map(|l| fit(&l, width)).collect()
 }
 
-/// How many lines [`live_lines`] draws.
-pub const LIVE_LINES: usize = 4;
-
 /// One self-contained line for a log or a pipe, printed every second.
-pub fn plain_line(s: &Snapshot, plan: Option<&Plan>) -> String {
+pub fn plain_line(s: &Snapshot, plan: Option<&Plan>, heard: Option<&Heard>) -> String {
     let mut line = format!("rec {}  {}", clock(s.elapsed_s), level_text(s));
     if let Some(p) = plan {
         line.push_str(&format!(
@@ -169,6 +236,12 @@ pub fn plain_line(s: &Snapshot, plan: Option<&Plan>) -> String {
             guidance(p, s.elapsed_s),
             overall(p, s.elapsed_s)
         ));
+    }
+    if let Some(h) = heard {
+        for l in heard_lines(h, s.elapsed_s) {
+            line.push_str("  |  ");
+            line.push_str(l.trim());
+        }
     }
     for w in warnings(s) {
         line.push_str("  |  ");
@@ -259,12 +332,55 @@ mod tests {
             ..Snapshot::default()
         };
         for width in [40, 80, 200] {
-            for line in live_lines(&s, Some(&p), width) {
+            for line in live_lines(&s, Some(&p), None, width) {
                 assert!(line.chars().count() < width.max(11), "{line}");
             }
         }
-        let plain = plain_line(&s, Some(&p));
+        let plain = plain_line(&s, Some(&p), None);
         assert!(plain.contains("0:24 opening, finish by 0:30"), "{plain}");
         assert!(plain.contains("NO SIGNAL"), "{plain}");
+    }
+
+    #[test]
+    fn the_heard_section_is_timed_against_its_target() {
+        let now = SectionNow {
+            name: "Situation".into(),
+            since_s: 2.0,
+            min_s: 8.0,
+            max_s: 25.0,
+            next: Some("what you did".into()),
+        };
+        assert_eq!(section_now(&now, 7.0), "Situation 0:05 of 0:08-0:25");
+        assert_eq!(
+            section_now(&now, 20.0),
+            "Situation 0:18 of 0:08-0:25, in the band"
+        );
+        assert_eq!(
+            section_now(&now, 43.5),
+            "Situation 0:41 of 0:25 — move on to what you did"
+        );
+        let last = SectionNow { next: None, ..now };
+        assert!(section_now(&last, 60.0).ends_with("— wrap up"));
+        let heard = Heard {
+            words: "and that was my call.".into(),
+            upto_s: 12.0,
+            section: Some(last),
+        };
+        let s = Snapshot {
+            elapsed_s: 14.0,
+            ..Snapshot::default()
+        };
+        let lines = live_lines(&s, Some(&plan("star-l")), Some(&heard), 80);
+        assert_eq!(lines.len(), 6);
+        assert!(
+            lines[3].contains("heard: …and that was my call."),
+            "{lines:?}"
+        );
+        assert!(
+            lines[4].contains("now:   Situation 0:12 of 0:08-0:25, in the band"),
+            "{lines:?}"
+        );
+        let plain = plain_line(&s, None, Some(&heard));
+        assert!(plain.contains("heard: …and that was my call."), "{plain}");
     }
 }

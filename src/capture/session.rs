@@ -5,14 +5,14 @@
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, Once, mpsc};
+use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, StreamTrait};
 
 use super::callback::{self, Counters};
 use super::devices::{self, describe_config};
-use super::display::{self, Snapshot};
+use super::display::{self, Heard, Snapshot};
 use super::plan::Plan;
 use super::writer::{self, Settings, Status};
 use super::{CaptureError, HEADER_REFRESH, RING_SECONDS, clock, term};
@@ -127,7 +127,8 @@ struct Screen {
     /// Red for the recording dot and the warnings, unless `NO_COLOR` is set.
     color: bool,
     quiet: bool,
-    drawn: bool,
+    /// Lines of the frame on screen (0: none drawn yet).
+    drawn: usize,
     last_plain: Option<Instant>,
 }
 
@@ -138,40 +139,41 @@ impl Screen {
         }
     }
 
-    fn draw(&mut self, snap: &Snapshot, plan: Option<&Plan>) {
+    fn draw(&mut self, snap: &Snapshot, plan: Option<&Plan>, heard: Option<&Heard>) {
         if self.quiet {
             return;
         }
         let mut err = std::io::stderr().lock();
         if self.tty {
             let width = term::stderr_width().unwrap_or(80);
-            let mut lines = display::live_lines(snap, plan, width);
+            let mut lines = display::live_lines(snap, plan, heard, width);
             if self.color {
                 lines[0] = lines[0].replacen("● REC", "\x1b[31m●\x1b[0m REC", 1);
-                let last = &mut lines[display::LIVE_LINES - 1];
-                if !last.is_empty() {
+                if let Some(last) = lines.last_mut()
+                    && !last.is_empty()
+                {
                     *last = format!("\x1b[1;31m{last}\x1b[0m");
                 }
             }
             // Back to the first line of the previous frame, then each line cleared and
             // rewritten: no scrolling, no flicker.
-            if self.drawn {
-                let _ = write!(err, "\r\x1b[{}A", display::LIVE_LINES - 1);
+            if self.drawn > 1 {
+                let _ = write!(err, "\r\x1b[{}A", self.drawn - 1);
             }
             let _ = write!(err, "\r\x1b[2K{}", lines.join("\n\x1b[2K"));
             let _ = err.flush();
-            self.drawn = true;
+            self.drawn = lines.len();
         } else if self
             .last_plain
             .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
         {
             self.last_plain = Some(Instant::now());
-            let _ = writeln!(err, "{}", display::plain_line(snap, plan));
+            let _ = writeln!(err, "{}", display::plain_line(snap, plan, heard));
         }
     }
 
     fn finish(&mut self) {
-        if self.tty && self.drawn && !self.quiet {
+        if self.tty && self.drawn > 0 && !self.quiet {
             eprintln!();
         }
     }
@@ -190,6 +192,8 @@ pub struct Prepared {
     wav: hound::WavWriter<BufWriter<std::fs::File>>,
     handle: std::fs::File,
     created: CreatedFile,
+    tap: Option<writer::Tap>,
+    heard: Option<Arc<Mutex<Heard>>>,
 }
 
 /// Picks the device and its configuration, checks the length asked for, and creates the file
@@ -248,6 +252,8 @@ pub fn prepare(opts: Options) -> Result<Prepared, CaptureError> {
         handle,
         created,
         opts,
+        tap: None,
+        heard: None,
     })
 }
 
@@ -262,6 +268,19 @@ impl Prepared {
         &self.config_text
     }
 
+    /// The device's rate and channel count: what the file and a tap get.
+    pub fn format(&self) -> (u32, u16) {
+        (self.config.sample_rate(), self.config.channels().max(1))
+    }
+
+    /// Live transcription: `tap` receives every block written to the file (on the writer's
+    /// thread), and the display shows what `heard` says while recording.
+    pub fn with_live(mut self, tap: writer::Tap, heard: Arc<Mutex<Heard>>) -> Prepared {
+        self.tap = Some(tap);
+        self.heard = Some(heard);
+        self
+    }
+
     /// Counts down, records until a stop, and finalizes the file.
     pub fn record(self) -> Result<Recording, CaptureError> {
         let Prepared {
@@ -274,6 +293,8 @@ impl Prepared {
             wav,
             handle,
             mut created,
+            tap,
+            heard,
         } = self;
         let channels = config.channels().max(1);
         let rate = config.sample_rate();
@@ -284,7 +305,7 @@ impl Prepared {
             tty,
             color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             quiet: opts.quiet,
-            drawn: false,
+            drawn: 0,
             last_plain: None,
         };
         countdown(opts.countdown, &screen)?;
@@ -303,7 +324,9 @@ impl Prepared {
         let writer_counters = counters.clone();
         let writer_thread = std::thread::Builder::new()
             .name("rehearse-writer".into())
-            .spawn(move || writer::run(consumer, wav, settings, writer_status, writer_counters))
+            .spawn(move || {
+                writer::run(consumer, wav, settings, writer_status, writer_counters, tap)
+            })
             .map_err(CaptureError::Thread)?;
 
         // The error callback runs on the stream's thread, which keeps going after most errors:
@@ -356,7 +379,10 @@ impl Prepared {
                 }
             }
             let snap = snapshot(&status, &counters, rate, &opts, last_delivery);
-            screen.draw(&snap, opts.plan.as_ref());
+            let now_heard = heard
+                .as_ref()
+                .and_then(|h| h.lock().ok().map(|h| h.clone()));
+            screen.draw(&snap, opts.plan.as_ref(), now_heard.as_ref());
             if let Some(reason) = lost {
                 break StopReason::DeviceLost(reason);
             }
@@ -401,7 +427,10 @@ impl Prepared {
         });
         drop(keys);
         let final_snap = snapshot(&status, &counters, rate, &opts, Instant::now());
-        screen.draw(&final_snap, opts.plan.as_ref());
+        let now_heard = heard
+            .as_ref()
+            .and_then(|h| h.lock().ok().map(|h| h.clone()));
+        screen.draw(&final_snap, opts.plan.as_ref(), now_heard.as_ref());
         screen.finish();
         drop(armed);
 

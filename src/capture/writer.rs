@@ -179,6 +179,10 @@ impl Meter {
     }
 }
 
+/// Receives every block of samples the writer put in the file, in order, on the writer's
+/// thread (not the audio callback's): the live transcription's feed.
+pub type Tap = Box<dyn FnMut(&[i16]) + Send>;
+
 /// Drains `consumer` into `wav` until the producer is gone (the stream was dropped) and the ring
 /// is empty, then finalizes the file. Runs on its own thread. The ring's capacity must be a
 /// multiple of the channel count, so that a frame never straddles its end.
@@ -188,6 +192,7 @@ pub fn run<W: Write + Seek>(
     settings: Settings,
     status: Arc<Status>,
     counters: Arc<Counters>,
+    mut tap: Option<Tap>,
 ) -> Outcome {
     // The callback stops taking samples the moment the file is done or broken.
     let close = |flag: &AtomicBool| {
@@ -245,6 +250,9 @@ pub fn run<W: Write + Seek>(
                         break;
                     }
                     meter.feed(samples, &status, frames);
+                    if let Some(tap) = tap.as_mut() {
+                        tap(samples);
+                    }
                     kept += samples.len();
                     frames += take as u64;
                     status.frames.store(frames, Ordering::Release);
@@ -372,14 +380,23 @@ mod tests {
     }
 
     /// Feeds `frames` stereo frames through the ring and the writer, returns the WAV bytes.
+    /// Checks on the way that the tap saw exactly the samples that reached the file.
     fn record(frames: usize, max_frames: u64) -> (Vec<u8>, Outcome, Arc<Status>) {
         let (mut p, c) = rtrb::RingBuffer::new(64);
         let status = Arc::new(Status::default());
         let mut buf = Cursor::new(Vec::new());
         let wav = hound::WavWriter::new(&mut buf, spec(2, 1000)).expect("header");
         let st = status.clone();
+        let tapped = Arc::new(std::sync::Mutex::new(Vec::<i16>::new()));
+        let into = tapped.clone();
+        let tap: Tap = Box::new(move |x: &[i16]| {
+            if let Ok(mut v) = into.lock() {
+                v.extend_from_slice(x);
+            }
+        });
         let outcome = std::thread::scope(|s| {
-            let h = s.spawn(move || run(c, wav, settings(max_frames), st, Arc::default()));
+            let h =
+                s.spawn(move || run(c, wav, settings(max_frames), st, Arc::default(), Some(tap)));
             for i in 0..frames {
                 let x = (i % 100) as i16 * 300 - 15000;
                 while p.push(x).is_err() {
@@ -392,7 +409,17 @@ mod tests {
             drop(p);
             h.join().expect("writer thread")
         });
-        (buf.into_inner(), outcome, status)
+        let bytes = buf.into_inner();
+        let in_file: Vec<i16> = hound::WavReader::new(Cursor::new(bytes.clone()))
+            .expect("valid wav")
+            .samples::<i16>()
+            .map(|s| s.expect("sample"))
+            .collect();
+        assert!(
+            *tapped.lock().expect("tap") == in_file,
+            "the tap must see the file's samples, no more, no less"
+        );
+        (bytes, outcome, status)
     }
 
     #[test]
@@ -478,7 +505,14 @@ mod tests {
             let _ = p.push(i as i16);
         }
         drop(p);
-        let outcome = run(c, wav, settings(u64::MAX), status.clone(), Arc::default());
+        let outcome = run(
+            c,
+            wav,
+            settings(u64::MAX),
+            status.clone(),
+            Arc::default(),
+            None,
+        );
         let err = outcome.error.expect("write error");
         assert_eq!(err.raw_os_error(), Some(libc::ENOSPC));
         assert!(status.failed.load(Ordering::Relaxed));

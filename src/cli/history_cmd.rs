@@ -178,7 +178,7 @@ fn warn_problems(listing: &Listing, global: &Global) {
 }
 
 /// The question as given and the framework to analyze with, the way `analyze` decides them.
-fn question_and_framework(
+pub fn question_and_framework(
     catalog: &Catalog,
     question: Option<&str>,
     framework: Option<&str>,
@@ -272,7 +272,7 @@ fn classify_import(file: &Path) -> Result<ImportSource> {
 }
 
 /// Analyzes a stored or fresh transcript of `audio_path` the way `analyze` would a WAV.
-fn analyze_transcript(
+pub fn analyze_transcript(
     t: &Transcript,
     shown_path: &Path,
     audio_path: &Path,
@@ -348,6 +348,8 @@ pub struct Recording<'a> {
     pub shown: &'a Path,
     /// Its transcript when one was made already; else the WAV is transcribed.
     pub transcript: Option<Transcript>,
+    /// Stretches of speech in its audio, when already known (else read from the WAV).
+    pub speech: Option<Vec<(f64, f64)>>,
     /// When the answer started; `None`: the file's modification time less its length.
     pub started_at: Option<SystemTime>,
     pub source: AttemptSource,
@@ -368,9 +370,11 @@ pub fn transcribe_analyze_save(
 ) -> Result<(history::AttemptId, std::result::Result<Analysis, String>)> {
     let (transcript, speech) = match rec.transcript {
         Some(t) => {
-            let speech = audio::load_for_whisper(rec.audio)
-                .ok()
-                .map(|a| speech_runs(&a));
+            let speech = rec.speech.or_else(|| {
+                audio::load_for_whisper(rec.audio)
+                    .ok()
+                    .map(|a| speech_runs(&a))
+            });
             (Ok(t), speech)
         }
         None => {
@@ -480,6 +484,7 @@ pub fn cmd_import(args: AttemptImportArgs, global: &Global) -> Result<()> {
             Recording {
                 audio: &audio_path,
                 shown: file,
+                speech: None,
                 transcript,
                 started_at: None,
                 source: AttemptSource::Import {

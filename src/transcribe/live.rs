@@ -1,0 +1,274 @@
+//! Transcription while recording: a worker thread takes the audio as the writer writes it,
+//! converts it to 16 kHz mono, cuts it at pauses ([`super::chunker`]) and transcribes every
+//! finished stretch, so that at the stop only the last stretch is left.
+//!
+//! The worker hears exactly the samples the offline path reads back from the WAV (the same
+//! downmix and resampler, [`crate::audio::resample::Stream`]) and cuts them at exactly the same
+//! places, so the live transcript is the offline one, only earlier.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::chunker::{Chunker, Stretch};
+use super::whisper::{Engine, EngineError};
+use super::words::{self, RawSegment};
+use super::{TranscribeOptions, Word};
+use crate::audio::WHISPER_RATE;
+use crate::audio::resample::Stream;
+
+/// Why live transcription stopped short.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LiveError {
+    #[error("cannot convert the device's audio to 16 kHz: {0}")]
+    Resample(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("cannot start the transcription thread: {0}")]
+    Thread(std::io::Error),
+    #[error("the transcription thread stopped unexpectedly")]
+    Worker,
+}
+
+/// What the worker was given.
+pub struct LiveConfig {
+    /// The device's rate and channel count (the WAV's).
+    pub rate: u32,
+    pub channels: u16,
+    /// The offline settings; `threads` is used for what is left after the stop.
+    pub options: TranscribeOptions,
+    /// Whisper threads while recording: one fewer than the machine has, so that capture and
+    /// the writer always find a free core.
+    pub live_threads: usize,
+}
+
+/// Called on the worker thread after every stretch with all words so far (times not yet
+/// snapped to the audio) and the seconds of audio transcribed.
+pub type OnWords = Box<dyn FnMut(&[Word], f64) + Send>;
+
+enum Msg {
+    Audio(Vec<i16>),
+    End,
+}
+
+/// Counters the session can show while recording.
+#[derive(Debug, Default)]
+pub struct LiveProgress {
+    /// Stretches transcribed so far.
+    pub stretches: AtomicU64,
+    /// Samples (16 kHz) transcribed so far.
+    pub transcribed: AtomicU64,
+}
+
+/// A running live transcription.
+pub struct Live {
+    tx: mpsc::Sender<Msg>,
+    handle: Option<JoinHandle<Result<LiveOutput, LiveError>>>,
+    cancel: Arc<AtomicBool>,
+    pub progress: Arc<LiveProgress>,
+}
+
+/// What the worker produced once the recording ended.
+#[derive(Debug)]
+pub struct LiveOutput {
+    /// The whole recording at 16 kHz mono, as [`crate::audio::load_for_whisper`] would read it.
+    pub samples: Vec<f32>,
+    /// Whisper's segments over the whole recording, times the recording's.
+    pub raw: Vec<RawSegment>,
+    /// Stretches transcribed while recording, and after the stop.
+    pub during: usize,
+    pub after: usize,
+    /// From the end of the audio reaching the worker to the last stretch transcribed.
+    pub after_stop: Duration,
+}
+
+/// Feeds the worker; handed to the capture writer, which calls it with every block it wrote.
+pub struct LiveTap {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl LiveTap {
+    /// Interleaved samples just written to the WAV (whole frames).
+    pub fn push(&mut self, interleaved: &[i16]) {
+        // The worker may have failed and gone; the recording goes on regardless.
+        let _ = self.tx.send(Msg::Audio(interleaved.to_vec()));
+    }
+}
+
+impl Live {
+    /// Starts the worker thread.
+    pub fn start(engine: Engine, config: LiveConfig, on_words: OnWords) -> Result<Live, LiveError> {
+        let stream =
+            Stream::new(config.rate, config.channels, WHISPER_RATE).map_err(LiveError::Resample)?;
+        let (tx, rx) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let progress = Arc::new(LiveProgress::default());
+        let worker = Worker {
+            engine,
+            config,
+            stream: Some(stream),
+            chunker: Some(Chunker::new(WHISPER_RATE)),
+            samples: Vec::new(),
+            queue: VecDeque::new(),
+            raw: Vec::new(),
+            on_words,
+            cancel: cancel.clone(),
+            progress: progress.clone(),
+        };
+        let handle = std::thread::Builder::new()
+            .name("rehearse-live".into())
+            .spawn(move || worker.run(rx))
+            .map_err(LiveError::Thread)?;
+        Ok(Live {
+            tx,
+            handle: Some(handle),
+            cancel,
+            progress,
+        })
+    }
+
+    /// A feed for the capture writer.
+    pub fn tap(&self) -> LiveTap {
+        LiveTap {
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Tells the worker the audio has ended and waits for the last stretches.
+    pub fn finish(mut self) -> Result<LiveOutput, LiveError> {
+        let _ = self.tx.send(Msg::End);
+        match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            _ => Err(LiveError::Worker),
+        }
+    }
+}
+
+impl Drop for Live {
+    /// Abandoned (the recording failed): the worker stops after the stretch in hand.
+    fn drop(&mut self) {
+        if self.handle.is_some() {
+            self.cancel.store(true, Ordering::Release);
+            let _ = self.tx.send(Msg::End);
+        }
+    }
+}
+
+struct Worker {
+    engine: Engine,
+    config: LiveConfig,
+    stream: Option<Stream>,
+    chunker: Option<Chunker>,
+    samples: Vec<f32>,
+    queue: VecDeque<Stretch>,
+    raw: Vec<RawSegment>,
+    on_words: OnWords,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<LiveProgress>,
+}
+
+impl Worker {
+    fn run(mut self, rx: mpsc::Receiver<Msg>) -> Result<LiveOutput, LiveError> {
+        let live =
+            super::decode_options(&self.engine, &self.config.options, self.config.live_threads);
+        let mut during = 0;
+        'recording: loop {
+            // Everything that has arrived is cut before a stretch is transcribed, so that the
+            // stretch in hand is always the oldest finished one.
+            let mut next = if self.queue.is_empty() {
+                // All senders gone without an End: the recording went away; stop the same way.
+                match rx.recv() {
+                    Ok(msg) => Some(msg),
+                    Err(_) => break,
+                }
+            } else {
+                rx.try_recv().ok()
+            };
+            while let Some(msg) = next {
+                match msg {
+                    Msg::Audio(block) => self.feed(&block)?,
+                    Msg::End => break 'recording,
+                }
+                next = rx.try_recv().ok();
+            }
+            if self.cancel.load(Ordering::Acquire) {
+                break;
+            }
+            if let Some(st) = self.queue.pop_front() {
+                self.transcribe(st, &live)?;
+                during += 1;
+            }
+        }
+        let stopped = Instant::now();
+        if self.cancel.load(Ordering::Acquire) {
+            return Err(LiveError::Worker);
+        }
+        // Whatever is still in the channel was written before the stop.
+        while let Ok(msg) = rx.try_recv() {
+            if let Msg::Audio(block) = msg {
+                self.feed(&block)?;
+            }
+        }
+        if let Some(stream) = self.stream.take() {
+            let before = self.samples.len();
+            stream
+                .finish(&mut self.samples)
+                .map_err(LiveError::Resample)?;
+            if let Some(c) = self.chunker.as_mut() {
+                let done = c.push(&self.samples[before..]);
+                self.queue.extend(done);
+            }
+        }
+        if let Some(last) = self.chunker.take().and_then(Chunker::finish) {
+            self.queue.push_back(last);
+        }
+        let all = super::decode_options(
+            &self.engine,
+            &self.config.options,
+            self.config.options.threads,
+        );
+        let mut after = 0;
+        while let Some(st) = self.queue.pop_front() {
+            self.transcribe(st, &all)?;
+            after += 1;
+        }
+        Ok(LiveOutput {
+            samples: self.samples,
+            raw: self.raw,
+            during,
+            after,
+            after_stop: stopped.elapsed(),
+        })
+    }
+
+    fn feed(&mut self, block: &[i16]) -> Result<(), LiveError> {
+        let (Some(stream), Some(chunker)) = (self.stream.as_mut(), self.chunker.as_mut()) else {
+            return Ok(());
+        };
+        let before = self.samples.len();
+        stream
+            .push_i16(block, &mut self.samples)
+            .map_err(LiveError::Resample)?;
+        self.queue.extend(chunker.push(&self.samples[before..]));
+        Ok(())
+    }
+
+    fn transcribe(
+        &mut self,
+        st: Stretch,
+        decode: &super::whisper::DecodeOptions,
+    ) -> Result<(), LiveError> {
+        let segs = super::transcribe_stretch(&self.engine, &self.samples, st, decode)?;
+        self.raw.extend(segs);
+        self.progress.stretches.fetch_add(1, Ordering::Relaxed);
+        self.progress
+            .transcribed
+            .store(st.end as u64, Ordering::Relaxed);
+        let (words, _) = words::merge(&self.raw, decode.method);
+        (self.on_words)(&words, st.end as f64 / f64::from(WHISPER_RATE));
+        Ok(())
+    }
+}
