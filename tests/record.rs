@@ -992,3 +992,216 @@ fn a_read_only_folder_and_a_full_disk_are_one_line_errors() {
     let secs = samples.len() as f64 / f64::from(spec.sample_rate * u32::from(spec.channels));
     assert!(secs > 4.0, "{secs} s kept");
 }
+
+/// Speech from the bundled sample's first `secs` seconds, padded with `pad` seconds of silence,
+/// as raw 2 ch 48 kHz f32 (what cpal opens the file plugin's device with) plus the same audio
+/// as the 16-bit samples a recording of it must hold.
+fn sample_raw(dir: &Path, secs: &str, pad: &str) -> (PathBuf, Vec<i16>) {
+    need("sox");
+    let sample = root().join("samples/failure-star.wav");
+    let reference = dir.join("sample-ref.wav");
+    let reference_s = reference.to_str().expect("utf-8 path");
+    sox(&[
+        sample.to_str().expect("utf-8 path"),
+        "-r",
+        "48000",
+        "-c",
+        "2",
+        "-e",
+        "signed",
+        "-b",
+        "16",
+        reference_s,
+        "trim",
+        "0",
+        secs,
+        "pad",
+        "0",
+        pad,
+    ]);
+    let raw = dir.join("sample.raw");
+    sox(&[
+        reference_s,
+        "-t",
+        "raw",
+        "-e",
+        "floating-point",
+        "-b",
+        "32",
+        raw.to_str().expect("utf-8 path"),
+    ]);
+    let (_, samples) = read_wav(&reference);
+    (raw, samples)
+}
+
+/// Recipe A over recipe B: the file plugin with PulseAudio as its slave reads the answer from a
+/// raw file but is paced in real time by the sound server, sample-exact from the first sample.
+fn paced_file_conf(dir: &Path, raw: &Path) -> PathBuf {
+    need_alsa_pulse_plugin();
+    let conf = dir.join("paced.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pcm.answer {{\n    type file\n    slave.pcm \"pulse\"\n    file \"/dev/null\"\n    infile \"{}\"\n    format \"raw\"\n}}\n",
+            raw.display()
+        ),
+    )
+    .expect("paced.conf");
+    conf
+}
+
+/// The words of a JSON report or transcript with their times, exactly.
+fn report_words(json: &str) -> Vec<(String, f64, f64)> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("JSON report");
+    words_of(&v)
+}
+
+#[test]
+fn live_transcription_while_recording_gives_the_offline_report_words() {
+    let _s = serial();
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 27 s of the answer and 2 s of silence: at least one stretch is cut and transcribed while
+    // the recording is still going.
+    let (raw, reference) = sample_raw(dir.path(), "27", "2");
+    let conf = paced_file_conf(dir.path(), &raw);
+    let out = dir.path().join("live.wav");
+    let mut cmd = rehearse();
+    pulse.env(&mut cmd).env(
+        "ALSA_CONFIG_PATH",
+        format!("/usr/share/alsa/alsa.conf:{}", conf.display()),
+    );
+    let rec = spawn_record(
+        cmd,
+        &[
+            "--device",
+            "answer",
+            "--countdown",
+            "0",
+            "--max-duration",
+            "29s",
+            "--no-save",
+            "--format",
+            "json",
+            "--threads",
+            "2",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    let t0 = Instant::now();
+    let (st, stdout, stderr) = rec.finish(Duration::from_secs(90));
+    assert!(st.success(), "{stderr}");
+    assert!(
+        t0.elapsed() >= Duration::from_secs(28),
+        "the device must be paced in real time"
+    );
+    // The WAV is exactly the audio played, sample for sample, with live transcription running.
+    let (spec, samples) = read_wav(&out);
+    assert_eq!((spec.channels, spec.sample_rate), (2, 48_000));
+    assert!(
+        samples == reference,
+        "the recording differs from the audio played"
+    );
+    assert_eq!(dropped_line(&stderr).0, 0, "{stderr}");
+    // Stretches were transcribed while recording, and the display showed what was heard and
+    // the section the analysis put it in.
+    let during: usize = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("live transcription: "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no live transcription line:\n{stderr}"));
+    assert!(during >= 1, "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("heard: …") && l.contains("now:   "))
+        .unwrap_or_else(|| panic!("no live words on the display:\n{stderr}"));
+    // The words shown are the answer's (the tail of what was transcribed so far).
+    let heard = line
+        .split("heard: …")
+        .nth(1)
+        .and_then(|h| h.split("  |  ").next())
+        .unwrap_or_default();
+    let said =
+        normalize(&std::fs::read_to_string(root().join("samples/failure-star.txt")).expect("text"));
+    let heard_words = normalize(heard);
+    assert!(heard_words.len() >= 3, "{line}");
+    let known = heard_words.iter().filter(|w| said.contains(w)).count();
+    assert!(known * 10 >= heard_words.len() * 8, "{line}");
+    let section_names = ["Situation", "Task", "Action", "Result", "Learning"];
+    assert!(
+        section_names
+            .iter()
+            .any(|n| line.contains(&format!("now:   {n} "))),
+        "{line}"
+    );
+    // The live path's words and times are the offline path's, on the same recording.
+    let offline = rehearse()
+        .args(["analyze", "--format", "json", "--threads", "2"])
+        .arg(&out)
+        .output()
+        .expect("analyze");
+    assert!(
+        offline.status.success(),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+    let live_words = report_words(&stdout);
+    assert!(live_words.len() > 40, "{stdout}");
+    assert_eq!(
+        live_words,
+        report_words(&String::from_utf8_lossy(&offline.stdout))
+    );
+}
+
+#[test]
+fn live_and_after_the_stop_record_the_same_file_and_words() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The unpaced file plugin delivers far faster than any writer: only what fits in the 4 s
+    // ring arrives intact, so the recording stops at 3.5 s.
+    let (raw, reference) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let mut reports = Vec::new();
+    let mut files = Vec::new();
+    for live in [true, false] {
+        let out = dir.path().join(format!("{live}.wav"));
+        let mut cmd = with_alsa_conf(&conf);
+        cmd.args([
+            "record",
+            "--device",
+            "fromfile",
+            "--countdown",
+            "0",
+            "--max-duration",
+            "3.5s",
+            "--no-save",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&out);
+        if !live {
+            cmd.arg("--no-live");
+        }
+        let o = cmd.output().expect("record");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{stderr}");
+        assert_eq!(stderr.contains("live transcription:"), live, "{stderr}");
+        reports.push(report_words(&String::from_utf8_lossy(&o.stdout)));
+        files.push(std::fs::read(&out).expect("wav"));
+    }
+    assert!(
+        files[0] == files[1],
+        "the WAV must not depend on live transcription"
+    );
+    let (_, samples) = read_wav(&dir.path().join("true.wav"));
+    assert!(
+        samples[..] == reference[..samples.len()],
+        "audio altered on the way"
+    );
+    assert_eq!(reports[0], reports[1]);
+    let words: Vec<String> = reports[0].iter().map(|w| w.0.clone()).collect();
+    assert_eq!(normalize(&words.join(" ")), jfk_words()[..5]);
+}

@@ -99,6 +99,8 @@ pub(crate) fn secs(a: &Analysis, s: f64) -> String {
 }
 
 pub(crate) fn plain_secs(s: f64) -> String {
+    // An empty sum of f64 is -0.0, which would print as "-0.0 s".
+    let s = s + 0.0;
     if s < 9.95 {
         format!("{s:.1} s")
     } else {
