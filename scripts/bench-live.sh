@@ -27,6 +27,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+REAL_HOME=$HOME
 WAV=""
 GAP=1.0
 THREADS=$(nproc)
@@ -56,44 +57,14 @@ fi
 
 WORK=$ROOT/target/bench-live
 rm -rf "$WORK"
-mkdir -p "$WORK/run"
-cat > "$WORK/pa.pa" <<EOF
-load-module module-native-protocol-unix auth-anonymous=1 socket=$WORK/native
-load-module module-null-sink sink_name=speech rate=16000 channels=1 format=s16le sink_properties=device.description=Speech
-set-default-sink speech
-set-default-source speech.monitor
-EOF
-export PULSE_SERVER=unix:$WORK/native PULSE_RUNTIME_PATH=$WORK/run HOME=$WORK
 export REHEARSE_DATA_DIR=$WORK/attempts NO_COLOR=1
-pulseaudio -n -F "$WORK/pa.pa" --daemonize=yes --exit-idle-time=-1 --use-pid-file=yes \
-    --log-target=file:"$WORK/pa.log"
-trap 'kill "$(cat "$WORK/run/pid" 2>/dev/null)" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do [ -S "$WORK/native" ] && break; sleep 0.1; done
-
-cat > "$WORK/asound.conf" <<EOF
-pcm.answer {
-    type file
-    slave.pcm "pulse"
-    file "/dev/null"
-    infile "$WORK/answer.raw"
-    format "raw"
-    hint { show on description "The answer, paced by PulseAudio" }
-}
-EOF
-export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$WORK/asound.conf
-
-# The raw file must be in exactly the format cpal opens the device with.
-FMT=$("$BIN" devices 2>/dev/null | awk '/^  answer /{f=1} f && /records as:/{print; exit}')
-read -r CH RATE KIND < <(echo "$FMT" | sed -E 's/.*records as: ([0-9]+) ch, ([0-9]+) Hz, ([a-z0-9]+).*/\1 \2 \3/')
-case "$KIND" in
-    f32) ENC=(-e floating-point -b 32) ;;
-    i16) ENC=(-e signed -b 16) ;;
-    i32) ENC=(-e signed -b 32) ;;
-    *) echo "bench-live.sh: the device records as '$FMT', which this script cannot feed" >&2; exit 1 ;;
-esac
+# shellcheck source=scripts/lib/paced-device.sh
+. "$ROOT/scripts/lib/paced-device.sh"
+paced_device_start "$WORK"
 DUR=$(soxi -D "$WAV")
 # Silence after the answer: the gap before the stop, and more than enough beyond it.
-sox "$WAV" -t raw -r "$RATE" -c "$CH" "${ENC[@]}" "$WORK/answer.raw" pad 0 30
+paced_device_load "$WAV" 30
+CH=$DEVICE_CH RATE=$DEVICE_RATE KIND=$DEVICE_KIND
 
 python3 - "$BIN" "$WORK" "$DUR" "$GAP" "$THREADS" "$WAV" "$CH" "$RATE" "$KIND" "${EXTRA[@]}" <<'PY'
 import json, os, signal, subprocess, sys, threading, time
@@ -164,3 +135,24 @@ print(f"| rehearse analyze WAV (offline, same recording) | {off_s:.2f} |")
 print("")
 print(f"ratio offline/live: {off_s / live_s:.1f}x; live words and times equal the offline ones: {'yes' if same else 'NO'}")
 PY
+
+# The peer, on the same recording and thread count: faster-whisper int8 (same tiny.en weights),
+# greedy, with word timestamps, timed from the model loaded to the last segment. It has no live
+# mode, so this is what it makes the user wait after the stop. Needs the venv and model that
+# scripts/bench-transcribe.sh sets up; skipped without them.
+VENV=${BENCH_VENV:-$ROOT/target/bench-venv}
+CT2=${XDG_CACHE_HOME:-$REAL_HOME/.cache}/rehearse/ct2/tiny.en
+if [ -x "$VENV/bin/python" ] && [ -d "$CT2" ]; then
+    "$VENV/bin/python" - "$CT2" "$WORK/rec.wav" "$THREADS" <<'PY'
+import sys, time
+from faster_whisper import WhisperModel
+ct2, wav, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
+model = WhisperModel(ct2, device="cpu", compute_type="int8", cpu_threads=threads)
+t = time.monotonic()
+segments, _ = model.transcribe(wav, language="en", beam_size=1, word_timestamps=True)
+n = sum(len(s.words or []) for s in segments)
+print(f"| faster-whisper int8, whole recording after the stop (transcription only, {n} words) | {time.monotonic() - t:.2f} |")
+PY
+else
+    echo "(faster-whisper not set up: run bash scripts/bench-transcribe.sh once to compare with it)"
+fi

@@ -68,6 +68,9 @@ pub struct Live {
     tx: mpsc::Sender<Msg>,
     handle: Option<JoinHandle<Result<LiveOutput, LiveError>>>,
     cancel: Arc<AtomicBool>,
+    /// Set at the stop, before the end of the audio is queued: a stretch still being decoded
+    /// with the recording's fewer threads may be restarted with all of them.
+    ending: Arc<AtomicBool>,
     pub progress: Arc<LiveProgress>,
 }
 
@@ -105,6 +108,7 @@ impl Live {
             Stream::new(config.rate, config.channels, WHISPER_RATE).map_err(LiveError::Resample)?;
         let (tx, rx) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
+        let ending = Arc::new(AtomicBool::new(false));
         let progress = Arc::new(LiveProgress::default());
         let worker = Worker {
             engine,
@@ -116,7 +120,9 @@ impl Live {
             raw: Vec::new(),
             on_words,
             cancel: cancel.clone(),
+            ending: ending.clone(),
             progress: progress.clone(),
+            live_decode_s: Vec::new(),
         };
         let handle = std::thread::Builder::new()
             .name("rehearse-live".into())
@@ -126,6 +132,7 @@ impl Live {
             tx,
             handle: Some(handle),
             cancel,
+            ending,
             progress,
         })
     }
@@ -139,6 +146,7 @@ impl Live {
 
     /// Tells the worker the audio has ended and waits for the last stretches.
     pub fn finish(mut self) -> Result<LiveOutput, LiveError> {
+        self.ending.store(true, Ordering::Release);
         let _ = self.tx.send(Msg::End);
         match self.handle.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,
@@ -167,8 +175,17 @@ struct Worker {
     raw: Vec<RawSegment>,
     on_words: OnWords,
     cancel: Arc<AtomicBool>,
+    ending: Arc<AtomicBool>,
     progress: Arc<LiveProgress>,
+    /// How long each stretch took while recording, seconds.
+    live_decode_s: Vec<f64>,
 }
+
+/// A stretch in hand at the stop is restarted with all threads only if it has run for less
+/// than this share of a typical stretch's time: with twice the threads a restart costs a bit
+/// more than half of it (measured: 2 threads take 0.55-0.6x the time of 1), so past 40% the
+/// rest is quicker to wait for.
+const RESTART_BEFORE_SHARE: f64 = 0.4;
 
 impl Worker {
     fn run(mut self, rx: mpsc::Receiver<Msg>) -> Result<LiveOutput, LiveError> {
@@ -198,8 +215,15 @@ impl Worker {
                 break;
             }
             if let Some(st) = self.queue.pop_front() {
-                self.transcribe(st, &live)?;
-                during += 1;
+                let t = Instant::now();
+                if self.transcribe(st, &live, true)? {
+                    self.live_decode_s.push(t.elapsed().as_secs_f64());
+                    during += 1;
+                } else {
+                    // Stopped mid-stretch: it goes first with all threads.
+                    self.queue.push_front(st);
+                    break;
+                }
             }
         }
         let stopped = Instant::now();
@@ -232,7 +256,7 @@ impl Worker {
         );
         let mut after = 0;
         while let Some(st) = self.queue.pop_front() {
-            self.transcribe(st, &all)?;
+            self.transcribe(st, &all, false)?;
             after += 1;
         }
         Ok(LiveOutput {
@@ -256,12 +280,33 @@ impl Worker {
         Ok(())
     }
 
+    /// Transcribes a stretch; false if the stop came early enough in it to restart it with all
+    /// threads (only when `restartable`).
     fn transcribe(
         &mut self,
         st: Stretch,
         decode: &super::whisper::DecodeOptions,
-    ) -> Result<(), LiveError> {
-        let segs = super::transcribe_stretch(&self.engine, &self.samples, st, decode)?;
+        restartable: bool,
+    ) -> Result<bool, LiveError> {
+        let abort: Option<Box<dyn FnMut() -> bool>> = if restartable {
+            let mut typical = self.live_decode_s.clone();
+            typical.sort_by(f64::total_cmp);
+            // The median of the stretches so far; before any, a second.
+            let typical = typical.get(typical.len() / 2).copied().unwrap_or(1.0);
+            let limit = Duration::from_secs_f64(typical * RESTART_BEFORE_SHARE);
+            let ending = self.ending.clone();
+            let started = Instant::now();
+            Some(Box::new(move || {
+                ending.load(Ordering::Acquire) && started.elapsed() < limit
+            }))
+        } else {
+            None
+        };
+        let segs = match super::transcribe_stretch(&self.engine, &self.samples, st, decode, abort) {
+            Ok(segs) => segs,
+            Err(EngineError::Aborted) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
         self.raw.extend(segs);
         self.progress.stretches.fetch_add(1, Ordering::Relaxed);
         self.progress
@@ -269,6 +314,6 @@ impl Worker {
             .store(st.end as u64, Ordering::Relaxed);
         let (words, _) = words::merge(&self.raw, decode.method);
         (self.on_words)(&words, st.end as f64 / f64::from(WHISPER_RATE));
-        Ok(())
+        Ok(true)
     }
 }

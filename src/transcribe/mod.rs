@@ -175,6 +175,7 @@ pub fn transcribe_stretch(
     samples: &[f32],
     stretch: chunker::Stretch,
     decode: &whisper::DecodeOptions,
+    abort: Option<Box<dyn FnMut() -> bool>>,
 ) -> Result<Vec<words::RawSegment>, whisper::EngineError> {
     let end = stretch.end.min(samples.len());
     let part = &samples[stretch.start.min(end)..end];
@@ -182,7 +183,7 @@ pub fn transcribe_stretch(
         return Ok(Vec::new());
     }
     let offset = stretch.start_s(crate::audio::WHISPER_RATE);
-    let mut segments = engine.run(part, decode, None, None)?;
+    let mut segments = engine.run(part, decode, None, abort)?;
     for seg in &mut segments {
         seg.t0 += offset;
         seg.t1 += offset;
@@ -215,7 +216,13 @@ pub fn transcribe_audio(
         let mut progress = progress;
         let mut all = Vec::new();
         for (i, st) in stretches.iter().enumerate() {
-            all.extend(transcribe_stretch(engine, &audio.samples, *st, &decode)?);
+            all.extend(transcribe_stretch(
+                engine,
+                &audio.samples,
+                *st,
+                &decode,
+                None,
+            )?);
             if let Some(p) = progress.as_mut() {
                 p(((i + 1) * 100 / stretches.len().max(1)) as i32);
             }
