@@ -42,6 +42,15 @@ impl Stretch {
     }
 }
 
+/// How the audio ends: see [`Chunker::finish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The last stretch after those already cut (none if the audio ended on a cut).
+    Last(Option<Stretch>),
+    /// The whole recording is one stretch; the ones cut before are void.
+    Whole(Stretch),
+}
+
 /// Finds where to cut mono audio fed to it in pieces of any size.
 pub struct Chunker {
     hop: usize,
@@ -112,13 +121,22 @@ impl Chunker {
         done
     }
 
-    /// Ends the audio: the open stretch (if it holds any samples) is the last one.
-    pub fn finish(self) -> Option<Stretch> {
+    /// Ends the audio. A recording that fits in one Whisper window is decoded whole: cutting a
+    /// short answer only costs it context (a 27 s monologue's WER went from 0.068 to 0.102 when
+    /// cut at 12 s); the stretches cut so far are then void. Otherwise the open stretch (if it
+    /// holds any samples) is the last one.
+    pub fn finish(self) -> End {
+        if self.samples <= self.limits.max * self.hop {
+            return End::Whole(Stretch {
+                start: 0,
+                end: self.samples,
+            });
+        }
         let start = self.start_frame * self.hop;
-        (self.samples > start).then_some(Stretch {
+        End::Last((self.samples > start).then_some(Stretch {
             start,
             end: self.samples,
-        })
+        }))
     }
 
     /// Samples fed so far.
@@ -165,7 +183,10 @@ impl Chunker {
 pub fn split(samples: &[f32], rate: u32) -> Vec<Stretch> {
     let mut c = Chunker::new(rate);
     let mut out = c.push(samples);
-    out.extend(c.finish());
+    match c.finish() {
+        End::Last(last) => out.extend(last),
+        End::Whole(whole) => out = vec![whole],
+    }
     out
 }
 
@@ -203,6 +224,14 @@ mod tests {
         ];
         let x = signal(&spans, 36.0);
         let s = split(&x, RATE);
+        // The same answer cut short to 29 s fits one window: decoded whole.
+        assert_eq!(
+            split(&x[..29 * RATE as usize], RATE),
+            vec![Stretch {
+                start: 0,
+                end: 29 * RATE as usize
+            }]
+        );
         let starts: Vec<f64> = s.iter().map(|c| c.start_s(RATE)).collect();
         // First pause starting after 8 s is at 12.0 (the 9.0 one is only 0.15 s).
         assert!((starts[1] - 12.15).abs() < 0.03, "{starts:?}");
@@ -245,7 +274,10 @@ mod tests {
             for b in x.chunks(block) {
                 got.extend(c.push(b));
             }
-            got.extend(c.finish());
+            match c.finish() {
+                End::Last(last) => got.extend(last),
+                End::Whole(whole) => got = vec![whole],
+            }
             assert_eq!(got, whole, "blocks of {block}");
         }
         assert!(whole.len() >= 5, "{whole:?}");

@@ -12,7 +12,7 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::chunker::{Chunker, Stretch};
+use super::chunker::{Chunker, End, Stretch};
 use super::whisper::{Engine, EngineError};
 use super::words::{self, RawSegment};
 use super::{TranscribeOptions, Word};
@@ -246,8 +246,15 @@ impl Worker {
                 self.queue.extend(done);
             }
         }
-        if let Some(last) = self.chunker.take().and_then(Chunker::finish) {
-            self.queue.push_back(last);
+        match self.chunker.take().map(Chunker::finish) {
+            Some(End::Last(Some(last))) => self.queue.push_back(last),
+            Some(End::Whole(whole)) => {
+                // Short enough for one window: decoded whole, as offline.
+                self.raw.clear();
+                self.queue.clear();
+                self.queue.push_back(whole);
+            }
+            _ => {}
         }
         let all = super::decode_options(
             &self.engine,
