@@ -1080,8 +1080,9 @@ pub struct RecordArgs {
     /// Don't keep the attempt in the practice history (`rehearse history`).
     #[arg(long)]
     pub no_save: bool,
-    /// Transcribe only after the stop, the whole recording at once, instead of stretch by
-    /// stretch while you speak (the report then takes as long as `rehearse analyze`).
+    /// Transcribe only after the stop, as `rehearse analyze` would, instead of stretch by
+    /// stretch while you speak (whisper then uses one thread fewer than --threads); the words
+    /// are the same, the report just comes later.
     #[arg(long)]
     pub no_live: bool,
     /// Report format on stdout after the stop.
