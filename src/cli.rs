@@ -1081,8 +1081,8 @@ pub struct RecordArgs {
     #[arg(long)]
     pub no_save: bool,
     /// Transcribe only after the stop, as `rehearse analyze` would, instead of stretch by
-    /// stretch while you speak (whisper then uses one thread fewer than --threads); the words
-    /// are the same, the report just comes later.
+    /// stretch while you speak (live, whisper gets one thread fewer than --threads until the
+    /// stop); the words are the same, the report just comes later.
     #[arg(long)]
     pub no_live: bool,
     /// Report format on stdout after the stop.
