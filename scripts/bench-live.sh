@@ -72,14 +72,11 @@ import json, os, signal, subprocess, sys, threading, time
 bin_, work, dur, gap, threads, wav, ch, rate, kind = sys.argv[1:10]
 extra = sys.argv[10:]
 dur, gap = float(dur), float(gap)
-rec_wav = os.path.join(work, "rec.wav")
 
-def record(live):
-    out = os.path.join(work, "rec.wav" if live else "rec-offline.wav")
+def record():
+    out = os.path.join(work, "rec.wav")
     args = [bin_, "record", "--device", "answer", "--countdown", "0", "--no-save",
             "--format", "json", "--threads", threads, "--out", out, "--force"]
-    if not live:
-        args.append("--no-live")
     p = subprocess.Popen(args + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = threading.Event()
     err = []
@@ -114,7 +111,7 @@ def offline(path):
         sys.exit("bench-live.sh: rehearse analyze failed:\n" + r.stderr)
     return time.monotonic() - t, r.stdout
 
-live_s, err, live_report, path = record(True)
+live_s, err, live_report, path = record()
 dropped = [l for l in err.splitlines() if l.startswith("dropped samples")]
 note = [l for l in err.splitlines() if l.startswith("live transcription")]
 off_s, off_report = offline(path)

@@ -1159,22 +1159,25 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
         quiet: global.quiet,
     })?;
     let device_format = prepared.format();
-    let live = match &model {
-        Some(m) if !args.no_live => {
-            let (question_ref, choice) = history_cmd::question_and_framework(
-                &catalog,
-                args.question.as_deref(),
-                args.framework.as_deref(),
-            )?;
+    // The question and framework as the analysis takes them: for the live display and for a
+    // report that is not saved.
+    let (question_ref, choice) = history_cmd::question_and_framework(
+        &catalog,
+        args.question.as_deref(),
+        args.framework.as_deref(),
+    )?;
+    let options = model.as_ref().map(|m| transcribe_options(m, &args.engine));
+    let live = match (&model, &options) {
+        (Some(m), Some(options)) if !args.no_live => {
             let heard = Arc::new(Mutex::new(Heard::default()));
             let live = live_cmd::start(
                 m,
-                transcribe_options(m, &args.engine),
+                options.clone(),
                 device_format,
                 live_cmd::LiveAnalysis {
                     catalog: catalog.clone(),
-                    choice,
-                    question: question_ref,
+                    choice: choice.clone(),
+                    question: question_ref.clone(),
                 },
                 heard.clone(),
             )?;
@@ -1289,8 +1292,8 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
     };
     // The stretches left when the speaker stopped; the rest was transcribed while they spoke.
     let live = match live.map(|l| l.finish()) {
-        Some(Ok(out)) if rec.frames > 0 => {
-            if let Some(m) = &model {
+        Some(Ok(out)) if rec.frames > 0 => match (&model, &options) {
+            (Some(m), Some(options)) => {
                 if !global.quiet {
                     eprintln!(
                         "live transcription: {} stretch(es) done while recording, {} after the stop ({:.2} s)",
@@ -1299,18 +1302,16 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
                         out.after_stop.as_secs_f64()
                     );
                 }
-                let opts = transcribe_options(m, &args.engine);
                 Some(live_cmd::transcript(
-                    &out,
+                    out,
                     &rec.path,
                     device_format,
                     m,
-                    &opts,
+                    options,
                 ))
-            } else {
-                None
             }
-        }
+            _ => None,
+        },
         Some(Err(e)) => {
             eprintln!("warning: live transcription failed ({e}); transcribing the recording now");
             None
@@ -1320,11 +1321,6 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
     if !args.no_analyze && rec.frames == 0 {
         eprintln!("note: no audio was captured; nothing to analyze");
     } else if let (false, true, Some((t, audio16))) = (args.no_analyze, args.no_save, &live) {
-        let (question_ref, choice) = history_cmd::question_and_framework(
-            &catalog,
-            args.question.as_deref(),
-            args.framework.as_deref(),
-        )?;
         if !global.quiet {
             for note in &t.notes {
                 eprintln!("note: {}: {note}", rec.path.display());
@@ -1334,7 +1330,7 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
             t,
             &rec.path,
             &rec.path,
-            Some(live_cmd::speech(audio16)),
+            Some(speech_runs(audio16)),
             &catalog,
             &choice,
             question_ref,
@@ -1352,7 +1348,7 @@ fn cmd_record(args: RecordArgs, global: &Global) -> Result<()> {
             args.framework.as_deref(),
         )?;
         let (transcript, speech) = match live {
-            Some((t, audio16)) => (Some(t), Some(live_cmd::speech(&audio16))),
+            Some((t, audio16)) => (Some(t), Some(speech_runs(&audio16))),
             None => (None, None),
         };
         let (_, analysis) = history_cmd::transcribe_analyze_save(

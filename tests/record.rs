@@ -677,11 +677,17 @@ fn a_sound_server_that_dies_stops_the_recording_and_keeps_the_audio() {
 
 /// Recipe A: an ALSA configuration with a `fromfile` capture device reading `raw`.
 fn file_plugin_conf(dir: &Path, raw: &Path) -> PathBuf {
-    let conf = dir.join("asound.conf");
+    file_device_conf(dir, "fromfile", "null", raw)
+}
+
+/// An ALSA configuration with capture device `name`: the `file` plugin reading `raw` over the
+/// slave PCM `slave`.
+fn file_device_conf(dir: &Path, name: &str, slave: &str, raw: &Path) -> PathBuf {
+    let conf = dir.join(format!("{name}.conf"));
     std::fs::write(
         &conf,
         format!(
-            "pcm.fromfile {{\n    type file\n    slave.pcm \"null\"\n    file \"/dev/null\"\n    infile \"{}\"\n    format \"raw\"\n    hint {{\n        show on\n        description \"Speech read from a raw file\"\n    }}\n}}\n",
+            "pcm.{name} {{\n    type file\n    slave.pcm \"{slave}\"\n    file \"/dev/null\"\n    infile \"{}\"\n    format \"raw\"\n    hint {{\n        show on\n        description \"Speech read from a raw file\"\n    }}\n}}\n",
             raw.display()
         ),
     )
@@ -703,13 +709,17 @@ fn with_alsa_conf(conf: &Path) -> Command {
 /// Speech in the format the file plugin's device opens with (2 ch, 48 kHz, f32), padded with
 /// silence, plus the same audio as 16-bit samples to compare against.
 fn speech_raw(dir: &Path) -> (PathBuf, Vec<i16>) {
+    device_raw(dir, &jfk(), &["pad", "0", "10"])
+}
+
+/// `source` through sox `effects` as raw 2 ch 48 kHz f32 (what cpal opens the file plugin's
+/// device with), plus the same audio as the 16-bit samples a recording of it must hold.
+fn device_raw(dir: &Path, source: &Path, effects: &[&str]) -> (PathBuf, Vec<i16>) {
     need("sox");
-    let jfk = jfk();
-    let jfk = jfk.to_str().expect("utf-8 path");
     let reference = dir.join("ref.wav");
     let reference_s = reference.to_str().expect("utf-8 path");
-    sox(&[
-        jfk,
+    let mut args = vec![
+        source.to_str().expect("utf-8 path"),
         "-r",
         "48000",
         "-c",
@@ -719,10 +729,9 @@ fn speech_raw(dir: &Path) -> (PathBuf, Vec<i16>) {
         "-b",
         "16",
         reference_s,
-        "pad",
-        "0",
-        "10",
-    ]);
+    ];
+    args.extend_from_slice(effects);
+    sox(&args);
     let raw = dir.join("speech.raw");
     // 16-bit values as floats are exact, so what comes back through the capture path can be
     // compared sample for sample.
@@ -994,60 +1003,17 @@ fn a_read_only_folder_and_a_full_disk_are_one_line_errors() {
 }
 
 /// Speech from the bundled sample's first `secs` seconds, padded with `pad` seconds of silence,
-/// as raw 2 ch 48 kHz f32 (what cpal opens the file plugin's device with) plus the same audio
-/// as the 16-bit samples a recording of it must hold.
+/// for the file plugin's device (see [`device_raw`]).
 fn sample_raw(dir: &Path, secs: &str, pad: &str) -> (PathBuf, Vec<i16>) {
-    need("sox");
     let sample = root().join("samples/failure-star.wav");
-    let reference = dir.join("sample-ref.wav");
-    let reference_s = reference.to_str().expect("utf-8 path");
-    sox(&[
-        sample.to_str().expect("utf-8 path"),
-        "-r",
-        "48000",
-        "-c",
-        "2",
-        "-e",
-        "signed",
-        "-b",
-        "16",
-        reference_s,
-        "trim",
-        "0",
-        secs,
-        "pad",
-        "0",
-        pad,
-    ]);
-    let raw = dir.join("sample.raw");
-    sox(&[
-        reference_s,
-        "-t",
-        "raw",
-        "-e",
-        "floating-point",
-        "-b",
-        "32",
-        raw.to_str().expect("utf-8 path"),
-    ]);
-    let (_, samples) = read_wav(&reference);
-    (raw, samples)
+    device_raw(dir, &sample, &["trim", "0", secs, "pad", "0", pad])
 }
 
 /// Recipe A over recipe B: the file plugin with PulseAudio as its slave reads the answer from a
 /// raw file but is paced in real time by the sound server, sample-exact from the first sample.
 fn paced_file_conf(dir: &Path, raw: &Path) -> PathBuf {
     need_alsa_pulse_plugin();
-    let conf = dir.join("paced.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "pcm.answer {{\n    type file\n    slave.pcm \"pulse\"\n    file \"/dev/null\"\n    infile \"{}\"\n    format \"raw\"\n}}\n",
-            raw.display()
-        ),
-    )
-    .expect("paced.conf");
-    conf
+    file_device_conf(dir, "answer", "pulse", raw)
 }
 
 /// The words of a JSON report or transcript with their times, exactly.

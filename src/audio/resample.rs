@@ -64,6 +64,7 @@ pub struct Stream {
     to_trim: usize,
     emitted: usize,
     ratio: f64,
+    scratch_in: Vec<Vec<f32>>,
     scratch_out: Vec<Vec<f32>>,
 }
 
@@ -94,6 +95,7 @@ impl Stream {
             to_trim,
             emitted: 0,
             ratio: f64::from(to) / f64::from(from),
+            scratch_in: vec![vec![0.0; chunk]],
             scratch_out: vec![vec![0.0; out_max]],
         })
     }
@@ -153,10 +155,11 @@ impl Stream {
         let Some(resampler) = self.resampler.as_mut() else {
             return Ok(());
         };
-        let mut input = vec![vec![0.0f32; self.chunk]];
-        input[0][..len].copy_from_slice(&self.pending[at..at + len]);
-        let in_buf =
-            SequentialSliceOfVecs::new(&input, 1, self.chunk).map_err(|e| e.to_string())?;
+        self.scratch_in[0][..len].copy_from_slice(&self.pending[at..at + len]);
+        // Only the last calls are partial; the resampler treats the rest as silence anyway.
+        self.scratch_in[0][len..].fill(0.0);
+        let in_buf = SequentialSliceOfVecs::new(&self.scratch_in, 1, self.chunk)
+            .map_err(|e| e.to_string())?;
         let out_len = self.scratch_out[0].len();
         let mut out_buf = SequentialSliceOfVecs::new_mut(&mut self.scratch_out, 1, out_len)
             .map_err(|e| e.to_string())?;

@@ -140,8 +140,6 @@ fn level_text(s: &Snapshot) -> String {
 pub struct Heard {
     /// The last words transcribed.
     pub words: String,
-    /// Recording time up to which the words are known.
-    pub upto_s: f64,
     /// The section the analysis puts the latest sentence in.
     pub section: Option<SectionNow>,
 }
@@ -363,7 +361,6 @@ mod tests {
         assert!(section_now(&last, 60.0).ends_with("— wrap up"));
         let heard = Heard {
             words: "and that was my call.".into(),
-            upto_s: 12.0,
             section: Some(last),
         };
         let s = Snapshot {

@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use rehearse::analyze::frameworks::Catalog;
 use rehearse::analyze::{self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing};
-use rehearse::audio::{self, PreparedAudio};
+use rehearse::audio::PreparedAudio;
 use rehearse::capture::display::{Heard, SectionNow};
 use rehearse::transcribe::live::{Live, LiveConfig, LiveOutput, OnWords};
 use rehearse::transcribe::{self, AudioInfo, ModelInfo, TranscribeOptions, Transcript, Word};
@@ -102,7 +102,6 @@ impl LiveAnalysis {
             });
         Heard {
             words: shown,
-            upto_s,
             section,
         }
     }
@@ -126,14 +125,14 @@ fn gist(about: &str) -> String {
 /// The transcript of a live recording: the same assembly as the offline path, over the
 /// samples and segments the worker already has.
 pub fn transcript(
-    out: &LiveOutput,
+    out: LiveOutput,
     wav: &std::path::Path,
     (rate, channels): (u32, u16),
     model: &LoadedModel,
     options: &TranscribeOptions,
 ) -> (Transcript, PreparedAudio) {
     let prepared = PreparedAudio {
-        samples: out.samples.clone(),
+        samples: out.samples,
         source_rate: rate,
         source_channels: channels,
         source_bits: 16,
@@ -154,11 +153,6 @@ pub fn transcript(
     let settings = transcribe::settings(&model.engine, options);
     let t = transcribe::assemble(&out.raw, &prepared, info, model_info, settings);
     (t, prepared)
-}
-
-/// Stretches of speech in the recording, for the analysis's pauses.
-pub fn speech(prepared: &PreparedAudio) -> Vec<(f64, f64)> {
-    transcribe::timing::detect_activity(&prepared.samples, audio::WHISPER_RATE).speech_runs()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! places, so the live transcript is the offline one, only earlier.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -45,22 +45,13 @@ pub struct LiveConfig {
     pub live_threads: usize,
 }
 
-/// Called on the worker thread after every stretch with all words so far (times not yet
+/// Called on the worker thread after every stretch transcribed while recording, with all words so far (times not yet
 /// snapped to the audio) and the seconds of audio transcribed.
 pub type OnWords = Box<dyn FnMut(&[Word], f64) + Send>;
 
 enum Msg {
     Audio(Vec<i16>),
     End,
-}
-
-/// Counters the session can show while recording.
-#[derive(Debug, Default)]
-pub struct LiveProgress {
-    /// Stretches transcribed so far.
-    pub stretches: AtomicU64,
-    /// Samples (16 kHz) transcribed so far.
-    pub transcribed: AtomicU64,
 }
 
 /// A running live transcription.
@@ -71,7 +62,6 @@ pub struct Live {
     /// Set at the stop, before the end of the audio is queued: a stretch still being decoded
     /// with the recording's fewer threads may be restarted with all of them.
     ending: Arc<AtomicBool>,
-    pub progress: Arc<LiveProgress>,
 }
 
 /// What the worker produced once the recording ended.
@@ -109,7 +99,6 @@ impl Live {
         let (tx, rx) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let ending = Arc::new(AtomicBool::new(false));
-        let progress = Arc::new(LiveProgress::default());
         let worker = Worker {
             engine,
             config,
@@ -121,7 +110,6 @@ impl Live {
             on_words,
             cancel: cancel.clone(),
             ending: ending.clone(),
-            progress: progress.clone(),
             live_decode_s: Vec::new(),
         };
         let handle = std::thread::Builder::new()
@@ -133,7 +121,6 @@ impl Live {
             handle: Some(handle),
             cancel,
             ending,
-            progress,
         })
     }
 
@@ -176,7 +163,6 @@ struct Worker {
     on_words: OnWords,
     cancel: Arc<AtomicBool>,
     ending: Arc<AtomicBool>,
-    progress: Arc<LiveProgress>,
     /// How long each stretch took while recording, seconds.
     live_decode_s: Vec<f64>,
 }
@@ -219,6 +205,9 @@ impl Worker {
                 if self.transcribe(st, &live, true)? {
                     self.live_decode_s.push(t.elapsed().as_secs_f64());
                     during += 1;
+                    // The display's view; after the stop nobody is looking, so only here.
+                    let (words, _) = words::merge(&self.raw, live.method);
+                    (self.on_words)(&words, st.end as f64 / f64::from(WHISPER_RATE));
                 } else {
                     // Stopped mid-stretch: it goes first with all threads.
                     self.queue.push_front(st);
@@ -315,12 +304,6 @@ impl Worker {
             Err(e) => return Err(e.into()),
         };
         self.raw.extend(segs);
-        self.progress.stretches.fetch_add(1, Ordering::Relaxed);
-        self.progress
-            .transcribed
-            .store(st.end as u64, Ordering::Relaxed);
-        let (words, _) = words::merge(&self.raw, decode.method);
-        (self.on_words)(&words, st.end as f64 / f64::from(WHISPER_RATE));
         Ok(true)
     }
 }
