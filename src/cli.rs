@@ -15,7 +15,7 @@ use rehearse::capture::display::Heard;
 use rehearse::model::{self, convert, download, find, registry};
 use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe::{
-    self, AudioInfo, FILLER_PROMPT, ModelInfo, TimestampMethod, TranscribeOptions,
+    self, AudioInfo, FILLER_BOOST, FILLER_PROMPT, ModelInfo, TimestampMethod, TranscribeOptions,
     export::{self, TranscriptFormat},
     whisper::{self, Engine, LoadOptions},
 };
@@ -146,6 +146,10 @@ pub struct EngineArgs {
     /// Decode without any initial prompt (Whisper then drops most fillers).
     #[arg(long)]
     pub no_prompt: bool,
+    /// Make Whisper likelier to write "um" and "uh" (logits added at each step; 0 = off).
+    /// Whisper tends to turn a half-heard hesitation into a short word.
+    #[arg(long, default_value_t = FILLER_BOOST, value_name = "LOGITS", value_parser = parse_boost)]
+    pub filler_boost: f32,
     /// How word times are computed.
     #[arg(long, value_enum, default_value_t = TimestampMethod::Dtw)]
     pub timestamps: TimestampMethod,
@@ -302,6 +306,7 @@ pub fn transcribe_options(loaded: &LoadedModel, args: &EngineArgs) -> Transcribe
             Some(args.prompt.clone())
         },
         method: args.timestamps,
+        filler_boost: args.filler_boost,
         energy_snap: !args.no_snap,
         chunk_at_pauses: !args.no_chunk,
     }
@@ -1453,4 +1458,17 @@ fn cmd_devices() -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// `--filler-boost`: a finite number of logits; huge values make Whisper write nothing but
+/// hesitations, so it is kept within what was measured to be useful.
+fn parse_boost(s: &str) -> Result<f32, String> {
+    let v: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of logits (e.g. 3, or 0 to turn it off)"))?;
+    if !(0.0..=10.0).contains(&v) {
+        return Err(format!("{v} is outside 0..=10 (0 turns the boost off)"));
+    }
+    Ok(v)
 }

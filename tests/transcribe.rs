@@ -60,6 +60,69 @@ fn jfk_words_and_times() {
     }
 }
 
+/// Hesitations said by a synthetic voice (flite's slt, our own text): Whisper without the filler
+/// boost writes some as nothing or as a neighbouring word; with the default boost it finds
+/// them. Both runs use the same threads, so the decodes are deterministic.
+#[test]
+fn the_filler_boost_finds_hesitations_whisper_would_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = dir.path().join("hesitations.flite.wav");
+    let wav = dir.path().join("hesitations.wav");
+    let text = "So, um, the first thing I did was, uh, call the client. And, um, I told them, \
+                uh, that the shipment would be late. Then, um, I, uh, worked out a new plan with \
+                the warehouse team, and, um, we shipped it two days later.";
+    let st = std::process::Command::new("flite")
+        .args(["-voice", "slt", "-t", text, "-o"])
+        .arg(&raw)
+        .status()
+        .expect("flite installed (scripts/setup.sh --for-tests)");
+    assert!(st.success(), "flite failed");
+    sox(&[
+        raw.to_str().unwrap(),
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        "-b",
+        "16",
+        wav.to_str().unwrap(),
+    ]);
+    let hesitations = |boost: &str| -> (usize, serde_json::Value) {
+        let out = dir.path().join(format!("boost-{boost}.json"));
+        rehearse()
+            .args([
+                "transcribe",
+                "--quiet",
+                "--threads",
+                "2",
+                "--filler-boost",
+                boost,
+            ])
+            .arg("--model")
+            .arg(tiny_en())
+            .arg(&wav)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let v = read_json(&out);
+        let n = words_of(&v)
+            .iter()
+            .filter(|w| matches!(normalize(&w.0).as_slice(), [x] if x == "um" || x == "uh"))
+            .count();
+        (n, v)
+    };
+    let (off, v_off) = hesitations("0");
+    let (on, v_on) = hesitations("3");
+    assert_eq!(v_off["settings"]["filler_boost"], 0.0);
+    assert_eq!(v_on["settings"]["filler_boost"], 3.0);
+    assert!(on >= 7, "8 hesitations said, {on} written with the boost");
+    assert!(
+        on > off,
+        "the boost found {on} hesitations, none-boosted {off}"
+    );
+}
+
 /// Every PCM layout hound reads, at rates from 8 to 192 kHz and 1-3 channels, made with sox
 /// from the real recording.
 #[test]

@@ -21,6 +21,12 @@ pub const TRANSCRIPT_SCHEMA: u32 = 1;
 /// cause repetition loops, so it stays short.
 pub const FILLER_PROMPT: &str = "Um, uh, hmm, er, ah.";
 
+/// The default boost, in logits, of "um" and "uh" at each decoding step. Whisper tiny.en often
+/// writes a hesitation it half-heard as a short word ("dumb", "come", "that"); 3 is where
+/// `scripts/eval.sh` found the most hesitations without reporting any that were not said
+/// (5 began to), see the README's Measurements.
+pub const FILLER_BOOST: f32 = 3.0;
+
 /// One spoken word with its time span.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
@@ -88,6 +94,10 @@ pub struct Settings {
     /// The initial prompt, if any (`None` = no prompt).
     pub prompt: Option<String>,
     pub timestamps: TimestampMethod,
+    /// Logits added to "um"/"uh" while decoding (0 = none; transcripts made before this
+    /// setting existed had none).
+    #[serde(default)]
+    pub filler_boost: f32,
     /// Whether word edges were snapped to the audio's energy.
     pub energy_snap: bool,
     /// Whether the audio was transcribed in stretches cut at pauses (the live path).
@@ -119,6 +129,8 @@ pub struct TranscribeOptions {
     pub language: String,
     pub prompt: Option<String>,
     pub method: TimestampMethod,
+    /// Logits added to hesitation tokens at each step ([`FILLER_BOOST`] by default, 0 = off).
+    pub filler_boost: f32,
     pub energy_snap: bool,
     /// Transcribe stretches cut at pauses ([`chunker`], 30 s at most) one at a time, each with
     /// its time offset, exactly as the live recorder does while the person is still talking.
@@ -153,6 +165,7 @@ pub fn decode_options(
         language: opts.language.clone(),
         prompt: opts.prompt.clone(),
         method: effective_method(engine, opts),
+        filler_boost: opts.filler_boost,
     }
 }
 
@@ -162,6 +175,7 @@ pub fn settings(engine: &whisper::Engine, opts: &TranscribeOptions) -> Settings 
         language: opts.language.clone(),
         prompt: opts.prompt.clone(),
         timestamps: effective_method(engine, opts),
+        filler_boost: opts.filler_boost,
         energy_snap: opts.energy_snap,
         chunk_at_pauses: opts.chunk_at_pauses,
         threads: opts.threads,

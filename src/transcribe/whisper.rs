@@ -36,6 +36,8 @@ pub struct DecodeOptions {
     pub language: String,
     pub prompt: Option<String>,
     pub method: TimestampMethod,
+    /// Added to the logits of hesitation tokens ("um", "uh") at every decoding step; 0 = off.
+    pub filler_boost: f32,
 }
 
 /// A loaded model, reusable for many files; clones share it (the live recorder's worker thread
@@ -44,6 +46,59 @@ pub struct DecodeOptions {
 pub struct Engine {
     ctx: std::sync::Arc<WhisperContext>,
     dtw: bool,
+    /// Single-token spellings of hesitations in this model's vocabulary.
+    filler_tokens: std::sync::Arc<Vec<i32>>,
+    punct_tokens: std::sync::Arc<Vec<i32>>,
+}
+
+/// What the logits filter reads; lives on `run`'s stack for the whole decode.
+struct FillerBias {
+    tokens: Vec<i32>,
+    /// Punctuation, looked through when asking whether the last word was a hesitation.
+    punct: Vec<i32>,
+    /// The first special token; timestamps and the like are looked through too.
+    eot: i32,
+    boost: f32,
+    n_vocab: usize,
+}
+
+/// whisper.cpp's logits filter: makes hesitation tokens more likely. Not as the first word of a
+/// window (it replaced real words there on recorded speech) and not right after a hesitation
+/// (a boosted filler fed on itself: one long "uhhh" became three "uh"s).
+unsafe extern "C" fn bias_fillers(
+    _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
+    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
+    tokens: *const whisper_rs::whisper_rs_sys::whisper_token_data,
+    n_tokens: std::os::raw::c_int,
+    logits: *mut f32,
+    user_data: *mut std::ffi::c_void,
+) {
+    if logits.is_null() || user_data.is_null() {
+        return;
+    }
+    // SAFETY: user_data is the `FillerBias` that `run` keeps alive until `full` returns, and
+    // logits holds n_vocab floats (whisper.cpp's contract for this callback).
+    let bias = unsafe { &*(user_data as *const FillerBias) };
+    let logits = unsafe { std::slice::from_raw_parts_mut(logits, bias.n_vocab) };
+    if n_tokens > 0 && !tokens.is_null() {
+        // SAFETY: whisper.cpp passes the decoder's n_tokens tokens so far.
+        let so_far = unsafe { std::slice::from_raw_parts(tokens, n_tokens as usize) };
+        let last_word = so_far
+            .iter()
+            .rev()
+            .find(|t| t.id < bias.eot && !bias.punct.contains(&t.id));
+        match last_word {
+            Some(t) if !bias.tokens.contains(&t.id) => {}
+            _ => return,
+        }
+    } else {
+        return;
+    }
+    for &t in &bias.tokens {
+        if let Some(l) = logits.get_mut(t as usize) {
+            *l += bias.boost;
+        }
+    }
 }
 
 /// Silences whisper.cpp's and ggml's log lines (they go nowhere once the hooks are installed
@@ -67,9 +122,13 @@ impl Engine {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
+        let filler_tokens = single_token_ids(&ctx, &[" um", " uh", " Um", " Uh"]);
+        let punct_tokens = single_token_ids(&ctx, &[",", ".", "?", "!", "...", "-", " -"]);
         Ok(Engine {
             ctx: std::sync::Arc::new(ctx),
             dtw: opts.dtw_preset.is_some(),
+            filler_tokens: std::sync::Arc::new(filler_tokens),
+            punct_tokens: std::sync::Arc::new(punct_tokens),
         })
     }
 
@@ -122,6 +181,22 @@ impl Engine {
                 })),
             );
         }
+        let bias = FillerBias {
+            tokens: self.filler_tokens.as_ref().clone(),
+            punct: self.punct_tokens.as_ref().clone(),
+            eot: self.ctx.token_eot(),
+            boost: opts.filler_boost,
+            n_vocab: self.ctx.n_vocab().max(0) as usize,
+        };
+        if opts.filler_boost != 0.0 && !bias.tokens.is_empty() {
+            // SAFETY: `bias` outlives `state.full` below, the only call that runs the filter.
+            unsafe {
+                fp.set_filter_logits_callback(Some(bias_fillers));
+                fp.set_filter_logits_callback_user_data(
+                    &bias as *const FillerBias as *mut std::ffi::c_void,
+                );
+            }
+        }
         let result = state.full(fp, samples);
         if aborted.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(EngineError::Aborted);
@@ -163,7 +238,97 @@ impl Engine {
     }
 }
 
+/// The vocabulary ids of `texts` that are one token each in this model; the others are left
+/// out.
+fn single_token_ids(ctx: &WhisperContext, texts: &[&str]) -> Vec<i32> {
+    let mut ids = Vec::new();
+    for text in texts {
+        if let Ok(t) = ctx.tokenize(text, 4) {
+            if let [one] = t.as_slice() {
+                if !ids.contains(one) {
+                    ids.push(*one);
+                }
+            }
+        }
+    }
+    ids
+}
+
 /// whisper.cpp counts time in 10 ms ticks.
 fn ticks_to_s(t: i64) -> f64 {
     t as f64 / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use whisper_rs::whisper_rs_sys::whisper_token_data;
+
+    const UM: i32 = 10;
+    const UH: i32 = 11;
+    const COMMA: i32 = 3;
+    const EOT: i32 = 50;
+
+    fn token(id: i32) -> whisper_token_data {
+        // SAFETY: a plain C struct of numbers; all-zero is a valid value.
+        let mut t: whisper_token_data = unsafe { std::mem::zeroed() };
+        t.id = id;
+        t
+    }
+
+    /// Runs the filter over zeroed logits after `so_far` and returns what it left.
+    fn filtered(so_far: &[i32]) -> Vec<f32> {
+        let bias = FillerBias {
+            tokens: vec![UM, UH],
+            punct: vec![COMMA],
+            eot: EOT,
+            n_vocab: 60,
+            boost: 3.0,
+        };
+        let tokens: Vec<whisper_token_data> = so_far.iter().map(|&id| token(id)).collect();
+        let mut logits = vec![0.0f32; 60];
+        unsafe {
+            bias_fillers(
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                tokens.as_ptr(),
+                tokens.len() as std::os::raw::c_int,
+                logits.as_mut_ptr(),
+                &bias as *const FillerBias as *mut std::ffi::c_void,
+            )
+        };
+        logits
+    }
+
+    fn boosted(so_far: &[i32]) -> bool {
+        let l = filtered(so_far);
+        assert!(
+            l.iter()
+                .enumerate()
+                .all(|(i, &v)| v == 0.0 || (i as i32 == UM || i as i32 == UH))
+        );
+        l[UM as usize] > 0.0 && l[UH as usize] > 0.0
+    }
+
+    #[test]
+    fn hesitations_are_boosted_after_a_word() {
+        assert!(boosted(&[20]));
+        assert!(boosted(&[20, COMMA]), "punctuation is looked through");
+        assert!(boosted(&[20, EOT + 5]), "timestamps are looked through");
+        assert_eq!(filtered(&[20])[UM as usize], 3.0);
+    }
+
+    #[test]
+    fn no_boost_at_the_start_or_after_a_hesitation() {
+        assert!(!boosted(&[]), "the first word of a window");
+        assert!(
+            !boosted(&[EOT + 1, COMMA]),
+            "only specials and punctuation so far"
+        );
+        assert!(!boosted(&[20, UM]));
+        assert!(
+            !boosted(&[20, UH, COMMA, EOT + 7]),
+            "a hesitation, then punctuation"
+        );
+    }
 }
