@@ -46,20 +46,36 @@ pub struct DecodeOptions {
 pub struct Engine {
     ctx: std::sync::Arc<WhisperContext>,
     dtw: bool,
-    /// Single-token spellings of hesitations in this model's vocabulary.
-    filler_tokens: std::sync::Arc<Vec<i32>>,
-    punct_tokens: std::sync::Arc<Vec<i32>>,
+    hesitations: std::sync::Arc<Hesitations>,
 }
 
-/// What the logits filter reads; lives on `run`'s stack for the whole decode.
-struct FillerBias {
-    tokens: Vec<i32>,
+/// The parts of the model's vocabulary the filler boost needs, looked up once at load.
+struct Hesitations {
+    /// Single-token spellings of "um" and "uh".
+    fillers: Vec<i32>,
     /// Punctuation, looked through when asking whether the last word was a hesitation.
     punct: Vec<i32>,
     /// The first special token; timestamps and the like are looked through too.
     eot: i32,
-    boost: f32,
     n_vocab: usize,
+}
+
+impl Hesitations {
+    /// Whether to boost after `so_far`: only once a word has been written, and not when that
+    /// word was itself a hesitation.
+    fn boost_after(&self, so_far: &[whisper_rs::whisper_rs_sys::whisper_token_data]) -> bool {
+        so_far
+            .iter()
+            .rev()
+            .find(|t| t.id < self.eot && !self.punct.contains(&t.id))
+            .is_some_and(|t| !self.fillers.contains(&t.id))
+    }
+}
+
+/// What the logits filter reads; lives on `run`'s stack for the whole decode.
+struct FillerBias<'a> {
+    vocab: &'a Hesitations,
+    boost: f32,
 }
 
 /// whisper.cpp's logits filter: makes hesitation tokens more likely. Not as the first word of a
@@ -76,25 +92,20 @@ unsafe extern "C" fn bias_fillers(
     if logits.is_null() || user_data.is_null() {
         return;
     }
-    // SAFETY: user_data is the `FillerBias` that `run` keeps alive until `full` returns, and
-    // logits holds n_vocab floats (whisper.cpp's contract for this callback).
+    // SAFETY: user_data is the `FillerBias` that `run` keeps alive until `full` returns.
     let bias = unsafe { &*(user_data as *const FillerBias) };
-    let logits = unsafe { std::slice::from_raw_parts_mut(logits, bias.n_vocab) };
-    if n_tokens > 0 && !tokens.is_null() {
+    let so_far = if n_tokens > 0 && !tokens.is_null() {
         // SAFETY: whisper.cpp passes the decoder's n_tokens tokens so far.
-        let so_far = unsafe { std::slice::from_raw_parts(tokens, n_tokens as usize) };
-        let last_word = so_far
-            .iter()
-            .rev()
-            .find(|t| t.id < bias.eot && !bias.punct.contains(&t.id));
-        match last_word {
-            Some(t) if !bias.tokens.contains(&t.id) => {}
-            _ => return,
-        }
+        unsafe { std::slice::from_raw_parts(tokens, n_tokens as usize) }
     } else {
+        &[]
+    };
+    if !bias.vocab.boost_after(so_far) {
         return;
     }
-    for &t in &bias.tokens {
+    // SAFETY: logits holds n_vocab floats (whisper.cpp's contract for this callback).
+    let logits = unsafe { std::slice::from_raw_parts_mut(logits, bias.vocab.n_vocab) };
+    for &t in &bias.vocab.fillers {
         if let Some(l) = logits.get_mut(t as usize) {
             *l += bias.boost;
         }
@@ -122,13 +133,16 @@ impl Engine {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let filler_tokens = single_token_ids(&ctx, &[" um", " uh", " Um", " Uh"]);
-        let punct_tokens = single_token_ids(&ctx, &[",", ".", "?", "!", "...", "-", " -"]);
+        let hesitations = Hesitations {
+            fillers: single_token_ids(&ctx, &[" um", " uh", " Um", " Uh"]),
+            punct: single_token_ids(&ctx, &[",", ".", "?", "!", "...", "-", " -"]),
+            eot: ctx.token_eot(),
+            n_vocab: ctx.n_vocab().max(0) as usize,
+        };
         Ok(Engine {
             ctx: std::sync::Arc::new(ctx),
             dtw: opts.dtw_preset.is_some(),
-            filler_tokens: std::sync::Arc::new(filler_tokens),
-            punct_tokens: std::sync::Arc::new(punct_tokens),
+            hesitations: std::sync::Arc::new(hesitations),
         })
     }
 
@@ -181,19 +195,18 @@ impl Engine {
                 })),
             );
         }
-        let bias = FillerBias {
-            tokens: self.filler_tokens.as_ref().clone(),
-            punct: self.punct_tokens.as_ref().clone(),
-            eot: self.ctx.token_eot(),
-            boost: opts.filler_boost,
-            n_vocab: self.ctx.n_vocab().max(0) as usize,
-        };
-        if opts.filler_boost != 0.0 && !bias.tokens.is_empty() {
+        let bias = (opts.filler_boost != 0.0 && !self.hesitations.fillers.is_empty()).then(|| {
+            FillerBias {
+                vocab: &self.hesitations,
+                boost: opts.filler_boost,
+            }
+        });
+        if let Some(bias) = &bias {
             // SAFETY: `bias` outlives `state.full` below, the only call that runs the filter.
             unsafe {
                 fp.set_filter_logits_callback(Some(bias_fillers));
                 fp.set_filter_logits_callback_user_data(
-                    &bias as *const FillerBias as *mut std::ffi::c_void,
+                    bias as *const FillerBias as *mut std::ffi::c_void,
                 );
             }
         }
@@ -278,11 +291,14 @@ mod tests {
 
     /// Runs the filter over zeroed logits after `so_far` and returns what it left.
     fn filtered(so_far: &[i32]) -> Vec<f32> {
-        let bias = FillerBias {
-            tokens: vec![UM, UH],
+        let vocab = Hesitations {
+            fillers: vec![UM, UH],
             punct: vec![COMMA],
             eot: EOT,
             n_vocab: 60,
+        };
+        let bias = FillerBias {
+            vocab: &vocab,
             boost: 3.0,
         };
         let tokens: Vec<whisper_token_data> = so_far.iter().map(|&id| token(id)).collect();
