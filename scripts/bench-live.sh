@@ -45,7 +45,7 @@ done
 for tool in pulseaudio sox python3; do
     command -v "$tool" >/dev/null || { echo "bench-live.sh: $tool is missing: run bash scripts/setup.sh --for-tests" >&2; exit 1; }
 done
-BIN=$ROOT/target/release/rehearse
+BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 [ -x "$BIN" ] || { echo "bench-live.sh: $BIN is missing: run bash scripts/setup.sh" >&2; exit 1; }
 
 if [ -z "$WAV" ]; then

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
         *) echo "eval-live.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-BIN=$ROOT/target/release/rehearse
+BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 [ -x "$BIN" ] || { echo "eval-live.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
 [ -d "$ANSWERS" ] || { echo "eval-live.sh: $ANSWERS: no such folder of answer files" >&2; exit 2; }
 for tool in pulseaudio sox; do

@@ -9,13 +9,14 @@
 # Prints one summary line per set (the spontaneous monologue with its checked alignment, the 52
 # disfluency clips, the phone call), then the same for `rehearse analyze` reports of those
 # transcripts (words and pauses as the analysis reports them). Needs scripts/setup.sh --for-tests.
+# REHEARSE_BIN=FILE scores another build of rehearse (a copy kept while you rebuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
 REAL=$SHARED/real-speech
 SCORE=$SHARED/eval/score_real.py
-BIN=$ROOT/target/release/rehearse
+BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 EXTRA=()
 if [ "${1:-}" = "--" ]; then shift; EXTRA=("$@"); fi
 [ -x "$BIN" ] || { echo "eval-real.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }

@@ -15,6 +15,7 @@
 #
 # Work files go to target/eval/<set>[-noise<N>]/ (audio, truth, reports); synth.py skips answers
 # that are up to date. Needs scripts/setup.sh --for-tests (flite, sox, the model).
+# REHEARSE_BIN=FILE scores another build of rehearse (a copy kept while you rebuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,11 +32,11 @@ while [ $# -gt 0 ]; do
         --json) JSON=--json; shift ;;
         --faster-whisper) FW=1; shift ;;
         --) shift; EXTRA=("$@"); break ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "eval.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-BIN=$ROOT/target/release/rehearse
+BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 [ -x "$BIN" ] || { echo "eval.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
 [ -d "$ANSWERS" ] || { echo "eval.sh: $ANSWERS: no such folder of answer files" >&2; exit 2; }
 SET=$(basename "$ANSWERS")

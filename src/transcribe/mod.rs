@@ -197,7 +197,7 @@ pub fn transcribe_stretch(
         return Ok(Vec::new());
     }
     let offset = stretch.start_s(crate::audio::WHISPER_RATE);
-    let mut segments = engine.run(part, decode, None, abort)?;
+    let mut segments = engine.run(part, decode, None, abort)?.segments;
     for seg in &mut segments {
         seg.t0 += offset;
         seg.t1 += offset;
@@ -243,7 +243,9 @@ pub fn transcribe_audio(
         }
         all
     } else {
-        engine.run(&audio.samples, &decode, progress, abort)?
+        engine
+            .run(&audio.samples, &decode, progress, abort)?
+            .segments
     };
     Ok(assemble(
         &raw,

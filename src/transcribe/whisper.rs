@@ -20,6 +20,8 @@ pub enum EngineError {
     Decode(String),
     #[error("transcription was interrupted")]
     Aborted,
+    #[error("{0}")]
+    Tuning(String),
 }
 
 /// How to load the model.
@@ -40,12 +42,101 @@ pub struct DecodeOptions {
     pub filler_boost: f32,
 }
 
+/// Decoder settings that trade speed against accuracy, each chosen by measurement
+/// (docs/measurements.md, "Transcription speed"). `REHEARSE_TUNING` overrides them so that the
+/// table there can be measured again without a rebuild; it is for developers, not users:
+/// `REHEARSE_TUNING=single_segment=0,fallback=1,audio_ctx=off,flash_attn=0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Decode each call as one window: no second encoder pass from the last timestamp when the
+    /// decoder stops early. Segments are still cut at Whisper's timestamp tokens.
+    pub single_segment: bool,
+    /// Decode a window again at a higher temperature when the first try looks like a failure.
+    pub fallback: bool,
+    /// Encoder context sized to the audio plus this many 20 ms frames (`None`: the full 30 s).
+    pub audio_ctx_margin: Option<u32>,
+    /// ggml's flash attention (self-attention only when DTW needs the cross-attention weights).
+    pub flash_attn: bool,
+}
+
+/// The variable that overrides [`Tuning::DEFAULT`].
+pub const TUNING_ENV: &str = "REHEARSE_TUNING";
+/// Set, this variable makes every decode print its [`Passes`] on stderr (developers only).
+pub const PASSES_ENV: &str = "REHEARSE_PASSES";
+
+impl Tuning {
+    pub const DEFAULT: Tuning = Tuning {
+        single_segment: false,
+        fallback: true,
+        audio_ctx_margin: None,
+        flash_attn: false,
+    };
+
+    /// The defaults with `spec`'s overrides (`key=value`, comma-separated).
+    pub fn parse(spec: &str) -> Result<Tuning, String> {
+        let mut t = Tuning::DEFAULT;
+        for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (key, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}` is not key=value"))?;
+            let flag = || match value {
+                "1" | "on" | "true" => Ok(true),
+                "0" | "off" | "false" => Ok(false),
+                _ => Err(format!("{key}: `{value}` is not on/off")),
+            };
+            match key {
+                "single_segment" => t.single_segment = flag()?,
+                "fallback" => t.fallback = flag()?,
+                "flash_attn" => t.flash_attn = flag()?,
+                "audio_ctx" => {
+                    t.audio_ctx_margin = match value {
+                        "off" | "full" => None,
+                        n => Some(n.parse().map_err(|_| {
+                            format!("audio_ctx: `{n}` is not a number of frames or off")
+                        })?),
+                    }
+                }
+                _ => return Err(format!("unknown setting `{key}`")),
+            }
+        }
+        Ok(t)
+    }
+
+    /// [`Tuning::DEFAULT`] or what [`TUNING_ENV`] says.
+    pub fn from_env() -> Result<Tuning, String> {
+        match std::env::var(TUNING_ENV) {
+            Ok(spec) => Tuning::parse(&spec).map_err(|e| format!("{TUNING_ENV}: {e}")),
+            Err(_) => Ok(Tuning::DEFAULT),
+        }
+    }
+
+    /// The encoder context for `n_samples` of 16 kHz audio (0 = whisper.cpp's full window).
+    fn audio_ctx(&self, n_samples: usize) -> i32 {
+        match self.audio_ctx_margin {
+            None => 0,
+            Some(margin) => {
+                // 50 encoder frames a second; DTW needs at least the audio's own frames.
+                let frames = n_samples.div_ceil(320) as u32 + margin;
+                if frames >= FULL_AUDIO_CTX {
+                    0
+                } else {
+                    frames as i32
+                }
+            }
+        }
+    }
+}
+
+/// Encoder frames in Whisper's 30 s window.
+const FULL_AUDIO_CTX: u32 = 1500;
+
 /// A loaded model, reusable for many files; clones share it (the live recorder's worker thread
 /// decodes with the same model the command loaded).
 #[derive(Clone)]
 pub struct Engine {
     ctx: std::sync::Arc<WhisperContext>,
     dtw: bool,
+    tuning: Tuning,
     hesitations: std::sync::Arc<Hesitations>,
 }
 
@@ -72,10 +163,56 @@ impl Hesitations {
     }
 }
 
-/// What the logits filter reads; lives on `run`'s stack for the whole decode.
+/// How much work whisper.cpp did for one `run`: the figures that decide its speed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Passes {
+    /// Encoder passes (each one a whole window, whatever the audio's length).
+    pub encoder: u32,
+    /// Decoder runs from the first token: one per window plus one per temperature fallback.
+    pub decoder: u32,
+    /// Decoding steps (tokens sampled), over all decoder runs.
+    pub steps: u32,
+    /// Encoder frames (20 ms each) over all encoder passes: 1500 for a full 30 s window.
+    pub encoder_frames: u32,
+}
+
+impl Passes {
+    /// Decoder runs beyond one per window: temperature fallbacks.
+    pub fn fallbacks(&self) -> u32 {
+        self.decoder.saturating_sub(self.encoder)
+    }
+}
+
+impl std::ops::AddAssign for Passes {
+    fn add_assign(&mut self, o: Passes) {
+        self.encoder += o.encoder;
+        self.decoder += o.decoder;
+        self.steps += o.steps;
+        self.encoder_frames += o.encoder_frames;
+    }
+}
+
+/// What whisper.cpp's callbacks read and write; lives on `run`'s stack for the whole decode.
 struct FillerBias<'a> {
     vocab: &'a Hesitations,
     boost: f32,
+    passes: std::cell::Cell<Passes>,
+}
+
+/// whisper.cpp calls this before every encoder pass.
+unsafe extern "C" fn count_encoder_pass(
+    _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
+    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
+    user_data: *mut std::ffi::c_void,
+) -> bool {
+    if !user_data.is_null() {
+        // SAFETY: user_data is the `FillerBias` that `run` keeps alive until `full` returns.
+        let hooks = unsafe { &*(user_data as *const FillerBias) };
+        let mut p = hooks.passes.get();
+        p.encoder += 1;
+        hooks.passes.set(p);
+    }
+    true
 }
 
 /// whisper.cpp's logits filter: makes hesitation tokens more likely. Not as the first word of a
@@ -100,7 +237,13 @@ unsafe extern "C" fn bias_fillers(
     } else {
         &[]
     };
-    if !bias.vocab.boost_after(so_far) {
+    let mut p = bias.passes.get();
+    p.steps += 1;
+    if so_far.is_empty() {
+        p.decoder += 1;
+    }
+    bias.passes.set(p);
+    if bias.boost == 0.0 || !bias.vocab.boost_after(so_far) {
         return;
     }
     // SAFETY: logits holds n_vocab floats (whisper.cpp's contract for this callback).
@@ -120,7 +263,9 @@ pub fn silence_native_logs() {
 
 impl Engine {
     pub fn load(path: &Path, opts: &LoadOptions) -> Result<Self, EngineError> {
+        let tuning = Tuning::from_env().map_err(EngineError::Tuning)?;
         let mut params = WhisperContextParameters::default();
+        params.flash_attn(tuning.flash_attn);
         if let Some(preset) = opts.dtw_preset.clone() {
             params.dtw_parameters(DtwParameters {
                 mode: DtwMode::ModelPreset {
@@ -142,6 +287,7 @@ impl Engine {
         Ok(Engine {
             ctx: std::sync::Arc::new(ctx),
             dtw: opts.dtw_preset.is_some(),
+            tuning,
             hesitations: std::sync::Arc::new(hesitations),
         })
     }
@@ -153,13 +299,102 @@ impl Engine {
 
     /// Decodes `samples` (16 kHz mono). `progress` gets 0..=100; `abort` is polled by
     /// whisper.cpp between steps and stops decoding when it returns true.
+    ///
+    /// Audio that fits one window is decoded as one window ([`Tuning::single_segment`]). When
+    /// the decoder then stops at a timestamp before the end of the audio, the rest is decoded
+    /// on its own, with the text so far as its prompt: what whisper.cpp's own seeking does,
+    /// except that the encoder hears only the rest, not another 30 s window.
     pub fn run(
         &self,
         samples: &[f32],
         opts: &DecodeOptions,
         progress: Option<Box<dyn FnMut(i32)>>,
         abort: Option<Box<dyn FnMut() -> bool>>,
-    ) -> Result<Vec<RawSegment>, EngineError> {
+    ) -> Result<Decoded, EngineError> {
+        let one_window = self.tuning.single_segment && samples.len() <= WINDOW_SAMPLES;
+        let mut progress = progress;
+        let mut abort = abort.map(|a| std::rc::Rc::new(std::cell::RefCell::new(a)));
+        let mut from = 0usize;
+        let mut prompt = match opts.prompt.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => Prompt::Text(p.to_string()),
+            None => Prompt::None,
+        };
+        let mut all = Decoded {
+            segments: Vec::new(),
+            passes: Passes::default(),
+        };
+        loop {
+            let part = &samples[from..];
+            let abort_once = abort.as_mut().map(|a| {
+                let a = a.clone();
+                Box::new(move || (a.borrow_mut())()) as Box<dyn FnMut() -> bool>
+            });
+            let once =
+                self.decode_once(part, opts, &prompt, one_window, progress.take(), abort_once)?;
+            let offset = from as f64 / f64::from(crate::audio::WHISPER_RATE);
+            all.passes += once.passes;
+            for mut seg in once.segments {
+                seg.t0 += offset;
+                seg.t1 += offset;
+                for t in &mut seg.tokens {
+                    t.t0 += offset;
+                    t.t1 += offset;
+                    if t.t_dtw >= 0.0 {
+                        t.t_dtw += offset;
+                    }
+                }
+                all.segments.push(seg);
+            }
+            let Some((open_at, tokens)) = once.open else {
+                break;
+            };
+            let advance = (open_at * f64::from(crate::audio::WHISPER_RATE)) as usize;
+            if !one_window
+                || advance == 0
+                || samples.len().saturating_sub(from + advance) < MIN_REST_SAMPLES
+            {
+                break;
+            }
+            from += advance;
+            // whisper.cpp's rules for the prompt of the next window: the initial prompt and the
+            // text so far, or none at all when less than 5 s is left (it confuses the decoder).
+            prompt = if samples.len() - from < SHORT_REST_SAMPLES {
+                Prompt::None
+            } else {
+                let mut t = match opts.prompt.as_deref().filter(|p| !p.is_empty()) {
+                    Some(p) => self.ctx.tokenize(p, 1024).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                t.extend(tokens);
+                Prompt::Tokens(t)
+            };
+        }
+        if std::env::var_os(PASSES_ENV).is_some() {
+            // One line per call, for scripts/bench/passes.sh; never on by default.
+            let p = all.passes;
+            eprintln!(
+                "rehearse-passes audio_s={:.2} encoder={} decoder={} fallbacks={} steps={} encoder_frames={}",
+                samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE),
+                p.encoder,
+                p.decoder,
+                p.fallbacks(),
+                p.steps,
+                p.encoder_frames
+            );
+        }
+        Ok(all)
+    }
+
+    /// One `whisper_full` call over `samples`.
+    fn decode_once(
+        &self,
+        samples: &[f32],
+        opts: &DecodeOptions,
+        prompt: &Prompt,
+        one_window: bool,
+        progress: Option<Box<dyn FnMut(i32)>>,
+        abort: Option<Box<dyn FnMut() -> bool>>,
+    ) -> Result<Once, EngineError> {
         let mut state = self
             .ctx
             .create_state()
@@ -174,8 +409,16 @@ impl Engine {
         fp.set_print_timestamps(false);
         fp.set_token_timestamps(true);
         fp.set_suppress_blank(true);
-        if let Some(p) = opts.prompt.as_deref().filter(|p| !p.is_empty()) {
-            fp.set_initial_prompt(p);
+        fp.set_single_segment(one_window);
+        if !self.tuning.fallback {
+            fp.set_temperature_inc(0.0);
+        }
+        let audio_ctx = self.tuning.audio_ctx(samples.len());
+        fp.set_audio_ctx(audio_ctx);
+        match prompt {
+            Prompt::Text(p) => fp.set_initial_prompt(p),
+            Prompt::Tokens(t) => fp.set_tokens(t),
+            Prompt::None => {}
         }
         if let Some(cb) = progress {
             fp.set_progress_callback_safe::<Option<Box<dyn FnMut(i32)>>, Box<dyn FnMut(i32)>>(
@@ -195,20 +438,23 @@ impl Engine {
                 })),
             );
         }
-        let bias = (opts.filler_boost != 0.0 && !self.hesitations.fillers.is_empty()).then(|| {
-            FillerBias {
-                vocab: &self.hesitations,
-                boost: opts.filler_boost,
-            }
-        });
-        if let Some(bias) = &bias {
-            // SAFETY: `bias` outlives `state.full` below, the only call that runs the filter.
-            unsafe {
-                fp.set_filter_logits_callback(Some(bias_fillers));
-                fp.set_filter_logits_callback_user_data(
-                    bias as *const FillerBias as *mut std::ffi::c_void,
-                );
-            }
+        let boost = if self.hesitations.fillers.is_empty() {
+            0.0
+        } else {
+            opts.filler_boost
+        };
+        let hooks = FillerBias {
+            vocab: &self.hesitations,
+            boost,
+            passes: std::cell::Cell::new(Passes::default()),
+        };
+        let hooks_ptr = &hooks as *const FillerBias as *mut std::ffi::c_void;
+        // SAFETY: `hooks` outlives `state.full` below, the only call that runs the callbacks.
+        unsafe {
+            fp.set_filter_logits_callback(Some(bias_fillers));
+            fp.set_filter_logits_callback_user_data(hooks_ptr);
+            fp.set_start_encoder_callback(Some(count_encoder_pass));
+            fp.set_start_encoder_callback_user_data(hooks_ptr);
         }
         let result = state.full(fp, samples);
         if aborted.load(std::sync::atomic::Ordering::Relaxed) {
@@ -217,19 +463,52 @@ impl Engine {
         result.map_err(|e| EngineError::Decode(e.to_string()))?;
 
         let eot = self.ctx.token_eot();
+        let beg = self.ctx.token_beg();
+        let audio_end = samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE);
         let mut out = Vec::new();
+        // In one-window decoding: every token so far (the next window's prompt), and whether
+        // the decoder opened a segment with a timestamp and then stopped.
+        let mut ids = Vec::new();
+        let mut open = None;
         for seg in state.as_iter() {
-            let mut tokens = Vec::new();
+            let mut cur = RawSegment {
+                t0: ticks_to_s(seg.start_timestamp()),
+                t1: ticks_to_s(seg.end_timestamp()),
+                tokens: Vec::new(),
+            };
             for i in 0..seg.n_tokens() {
                 let Some(tok) = seg.get_token(i) else {
                     continue;
                 };
-                if tok.token_id() >= eot {
-                    continue; // special and timestamp tokens carry no text
+                let id = tok.token_id();
+                if id >= eot {
+                    // Special and timestamp tokens carry no text. In one-window decoding
+                    // whisper.cpp keeps Whisper's own segment boundaries, the timestamp
+                    // tokens, inside its single segment: cut there as it would have.
+                    if one_window && id >= beg {
+                        ids.push(id);
+                        let t = f64::from(id - beg) * 0.02;
+                        if cur.tokens.is_empty() {
+                            cur.t0 = t;
+                            open = Some(t);
+                        } else {
+                            cur.t1 = t;
+                            open = None;
+                            let next = RawSegment {
+                                t0: t,
+                                t1: cur.t1,
+                                tokens: Vec::new(),
+                            };
+                            out.push(std::mem::replace(&mut cur, next));
+                        }
+                    }
+                    continue;
                 }
+                ids.push(id);
+                open = None;
                 let data = tok.token_data();
                 let bytes = tok.to_bytes().map(|b| b.to_vec()).unwrap_or_default();
-                tokens.push(RawToken {
+                cur.tokens.push(RawToken {
                     bytes,
                     p: data.p,
                     t0: ticks_to_s(data.t0),
@@ -241,14 +520,57 @@ impl Engine {
                     },
                 });
             }
-            out.push(RawSegment {
-                t0: ticks_to_s(seg.start_timestamp()),
-                t1: ticks_to_s(seg.end_timestamp()),
-                tokens,
-            });
+            if one_window {
+                // The last segment runs to the end of the window, past the audio.
+                cur.t1 = cur.t1.min(audio_end).max(cur.t0);
+            }
+            if !one_window || !cur.tokens.is_empty() {
+                out.push(cur);
+            }
         }
-        Ok(out)
+        let mut passes = hooks.passes.get();
+        passes.encoder_frames = passes.encoder
+            * if audio_ctx > 0 {
+                audio_ctx as u32
+            } else {
+                FULL_AUDIO_CTX
+            };
+        Ok(Once {
+            segments: out,
+            passes,
+            open: open.map(|t| (t, ids)),
+        })
     }
+}
+
+/// Samples in Whisper's 30 s window.
+const WINDOW_SAMPLES: usize = 30 * crate::audio::WHISPER_RATE as usize;
+/// Less audio than this left after the decoder stopped is not decoded (whisper.cpp's 100 ms).
+const MIN_REST_SAMPLES: usize = crate::audio::WHISPER_RATE as usize / 10;
+/// With less than this left, the rest is decoded without a prompt (whisper.cpp's 5 s).
+const SHORT_REST_SAMPLES: usize = 5 * crate::audio::WHISPER_RATE as usize;
+
+/// What a decode is prompted with.
+enum Prompt {
+    None,
+    Text(String),
+    /// Token ids: the initial prompt's and the text decoded before.
+    Tokens(Vec<i32>),
+}
+
+/// One `whisper_full` call's result.
+struct Once {
+    segments: Vec<RawSegment>,
+    passes: Passes,
+    /// Where the decoder opened a segment and stopped, with every token it wrote before.
+    open: Option<(f64, Vec<i32>)>,
+}
+
+/// Whisper's segments for one `run`, and the work it took.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub segments: Vec<RawSegment>,
+    pub passes: Passes,
 }
 
 /// The vocabulary ids of `texts` that are one token each in this model; the others are left
@@ -300,6 +622,7 @@ mod tests {
         let bias = FillerBias {
             vocab: &vocab,
             boost: 3.0,
+            passes: std::cell::Cell::new(Passes::default()),
         };
         let tokens: Vec<whisper_token_data> = so_far.iter().map(|&id| token(id)).collect();
         let mut logits = vec![0.0f32; 60];
@@ -324,6 +647,40 @@ mod tests {
                 .all(|(i, &v)| v == 0.0 || (i as i32 == UM || i as i32 == UH))
         );
         l[UM as usize] > 0.0 && l[UH as usize] > 0.0
+    }
+
+    #[test]
+    fn tuning_overrides_parse_strictly() {
+        assert_eq!(Tuning::parse("").unwrap(), Tuning::DEFAULT);
+        let t =
+            Tuning::parse("single_segment=off, fallback=1,audio_ctx=128,flash_attn=on").unwrap();
+        assert!(!t.single_segment && t.fallback && t.flash_attn);
+        assert_eq!(t.audio_ctx_margin, Some(128));
+        assert_eq!(
+            Tuning::parse("audio_ctx=off").unwrap().audio_ctx_margin,
+            None
+        );
+        for bad in ["fallback", "fallback=maybe", "audio_ctx=-3", "speed=11"] {
+            assert!(Tuning::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_encoder_context_covers_the_audio_and_its_margin() {
+        let t = Tuning {
+            audio_ctx_margin: Some(64),
+            ..Tuning::DEFAULT
+        };
+        // 10 s = 500 frames of 20 ms, plus the margin.
+        assert_eq!(t.audio_ctx(160_000), 564);
+        assert_eq!(t.audio_ctx(160_001), 565);
+        // Never past the model's own 30 s window (0 = whisper.cpp's full context).
+        assert_eq!(t.audio_ctx(29 * 16_000), 0);
+        let full = Tuning {
+            audio_ctx_margin: None,
+            ..Tuning::DEFAULT
+        };
+        assert_eq!(full.audio_ctx(16_000), 0);
     }
 
     #[test]
