@@ -26,7 +26,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
 REAL_HOME=$HOME
 WAV=""
 GAP=1.0
@@ -49,6 +50,7 @@ BIN=$ROOT/target/release/rehearse
 [ -x "$BIN" ] || { echo "bench-live.sh: $BIN is missing: run bash scripts/setup.sh" >&2; exit 1; }
 
 if [ -z "$WAV" ]; then
+    need_shared bench-live.sh eval/synth.py
     mkdir -p target/eval/answers/audio
     python3 "$SHARED/eval/synth.py" target/eval/answers/audio tests/eval/answers/e01.json >&2
     WAV=target/eval/answers/audio/e01.wav

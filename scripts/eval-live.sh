@@ -20,7 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
 ANSWERS=$SHARED/eval/dev
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
 done
 BIN=$ROOT/target/release/rehearse
 [ -x "$BIN" ] || { echo "eval-live.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
+need_shared eval-live.sh eval/synth.py eval/score.py
 [ -d "$ANSWERS" ] || { echo "eval-live.sh: $ANSWERS: no such folder of answer files" >&2; exit 2; }
 for tool in pulseaudio sox; do
     command -v "$tool" >/dev/null || { echo "eval-live.sh: $tool is missing: run bash scripts/setup.sh --for-tests" >&2; exit 1; }
