@@ -1,0 +1,270 @@
+//! Storing answers in the practice history, shared by `import`, `record` and `reanalyze`:
+//! the store the command line names, the question and framework an answer is analyzed with,
+//! and transcribe-analyze-save for one recording.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use rehearse::analyze::frameworks::Catalog;
+use rehearse::analyze::{
+    self, Analysis, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing,
+};
+use rehearse::audio;
+use rehearse::history::progress::{self, length_cell, question_label};
+use rehearse::history::{self, AttemptSource, AudioMode, Listing, NewAttempt, Store};
+use rehearse::transcribe::Transcript;
+
+use super::engine::{LoadedModel, speech_runs, transcribe_file};
+use super::output::show_progress;
+use super::{EngineArgs, Global};
+
+/// Where the attempts are kept; flattened into every command that reads or writes them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StoreArgs {
+    /// Folder of stored attempts [env: REHEARSE_DATA_DIR; default: the user data folder's
+    /// rehearse/attempts, e.g. ~/.local/share/rehearse/attempts].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The store the command line names.
+pub fn open_store(args: &StoreArgs) -> Result<Store> {
+    Ok(Store::locate(args.data_dir.as_deref())?)
+}
+
+/// Prints the store's damaged folders as warnings, and with --verbose why the index was rebuilt.
+pub fn warn_problems(listing: &Listing, global: &Global) {
+    for p in &listing.problems {
+        eprintln!("warning: {p}");
+    }
+    if let Some(why) = &listing.index_rebuilt
+        && global.verbose
+    {
+        eprintln!("note: the history index was {why}; rebuilt from the attempt folders");
+    }
+}
+
+/// The question as given and the framework to analyze with, the way `analyze` decides them.
+pub fn question_and_framework(
+    catalog: &Catalog,
+    question: Option<&str>,
+    framework: Option<&str>,
+) -> Result<(Option<QuestionRef>, FrameworkChoice)> {
+    let (q, bank_framework) = match question.map(|q| (q, catalog.question(q))) {
+        Some((_, Some(found))) => (
+            Some(QuestionRef {
+                id: Some(found.id.clone()),
+                text: found.text.clone(),
+            }),
+            Some(found.framework.clone()),
+        ),
+        Some((text, None)) => (
+            Some(QuestionRef {
+                id: None,
+                text: text.trim().to_string(),
+            }),
+            None,
+        ),
+        None => (None, None),
+    };
+    let choice = match (framework, bank_framework) {
+        (Some("auto"), _) => FrameworkChoice::Auto,
+        (Some(id), _) => FrameworkChoice::Id(id.to_string()),
+        (None, Some(fw)) => FrameworkChoice::Id(fw),
+        (None, None) => FrameworkChoice::Id("star-l".to_string()),
+    };
+    if let FrameworkChoice::Id(id) = &choice
+        && catalog.framework(id).is_none()
+    {
+        let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+        bail!(
+            "--framework {id}: no such framework; known: {}, auto (see `rehearse frameworks`)",
+            known.join(", ")
+        );
+    }
+    Ok((q, choice))
+}
+
+/// Analyzes a stored or fresh transcript of `audio_path` the way `analyze` would a WAV.
+pub fn analyze_transcript(
+    t: &Transcript,
+    shown_path: &Path,
+    audio_path: &Path,
+    speech: Option<Vec<(f64, f64)>>,
+    catalog: &Catalog,
+    choice: &FrameworkChoice,
+    question: Option<QuestionRef>,
+) -> Result<Analysis, String> {
+    let mut notes = t.notes.clone();
+    if speech.is_none() {
+        notes.push(format!(
+            "audio {} not found or unreadable: pauses come from word times only",
+            audio_path.display()
+        ));
+    }
+    let input = AnalysisInput {
+        path: shown_path.display().to_string(),
+        kind: InputKind::Wav,
+        audio_path: speech.as_ref().map(|_| audio_path.display().to_string()),
+        timing: Timing::Words,
+        duration_s: t.duration_s,
+        words: t.words.clone(),
+        speech,
+        notes,
+    };
+    analyze::analyze(input, catalog, choice, question).map_err(|e| e.to_string())
+}
+
+/// When an imported recording started: its file's modification time (when recording
+/// stopped) less its length; now, when the file system does not say.
+fn started_from_mtime(audio: &Path, duration_s: f64) -> SystemTime {
+    let end = std::fs::metadata(audio)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| SystemTime::now());
+    let d = Duration::from_secs_f64(duration_s.clamp(0.0, 86_400.0));
+    end.checked_sub(d).unwrap_or(end)
+}
+
+/// How recordings are analyzed and where they are stored: shared by `import` and `record`.
+pub struct AttemptPlan<'a> {
+    pub store: &'a Store,
+    pub catalog: &'a Catalog,
+    pub question: Option<QuestionRef>,
+    pub choice: FrameworkChoice,
+    /// `--framework` as given (kept so reanalyze asks the same way).
+    pub framework_requested: Option<String>,
+}
+
+impl<'a> AttemptPlan<'a> {
+    /// The plan for `--question` and `--framework` as typed, checked against the catalog.
+    pub fn new(
+        store: &'a Store,
+        catalog: &'a Catalog,
+        question: Option<&str>,
+        framework: Option<&str>,
+    ) -> Result<AttemptPlan<'a>> {
+        let (question, choice) = question_and_framework(catalog, question, framework)?;
+        Ok(AttemptPlan {
+            store,
+            catalog,
+            question,
+            choice,
+            framework_requested: framework.map(str::to_string),
+        })
+    }
+}
+
+/// One recording to store.
+pub struct Recording<'a> {
+    /// The WAV file.
+    pub audio: &'a Path,
+    /// The path reports name as their input (the imported file; the WAV for a recording).
+    pub shown: &'a Path,
+    /// Its transcript when one was made already; else the WAV is transcribed.
+    pub transcript: Option<Transcript>,
+    /// Stretches of speech in its audio, when already known (else read from the WAV).
+    pub speech: Option<Vec<(f64, f64)>>,
+    /// When the answer started; `None`: the file's modification time less its length.
+    pub started_at: Option<SystemTime>,
+    pub source: AttemptSource,
+    pub device: Option<String>,
+    pub mode: AudioMode,
+}
+
+/// Transcribes (unless a transcript is given; `model` must then be loaded), analyzes and
+/// stores one recording, and says in one line on stderr how it went. A failed transcription or
+/// analysis is stored as a failed attempt, not returned as an error; the analysis is returned
+/// so a caller can also print the report.
+pub fn transcribe_analyze_save(
+    plan: &AttemptPlan,
+    rec: Recording,
+    model: Option<&LoadedModel>,
+    engine: &EngineArgs,
+    global: &Global,
+) -> Result<(history::AttemptId, std::result::Result<Analysis, String>)> {
+    let (transcript, speech) = match rec.transcript {
+        Some(t) => {
+            let speech = rec.speech.or_else(|| {
+                audio::load_for_whisper(rec.audio)
+                    .ok()
+                    .map(|a| speech_runs(&a))
+            });
+            (Ok(t), speech)
+        }
+        None => {
+            let prepared = audio::load_for_whisper(rec.audio)?;
+            let speech = speech_runs(&prepared);
+            let model = model.context("no model loaded to transcribe with")?;
+            let t = transcribe_file(
+                rec.audio,
+                model,
+                engine,
+                show_progress(global),
+                Some(prepared),
+            );
+            (t.map_err(|e| format!("{e:#}")), Some(speech))
+        }
+    };
+    if !global.quiet
+        && let Ok(t) = &transcript
+    {
+        for note in &t.notes {
+            eprintln!("note: {}: {note}", rec.shown.display());
+        }
+    }
+    let analysis = match &transcript {
+        Ok(t) => analyze_transcript(
+            t,
+            rec.shown,
+            rec.audio,
+            speech,
+            plan.catalog,
+            &plan.choice,
+            plan.question.clone(),
+        ),
+        Err(e) => Err(format!("transcription failed: {e}")),
+    };
+    let duration = transcript.as_ref().map_or(0.0, |t| t.duration_s);
+    let id = history::save_attempt(
+        plan.store,
+        rec.audio,
+        transcript.as_ref().ok(),
+        analysis.as_ref().map_err(Clone::clone),
+        NewAttempt {
+            started_at: rec
+                .started_at
+                .unwrap_or_else(|| started_from_mtime(rec.audio, duration)),
+            question: plan.question.clone(),
+            framework_requested: plan.framework_requested.clone(),
+            source: rec.source,
+            device: rec.device,
+            model: None,
+            audio: rec.mode,
+        },
+    )?;
+    match &analysis {
+        Ok(a) if !global.quiet => {
+            let s = progress::summarize(a);
+            eprintln!(
+                "saved attempt {} ({}): {}, {}/{} sections in target, {:.0} wpm, {} signals",
+                id.short(),
+                question_label(plan.question.as_ref()),
+                length_cell(&s),
+                s.sections_in_target(),
+                s.sections.len(),
+                s.wpm,
+                s.signals.len()
+            );
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "warning: saved attempt {} but its analysis failed: {e}; `rehearse reanalyze {}` runs it again",
+            id.short(),
+            id.short()
+        ),
+    }
+    Ok((id, analysis))
+}
