@@ -17,7 +17,7 @@ use rehearse::analyze::{
 };
 use rehearse::history::{
     AnalysisState, AnalysisStatus, AttemptId, AttemptSource, META_SCHEMA, Meta, Store,
-    index::INDEX_FILE, progress::summarize, time,
+    index::INDEX_FILE, summarize, time,
 };
 use rehearse::transcribe::Word;
 

@@ -13,7 +13,7 @@ use rehearse::analyze::{
     self, Analysis, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing,
 };
 use rehearse::audio;
-use rehearse::history::progress::{self, length_cell, question_label};
+use rehearse::history::progress::{length_cell, question_label};
 use rehearse::history::{self, AttemptSource, AudioMode, Listing, NewAttempt, Store};
 use rehearse::transcribe::Transcript;
 
@@ -247,7 +247,7 @@ pub fn transcribe_analyze_save(
     )?;
     match &analysis {
         Ok(a) if !global.quiet => {
-            let s = progress::summarize(a);
+            let s = history::summarize(a);
             eprintln!(
                 "saved attempt {} ({}): {}, {}/{} sections in target, {:.0} wpm, {} signals",
                 id.short(),

@@ -8,7 +8,7 @@ use clap::Args;
 
 use rehearse::analyze::FrameworkChoice;
 use rehearse::audio;
-use rehearse::history::progress::{self, length_cell};
+use rehearse::history::progress::length_cell;
 use rehearse::history::{self, Attempt, AttemptSource, HistoryError};
 
 use super::attempts::{StoreArgs, analyze_transcript, open_store, warn_problems};
@@ -133,7 +133,7 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
         match &analysis {
             Ok(r) => {
                 if !global.quiet {
-                    let s = progress::summarize(r);
+                    let s = history::summarize(r);
                     eprintln!(
                         "reanalyzed {short}{}: {}, {}/{} sections in target, {} signals",
                         if was == history::AnalysisStatus::Failed {

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::folder::Attempt;
 use super::progress::{clock, question_label, whole_secs};
-use super::store::Attempt;
 use super::time;
 use crate::analyze::frameworks::Band;
 use crate::analyze::{Analysis, PaceStatus, Status};

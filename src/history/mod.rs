@@ -14,11 +14,13 @@
 //!     meta.json                   written last: an attempt without it is not yet (or never) whole
 //! ```
 //!
-//! [`store`] writes and reads attempts, [`index`] keeps listing cheap, [`progress`] turns
+//! [`folder`] reads and writes one attempt folder, [`index`] lists them cheaply, [`store`]
+//! saves, updates, finds and deletes attempts, [`progress`] turns
 //! attempts into rows and trends, [`compare`] sets two attempts side by side and [`html`] draws
 //! the progress page.
 
 pub mod compare;
+pub mod folder;
 pub mod html;
 pub mod index;
 pub mod progress;
@@ -30,11 +32,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::frameworks::Band;
-use crate::analyze::{PaceStatus, QuestionRef, Status};
+use crate::analyze::{Analysis, PaceStatus, QuestionRef, Status};
 
-pub use store::{
-    Attempt, AttemptSource, AudioMode, Listing, NewAttempt, Problem, Store, save_attempt,
-};
+pub use folder::{Attempt, Problem};
+pub use index::Listing;
+pub use store::{AudioMode, NewAttempt, Store, save_attempt};
 
 /// Version of `meta.json`; bump it when a field changes meaning.
 pub const META_SCHEMA: u32 = 1;
@@ -145,6 +147,45 @@ impl Summary {
             .iter()
             .filter(|s| s.status == Status::Ok)
             .count()
+    }
+}
+
+/// Where an attempt came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum AttemptSource {
+    /// Recorded by `rehearse record`.
+    Record,
+    /// Added by `rehearse import`; `file` is the path it was imported from.
+    Import { file: String },
+}
+
+/// The figures history shows, taken from a finished analysis.
+pub fn summarize(a: &Analysis) -> Summary {
+    Summary {
+        framework_name: a.framework_name.clone(),
+        answer_s: a.overall.answer_s,
+        target: a.overall.target,
+        length: a.overall.status,
+        words: a.overall.words,
+        sections: a
+            .section_timing
+            .iter()
+            .map(|s| SectionSummary {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                seconds: s.duration_s,
+                target: s.target,
+                status: s.status,
+            })
+            .collect(),
+        wpm: a.pace.wpm,
+        pace_band: a.pace.band,
+        pace: a.pace.status,
+        fillers: a.filler_stats.count,
+        fillers_per_min: a.filler_stats.per_minute,
+        signals: a.signals.iter().map(|s| s.id.clone()).collect(),
+        estimated: a.source.timing.is_estimated(),
     }
 }
 
