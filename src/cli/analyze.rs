@@ -11,9 +11,9 @@ use rehearse::fsutil::{parent_dir, relative_path};
 use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe;
 
+use super::args::{ColorChoice, EngineArgs, Global};
 use super::engine::{load_model, speech_runs, transcribe_file};
 use super::output::{check_output_path, color_on, emit, report_width, show_progress};
-use super::{ColorChoice, EngineArgs, Global};
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {

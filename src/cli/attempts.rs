@@ -17,9 +17,9 @@ use rehearse::history::progress::{length_cell, question_label};
 use rehearse::history::{self, AttemptSource, AudioMode, Listing, NewAttempt, Store};
 use rehearse::transcribe::Transcript;
 
+use super::args::{EngineArgs, Global};
 use super::engine::{LoadedModel, speech_runs, transcribe_file};
 use super::output::show_progress;
-use super::{EngineArgs, Global};
 
 /// Where the attempts are kept; flattened into every command that reads or writes them.
 #[derive(Debug, Args, Clone, Default)]

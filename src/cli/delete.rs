@@ -8,7 +8,7 @@ use clap::Args;
 use rehearse::history::progress::question_label;
 use rehearse::history::time;
 
-use super::Global;
+use super::args::Global;
 use super::attempts::{StoreArgs, open_store};
 
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ use rehearse::transcribe::{
     whisper::{Engine, LoadOptions},
 };
 
-use super::EngineArgs;
+use super::args::EngineArgs;
 
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(4, |n| n.get())

@@ -10,9 +10,9 @@ use rehearse::analyze::{self, frameworks::Catalog};
 use rehearse::fsutil::parent_dir;
 use rehearse::history::{Attempt, HistoryError, html, progress};
 
+use super::args::{ColorChoice, Global};
 use super::attempts::{StoreArgs, open_store, warn_problems};
 use super::output::{color_on, emit};
-use super::{ColorChoice, Global};
 
 /// Output of `rehearse history`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,10 +10,10 @@ use rehearse::fsutil::parent_dir;
 use rehearse::history::{AttemptSource, AudioMode};
 use rehearse::transcribe::{TRANSCRIPT_SCHEMA, Transcript};
 
+use super::args::{EngineArgs, Global};
 use super::attempts::{AttemptPlan, Recording, StoreArgs, open_store, transcribe_analyze_save};
 use super::engine::load_model;
 use super::frameworks::load_catalog;
-use super::{EngineArgs, Global};
 
 #[derive(Debug, Args)]
 pub struct AttemptImportArgs {

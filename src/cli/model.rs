@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use rehearse::model::{self, convert, download, find, registry};
 
-use super::Global;
+use super::args::Global;
 use super::output::show_progress;
 
 #[derive(Debug, Subcommand)]

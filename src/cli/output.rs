@@ -11,7 +11,7 @@ use rehearse::analyze;
 use rehearse::fsutil::{self, parent_dir, same_file};
 use rehearse::report::{self, RenderOptions, ReportFormat};
 
-use super::{ColorChoice, Global};
+use super::args::{ColorChoice, Global};
 
 /// Progress bars only for a person watching: not with --quiet, not into a pipe or a log.
 pub fn show_progress(global: &Global) -> bool {

@@ -11,11 +11,11 @@ use rehearse::audio;
 use rehearse::history::progress::length_cell;
 use rehearse::history::{self, Attempt, AttemptSource, HistoryError};
 
+use super::args::{EngineArgs, Global};
 use super::attempts::{StoreArgs, analyze_transcript, open_store, warn_problems};
 use super::engine::{LoadedModel, load_model, speech_runs, transcribe_file};
 use super::frameworks::load_catalog;
 use super::output::show_progress;
-use super::{EngineArgs, Global};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]

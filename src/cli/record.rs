@@ -17,11 +17,12 @@ use rehearse::fsutil::parent_dir;
 use rehearse::model::find;
 use rehearse::report::ReportFormat;
 
+use super::analyze;
+use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, StoreArgs};
 use super::engine::{load_model, speech_runs, transcribe_options};
 use super::frameworks::{clock, clock_band, load_catalog};
 use super::output::print_report;
-use super::{ColorChoice, EngineArgs, Global, analyze};
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {

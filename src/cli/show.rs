@@ -9,9 +9,9 @@ use rehearse::fsutil::{parent_dir, relative_path};
 use rehearse::history::time;
 use rehearse::report::{self, RenderOptions, ReportFormat};
 
+use super::args::{ColorChoice, Global};
 use super::attempts::{StoreArgs, open_store};
 use super::output::{color_on, emit, report_width};
-use super::{ColorChoice, Global};
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {

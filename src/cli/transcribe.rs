@@ -8,9 +8,9 @@ use clap::Args;
 use rehearse::audio;
 use rehearse::transcribe::export::{self, TranscriptFormat};
 
+use super::args::{EngineArgs, Global};
 use super::engine::{load_model, transcribe_file};
 use super::output::{check_output_path, emit, show_progress};
-use super::{EngineArgs, Global};
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
