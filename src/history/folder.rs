@@ -18,6 +18,8 @@ pub const TRANSCRIPT_FILE: &str = "transcript.json";
 pub const REPORT_FILE: &str = "report.json";
 pub const REPORT_HTML_FILE: &str = "report.html";
 pub const META_FILE: &str = "meta.json";
+/// How the files of recordings in progress, hidden in the store's folder, start.
+pub const CAPTURE_PREFIX: &str = ".recording-";
 
 /// A folder without `meta.json` younger than this is taken for a save in progress and passed
 /// over quietly; an older one was interrupted and is reported.
@@ -38,6 +40,10 @@ impl Attempt {
     }
     pub fn audio_path(&self) -> PathBuf {
         self.dir.join(AUDIO_FILE)
+    }
+    /// The recording as made, when the attempt keeps it.
+    pub fn original_path(&self) -> Option<PathBuf> {
+        self.meta.original.as_ref().map(|n| self.dir.join(n))
     }
     pub fn transcript_path(&self) -> PathBuf {
         self.dir.join(TRANSCRIPT_FILE)
