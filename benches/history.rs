@@ -17,7 +17,7 @@ use rehearse::analyze::{
 };
 use rehearse::history::{
     AnalysisState, AnalysisStatus, AttemptId, AttemptSource, META_SCHEMA, Meta, Store,
-    index::INDEX_FILE, progress::summarize, time,
+    index::INDEX_FILE, summarize, time,
 };
 use rehearse::transcribe::Word;
 
@@ -97,6 +97,7 @@ fn populate(root: &Path, n: usize) {
             device: Some("default".into()),
             model: Some("tiny.en".into()),
             rehearse_version: env!("CARGO_PKG_VERSION").into(),
+            original: None,
             analysis: AnalysisState {
                 status: if failed {
                     AnalysisStatus::Failed

@@ -26,7 +26,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
 REAL_HOME=$HOME
 WAV=""
 GAP=1.0
@@ -49,6 +50,7 @@ BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 [ -x "$BIN" ] || { echo "bench-live.sh: $BIN is missing: run bash scripts/setup.sh" >&2; exit 1; }
 
 if [ -z "$WAV" ]; then
+    need_shared bench-live.sh eval/synth.py
     mkdir -p target/eval/answers/audio
     python3 "$SHARED/eval/synth.py" target/eval/answers/audio tests/eval/answers/e01.json >&2
     WAV=target/eval/answers/audio/e01.wav
@@ -76,14 +78,14 @@ dur, gap = float(dur), float(gap)
 def record():
     out = os.path.join(work, "rec.wav")
     args = [bin_, "record", "--device", "answer", "--countdown", "0", "--no-save",
-            "--format", "json", "--threads", threads, "--out", out, "--force"]
+            "--format", "json", "--threads", threads, "--wav", out, "--force"]
     p = subprocess.Popen(args + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = threading.Event()
     err = []
     def read_err():
         for line in p.stderr:
             err.append(line)
-            if line.startswith("recording to "):
+            if line.startswith("recording from "):
                 started.set()
     t = threading.Thread(target=read_err, daemon=True)
     t.start()

@@ -12,7 +12,7 @@
 #                   compute_type int8 and float32, greedy, with and without word timestamps
 # and reports median/min/max wall seconds, peak RSS, the ratio to rehearse, the real-time
 # factor, each transcript's start and word error rate (when WAV's .txt exists), and a Markdown
-# table to paste into the README.
+# table to paste into docs/measurements.md.
 #
 # Usage:  scripts/bench-transcribe.sh [options] [WAV]
 #   --wav FILE            audio to transcribe (default samples/failure-star.wav)

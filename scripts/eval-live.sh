@@ -20,7 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
 ANSWERS=$SHARED/eval/dev
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
 done
 BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 [ -x "$BIN" ] || { echo "eval-live.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
+need_shared eval-live.sh eval/synth.py eval/score.py
 [ -d "$ANSWERS" ] || { echo "eval-live.sh: $ANSWERS: no such folder of answer files" >&2; exit 2; }
 for tool in pulseaudio sox; do
     command -v "$tool" >/dev/null || { echo "eval-live.sh: $tool is missing: run bash scripts/setup.sh --for-tests" >&2; exit 1; }
@@ -54,7 +56,7 @@ for answer in "$ANSWERS"/*.json; do
     echo "eval-live: $name ($framework, $dur s, played in real time)" >&2
     paced_device_load "$AUDIO/$name.wav" 5
     "$BIN" record --device answer --countdown 0 --max-duration "$dur" --no-save --format json \
-        --framework "$framework" --out "$WORK/wav/$name.wav" --force "${EXTRA[@]}" \
+        --framework "$framework" --wav "$WORK/wav/$name.wav" --force "${EXTRA[@]}" \
         > "$WORK/live/$name.json" 2> "$WORK/live/$name.log"
     grep -E '^(dropped samples|live transcription)' "$WORK/live/$name.log" | sed 's/^/  /' >&2
     "$BIN" --quiet analyze "$WORK/wav/$name.wav" --format json --framework "$framework" \

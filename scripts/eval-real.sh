@@ -13,14 +13,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
 REAL=$SHARED/real-speech
 SCORE=$SHARED/eval/score_real.py
 BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 EXTRA=()
 if [ "${1:-}" = "--" ]; then shift; EXTRA=("$@"); fi
 [ -x "$BIN" ] || { echo "eval-real.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
-[ -d "$REAL" ] || { echo "eval-real.sh: $REAL missing" >&2; exit 1; }
+need_shared eval-real.sh real-speech eval/score_real.py
 
 WORK=$(mktemp -d /tmp/rehearse-eval-real.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

@@ -19,7 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
 ANSWERS=$SHARED/eval/dev
 NOISE=
 JSON=
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
 done
 BIN=${REHEARSE_BIN:-$ROOT/target/release/rehearse}
 [ -x "$BIN" ] || { echo "eval.sh: $BIN missing; run bash scripts/setup.sh" >&2; exit 1; }
+need_shared eval.sh eval/synth.py eval/score.py
 [ -d "$ANSWERS" ] || { echo "eval.sh: $ANSWERS: no such folder of answer files" >&2; exit 2; }
 SET=$(basename "$ANSWERS")
 WORK=$ROOT/target/eval/$SET${NOISE:+-noise$NOISE}

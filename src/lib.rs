@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod audio;
 pub mod capture;
+pub mod fsutil;
 pub mod history;
 pub mod model;
 pub mod report;

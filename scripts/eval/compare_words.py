@@ -4,15 +4,15 @@
     python3 scripts/eval/compare_words.py TRUTH.TextGrid TRANSCRIPT.json [MORE.json...]
 
 For diagnosing word timing: each matched word shows the reference start/end and, per transcript,
-its start/end and the start error. Needs /work/shared/eval/score_real.py (imported for its
-tokenizer and alignment) next to the path in SCORE_REAL or the default.
+its start/end and the start error. Imports score_real.py from the shared evaluation folder
+(scripts/eval/shared_eval.py says where) for its tokenizer and alignment.
 """
 import json
-import os
 import sys
 
-sys.path.insert(0, os.environ.get("SCORE_REAL_DIR", "/work/shared/eval"))
-import score_real as sr  # noqa: E402
+from shared_eval import import_score_real
+
+sr = import_score_real("compare_words.py")
 
 
 def main():

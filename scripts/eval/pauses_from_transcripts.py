@@ -8,17 +8,18 @@ Per answer and pooled: pause precision/recall/F1 (gaps of 1 s or more between co
 transcript words against the truth's `pauses`, matched by overlap as score_real.py does), WER
 against the answer text, and the start error of each section's first word (the truth's section
 `start_s` is exact; the word is found through the WER alignment), which is the one word-timing
-check this data allows. Imports score_real.py (SCORE_REAL_DIR, default /work/shared/eval) for
-its tokenizer and alignment, so the numbers are comparable with eval-real.sh.
+check this data allows. Imports score_real.py from the shared evaluation folder
+(scripts/eval/shared_eval.py says where) for its tokenizer and alignment, so the numbers are
+comparable with eval-real.sh.
 """
 import argparse
 import glob
 import json
 import os
-import sys
 
-sys.path.insert(0, os.environ.get("SCORE_REAL_DIR", "/work/shared/eval"))
-import score_real as sr  # noqa: E402
+from shared_eval import import_score_real
+
+sr = import_score_real("pauses_from_transcripts.py")
 
 PAUSE_S = 1.0
 

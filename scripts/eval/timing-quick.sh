@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-SHARED=${REHEARSE_SHARED:-$ROOT/../shared}
+# shellcheck source=scripts/lib/shared.sh
+. "$ROOT/scripts/lib/shared.sh"
+need_shared timing-quick.sh eval/synth.py eval/dev eval/score_real.py real-speech
 BIN=$ROOT/target/release/rehearse
 WORK=$(mktemp -d /tmp/rehearse-timing.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

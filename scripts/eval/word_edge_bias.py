@@ -14,8 +14,9 @@ import os
 import sys
 from collections import defaultdict
 
-sys.path.insert(0, os.environ.get("SCORE_REAL_DIR", "/work/shared/eval"))
-import score_real as sr  # noqa: E402
+from shared_eval import import_score_real
+
+sr = import_score_real("word_edge_bias.py")
 
 
 def main():

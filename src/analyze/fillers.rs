@@ -1,9 +1,9 @@
 //! Filler words: hesitation sounds, filler phrases and filler "like", told apart from the same
 //! words used literally ("felt like", "what kind of", "did you know").
 
-use super::FillerKind;
 use super::frameworks::Lexicon;
 use super::sentences::normalize;
+use super::types::FillerKind;
 use crate::transcribe::Word;
 
 /// One filler found at words `[first, first + len)`.

@@ -1,7 +1,7 @@
 //! Pacing: words per minute overall, per window of time, against a configurable band.
 
 use super::frameworks::Settings;
-use super::{Overall, Pace, PaceStatus, PaceWindow};
+use super::types::{Overall, Pace, PaceStatus, PaceWindow};
 use crate::transcribe::Word;
 
 /// Overall pace and pace over time in windows of `settings.pace_window_s`, from the first word.

@@ -1,7 +1,7 @@
 //! Pauses: silences of a second or more inside the answer, from word timing, confirmed and
 //! trimmed by the audio's energy when the audio is at hand.
 
-use super::{Pause, PauseLocation, Sentence};
+use super::types::{Pause, PauseLocation, Sentence};
 use crate::transcribe::Word;
 
 /// Shortest silence reported as a pause.

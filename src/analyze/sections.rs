@@ -9,7 +9,7 @@
 
 use super::frameworks::{Catalog, Framework};
 use super::sentences::Span;
-use super::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
+use super::types::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
 use crate::transcribe::Word;
 
 /// Weight of one cue phrase found in a sentence.

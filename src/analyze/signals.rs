@@ -3,7 +3,7 @@
 
 use super::frameworks::{Framework, Lexicon};
 use super::sentences::normalize;
-use super::{Analysis, PaceStatus, ScoreItem, Severity, Signal, Status, Verdict};
+use super::types::{Analysis, PaceStatus, ScoreItem, Severity, Signal, Status, Verdict};
 
 /// Sections whose content is the lesson or the change (any framework).
 const LESSON_SECTIONS: &[&str] = &[

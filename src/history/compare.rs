@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::folder::Attempt;
 use super::progress::{clock, question_label, whole_secs};
-use super::store::Attempt;
 use super::time;
 use crate::analyze::frameworks::Band;
 use crate::analyze::{Analysis, PaceStatus, Status};
@@ -22,6 +22,8 @@ pub struct Side {
     pub target: Band,
     pub length: Status,
     pub wpm: f64,
+    /// Words per minute.
+    #[serde(serialize_with = "crate::analyze::frameworks::wpm_band::serialize")]
     pub pace_band: Band,
     pub pace: PaceStatus,
     pub fillers: usize,

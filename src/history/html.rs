@@ -7,8 +7,8 @@ use crate::report::html::{esc, path_url};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
+use super::folder::Attempt;
 use super::progress::{Group, View, clock, question_label, whole_secs};
-use super::store::Attempt;
 use super::{Summary, time};
 use crate::analyze::{PaceStatus, Status};
 

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{self, Attempt, FolderState, Listing, Problem, Store};
+use super::folder::{self, Attempt, FileKey, FolderState, Problem};
 use super::{AttemptId, HistoryError, META_SCHEMA, Meta};
 
 pub const INDEX_FILE: &str = "index.json";
@@ -25,40 +25,13 @@ pub const INDEX_FILE: &str = "index.json";
 /// Version of the index layout; with [`META_SCHEMA`] it decides whether an index can be used.
 const INDEX_SCHEMA: u32 = 1;
 
-/// Identity of a file's contents as far as `stat` can tell: a replaced file (written and
-/// renamed) has a new inode, an edited one a new time or size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileKey {
-    ino: u64,
-    mtime_ns: i64,
-    len: u64,
-}
-
-impl FileKey {
-    pub fn of(m: &fs::Metadata) -> FileKey {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            FileKey {
-                ino: m.ino(),
-                mtime_ns: m.mtime().saturating_mul(1_000_000_000) + m.mtime_nsec(),
-                len: m.len(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let mtime_ns = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-            FileKey {
-                ino: 0,
-                mtime_ns,
-                len: m.len(),
-            }
-        }
-    }
+/// Every whole attempt, oldest first, and what was wrong with the rest.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub attempts: Vec<Attempt>,
+    pub problems: Vec<Problem>,
+    /// Set when `index.json` had to be rebuilt, saying why (missing, damaged, outdated).
+    pub index_rebuilt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -125,13 +98,12 @@ fn write_index(root: &Path, attempts: &[Attempt]) -> Result<(), HistoryError> {
             io::Error::other(e.to_string()),
         )
     })?;
-    store::write_file(root, INDEX_FILE, &bytes, false)
+    folder::write_file(root, INDEX_FILE, &bytes, false)
 }
 
 /// Every whole attempt in `store`, oldest first, with the problems found on the way; see the
 /// module documentation for how the index is checked and refreshed.
-pub fn list(store: &Store) -> Result<Listing, HistoryError> {
-    let root = store.root();
+pub fn list(root: &Path) -> Result<Listing, HistoryError> {
     let rd = match fs::read_dir(root) {
         Ok(rd) => rd,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -163,6 +135,10 @@ pub fn list(store: &Store) -> Result<Listing, HistoryError> {
             let _ = fs::remove_dir_all(entry.path());
             continue;
         }
+        if let Some(p) = interrupted_recording(&entry, name) {
+            problems.push(p);
+            continue;
+        }
         // Temporary files and the index itself.
         if name.starts_with('.') || name == INDEX_FILE {
             continue;
@@ -174,7 +150,7 @@ pub fn list(store: &Store) -> Result<Listing, HistoryError> {
         }
         let known = cached.remove(name);
         if let Some(e) = known
-            && fs::metadata(dir.join(store::META_FILE)).is_ok_and(|m| FileKey::of(&m) == e.key)
+            && fs::metadata(dir.join(folder::META_FILE)).is_ok_and(|m| FileKey::of(&m) == e.key)
         {
             attempts.push(Attempt {
                 dir,
@@ -184,7 +160,7 @@ pub fn list(store: &Store) -> Result<Listing, HistoryError> {
             continue;
         }
         changed = true;
-        match store::read_folder(&dir, name) {
+        match folder::read_folder(&dir, name) {
             FolderState::Whole(a) => attempts.push(*a),
             FolderState::Incomplete(p) => problems.extend(p),
             FolderState::Damaged(p) => problems.push(p),
@@ -211,6 +187,27 @@ pub fn list(store: &Store) -> Result<Listing, HistoryError> {
         attempts,
         problems,
         index_rebuilt: rebuilt,
+    })
+}
+
+/// A recording `rehearse record` was making when it was killed: the capture file is kept current
+/// while recording (its header every 250 ms), so one left unchanged for ten minutes is no longer
+/// being written, and it may hold an answer worth keeping.
+fn interrupted_recording(entry: &fs::DirEntry, name: &str) -> Option<Problem> {
+    if !(name.starts_with(folder::CAPTURE_PREFIX) && name.ends_with(".wav")) {
+        return None;
+    }
+    let idle = entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())?;
+    (idle > std::time::Duration::from_secs(600)).then(|| Problem {
+        path: entry.path(),
+        message: format!(
+            "a recording that was never saved (rehearse stopped while recording); `rehearse import '{}'` adds it to the history, then delete the file",
+            entry.path().display()
+        ),
     })
 }
 

@@ -7,18 +7,22 @@
 //! ```text
 //! index.json                      cache of every meta.json; rebuilt when missing or stale
 //! 20251102-140312-a3f9c1/         one attempt: UTC start time and a random short id
-//!     audio.wav                   the recording
+//!     audio.wav                   the recording at 16 kHz mono, what the analysis reads
+//!                                 (attempts stored before that was so keep what they had)
+//!     original.wav                the recording as made, only when asked (`--keep-original`)
 //!     transcript.json             rehearse's transcript JSON (absent if transcription failed)
 //!     report.json                 the analysis (absent if it failed)
 //!     report.html                 written on demand (`rehearse history --format html`)
 //!     meta.json                   written last: an attempt without it is not yet (or never) whole
 //! ```
 //!
-//! [`store`] writes and reads attempts, [`index`] keeps listing cheap, [`progress`] turns
+//! [`folder`] reads and writes one attempt folder, [`index`] lists them cheaply, [`store`]
+//! saves, updates, finds and deletes attempts, [`progress`] turns
 //! attempts into rows and trends, [`compare`] sets two attempts side by side and [`html`] draws
 //! the progress page.
 
 pub mod compare;
+pub mod folder;
 pub mod html;
 pub mod index;
 pub mod progress;
@@ -30,14 +34,15 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::frameworks::Band;
-use crate::analyze::{PaceStatus, QuestionRef, Status};
+use crate::analyze::{Analysis, PaceStatus, QuestionRef, Status};
 
-pub use store::{
-    Attempt, AttemptSource, AudioMode, Listing, NewAttempt, Problem, Store, save_attempt,
-};
+pub use folder::{Attempt, Problem};
+pub use index::Listing;
+pub use store::{NewAttempt, SourceAudio, Store, save_attempt};
 
-/// Version of `meta.json`; bump it when a field changes meaning.
-pub const META_SCHEMA: u32 = 1;
+/// Version of `meta.json`; bump it when a field changes meaning, and keep reading the older
+/// ones. 2: `summary.pace_band` is `{min_wpm, max_wpm}` (was `min_s`/`max_s`).
+pub const META_SCHEMA: u32 = 2;
 
 /// An attempt's id: its folder's name, `YYYYMMDD-HHMMSS-xxxxxx` (UTC start time, six hex
 /// digits). The last six digits alone are accepted wherever an id is asked for.
@@ -127,6 +132,8 @@ pub struct Summary {
     /// Every framework section, in framework order.
     pub sections: Vec<SectionSummary>,
     pub wpm: f64,
+    /// Words per minute.
+    #[serde(with = "crate::analyze::frameworks::wpm_band")]
     pub pace_band: Band,
     pub pace: PaceStatus,
     pub fillers: usize,
@@ -145,6 +152,45 @@ impl Summary {
             .iter()
             .filter(|s| s.status == Status::Ok)
             .count()
+    }
+}
+
+/// Where an attempt came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum AttemptSource {
+    /// Recorded by `rehearse record`.
+    Record,
+    /// Added by `rehearse import`; `file` is the path it was imported from.
+    Import { file: String },
+}
+
+/// The figures history shows, taken from a finished analysis.
+pub fn summarize(a: &Analysis) -> Summary {
+    Summary {
+        framework_name: a.framework_name.clone(),
+        answer_s: a.overall.answer_s,
+        target: a.overall.target,
+        length: a.overall.status,
+        words: a.overall.words,
+        sections: a
+            .section_timing
+            .iter()
+            .map(|s| SectionSummary {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                seconds: s.duration_s,
+                target: s.target,
+                status: s.status,
+            })
+            .collect(),
+        wpm: a.pace.wpm,
+        pace_band: a.pace.band,
+        pace: a.pace.status,
+        fillers: a.filler_stats.count,
+        fillers_per_min: a.filler_stats.per_minute,
+        signals: a.signals.iter().map(|s| s.id.clone()).collect(),
+        estimated: a.source.timing.is_estimated(),
     }
 }
 
@@ -176,6 +222,10 @@ pub struct Meta {
     pub model: Option<String>,
     /// The rehearse version that saved the attempt.
     pub rehearse_version: String,
+    /// The file name of the recording as made (`original.wav`), kept beside `audio.wav` only
+    /// when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     pub analysis: AnalysisState,
     /// Present when the analysis is ok.
     pub summary: Option<Summary>,
@@ -202,6 +252,8 @@ pub enum HistoryError {
     AudioMissing { path: PathBuf },
     #[error("{}: is a folder, not an audio file", path.display())]
     AudioNotFile { path: PathBuf },
+    #[error("{0}")]
+    Audio(crate::audio::AudioError),
     #[error(
         "no attempt '{id}' in {}; `rehearse history` lists the ids (the last six characters are enough)",
         root.display()

@@ -1,47 +1,20 @@
-//! Progress over attempts: the figures kept per attempt, one row per attempt, the best attempt
-//! at each question, trend sparklines, and the table, CSV and JSON forms of `rehearse history`.
+//! Progress over attempts: one row per attempt (from the figures [`super::summarize`] kept in
+//! its metadata), the best attempt at each question, trend sparklines, and the table, CSV and
+//! JSON forms of `rehearse history`.
 
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::store::Attempt;
-use super::{SectionSummary, Summary, time};
+use super::folder::Attempt;
+use super::{Summary, time};
 use crate::analyze::frameworks::Band;
-use crate::analyze::{Analysis, PaceStatus, QuestionRef, Status};
+use crate::analyze::{PaceStatus, QuestionRef, Status};
 
-/// Version of `rehearse history --format json`.
-pub const HISTORY_SCHEMA: u32 = 1;
-
-/// The figures history shows, taken from a finished analysis.
-pub fn summarize(a: &Analysis) -> Summary {
-    Summary {
-        framework_name: a.framework_name.clone(),
-        answer_s: a.overall.answer_s,
-        target: a.overall.target,
-        length: a.overall.status,
-        words: a.overall.words,
-        sections: a
-            .section_timing
-            .iter()
-            .map(|s| SectionSummary {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                seconds: s.duration_s,
-                target: s.target,
-                status: s.status,
-            })
-            .collect(),
-        wpm: a.pace.wpm,
-        pace_band: a.pace.band,
-        pace: a.pace.status,
-        fillers: a.filler_stats.count,
-        fillers_per_min: a.filler_stats.per_minute,
-        signals: a.signals.iter().map(|s| s.id.clone()).collect(),
-        estimated: a.source.timing.is_estimated(),
-    }
-}
+/// Version of `rehearse history --format json`. 2: `summary.pace_band` is
+/// `{min_wpm, max_wpm}` (was `min_s`/`max_s`).
+pub const HISTORY_SCHEMA: u32 = 2;
 
 /// Attempts at the same question belong together: the bank's id when the question is in the
 /// bank, else its wording (case and spacing aside).
@@ -626,6 +599,7 @@ pub fn render_csv(v: &View) -> String {
 mod tests {
     use super::*;
     use crate::analyze::frameworks::Band;
+    use crate::history::SectionSummary;
 
     fn summary(in_target: usize, length: Status, signals: usize, fpm: f64) -> Summary {
         let band = Band {

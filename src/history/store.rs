@@ -6,52 +6,46 @@
 //! created owner-only (0700) and files owner-only (0600): recordings are private.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use serde::{Deserialize, Serialize};
-
-use super::index::{self, FileKey};
-use super::progress::summarize;
-use super::{
-    AnalysisState, AnalysisStatus, AttemptId, HistoryError, META_SCHEMA, Meta, Summary, time,
+use super::folder::{
+    AUDIO_FILE, Attempt, CAPTURE_PREFIX, META_FILE, REPORT_FILE, REPORT_HTML_FILE, TRANSCRIPT_FILE,
+    private_dir, set_private, sync_dir, write_file, write_json, write_with,
 };
-use crate::analyze::{Analysis, QuestionRef};
+use super::index::{self, Listing};
+use super::{
+    AnalysisState, AnalysisStatus, AttemptId, AttemptSource, HistoryError, META_SCHEMA, Meta,
+    Summary, summarize, time,
+};
+use crate::analyze::{Analysis, QuestionRef, REPORT_SCHEMA};
 use crate::report::{self, RenderOptions, ReportFormat};
 use crate::transcribe::Transcript;
 
 /// Environment variable naming the store folder (overridden by `--data-dir`).
 pub const DATA_DIR_ENV: &str = "REHEARSE_DATA_DIR";
 
-pub const AUDIO_FILE: &str = "audio.wav";
-pub const TRANSCRIPT_FILE: &str = "transcript.json";
-pub const REPORT_FILE: &str = "report.json";
-pub const REPORT_HTML_FILE: &str = "report.html";
-pub const META_FILE: &str = "meta.json";
-
-/// A folder without `meta.json` younger than this is taken for a save in progress and passed
-/// over quietly; an older one was interrupted and is reported.
-const INCOMPLETE_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Where an attempt came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum AttemptSource {
-    /// Recorded by `rehearse record`.
-    Record,
-    /// Added by `rehearse import`; `file` is the path it was imported from.
-    Import { file: String },
+/// The recording an attempt is saved from.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceAudio<'a> {
+    /// The file as recorded or imported.
+    pub path: &'a Path,
+    /// Its audio at 16 kHz mono when the caller has it already; else the file is decoded.
+    pub samples: Option<&'a [f32]>,
+    /// Made for this attempt only (`record`'s capture file): taken away once the attempt is
+    /// saved. Otherwise (`import`, `record --wav`) it is the user's file and is left alone.
+    pub temporary: bool,
+    /// Keep the file as made in the attempt too, as `original.EXT`, beside the 16 kHz copy.
+    pub keep_original: bool,
 }
 
-/// Whether [`save_attempt`] takes the audio file away or leaves it where it is.
+/// How a file is put into an attempt folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AudioMode {
-    /// Rename it into the attempt (copy and delete when it is on another file system): for a
-    /// recording made only to be stored.
+enum Place {
+    /// Renamed in (copied and deleted across file systems).
     Move,
-    /// Copy it and leave the original alone: for `import`.
     Copy,
 }
 
@@ -68,62 +62,6 @@ pub struct NewAttempt {
     pub device: Option<String>,
     /// The Whisper model's name; taken from the transcript when `None`.
     pub model: Option<String>,
-    pub audio: AudioMode,
-}
-
-/// A stored attempt as listed: its folder and its metadata.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    pub dir: PathBuf,
-    pub meta: Meta,
-    /// Identity of the `meta.json` this was read from, for the index.
-    pub(crate) key: FileKey,
-}
-
-impl Attempt {
-    pub fn id(&self) -> &AttemptId {
-        &self.meta.id
-    }
-    pub fn audio_path(&self) -> PathBuf {
-        self.dir.join(AUDIO_FILE)
-    }
-    pub fn transcript_path(&self) -> PathBuf {
-        self.dir.join(TRANSCRIPT_FILE)
-    }
-    pub fn report_path(&self) -> PathBuf {
-        self.dir.join(REPORT_FILE)
-    }
-    pub fn report_html_path(&self) -> PathBuf {
-        self.dir.join(REPORT_HTML_FILE)
-    }
-    pub fn is_ok(&self) -> bool {
-        self.meta.analysis.status == AnalysisStatus::Ok
-    }
-    pub fn summary(&self) -> Option<&Summary> {
-        self.meta.summary.as_ref()
-    }
-}
-
-/// Something in the store that is not a usable attempt; listing goes on without it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
-}
-
-/// Every whole attempt, oldest first, and what was wrong with the rest.
-#[derive(Debug, Clone)]
-pub struct Listing {
-    pub attempts: Vec<Attempt>,
-    pub problems: Vec<Problem>,
-    /// Set when `index.json` had to be rebuilt, saying why (missing, damaged, outdated).
-    pub index_rebuilt: Option<String>,
 }
 
 /// A folder found by id for deletion: it may be damaged or incomplete, so `meta` is optional.
@@ -180,9 +118,24 @@ impl Store {
             .map_err(|e| HistoryError::io(&self.root, "create the attempt store", e))
     }
 
+    /// A new file name for a recording in progress: hidden in the store's folder (created if
+    /// need be), so that a recording needs no folder but the store and is never written twice.
+    /// [`save_attempt`] with `temporary` takes it away; one a crash left behind is reported by
+    /// listings.
+    pub fn capture_path(&self) -> Result<PathBuf, HistoryError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        self.ensure_root()?;
+        Ok(self.root.join(format!(
+            "{CAPTURE_PREFIX}{}-{}-{}.wav",
+            time::folder_stamp(SystemTime::now()),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        )))
+    }
+
     /// Every whole attempt, oldest first, through the index (see [`index`]).
     pub fn list(&self) -> Result<Listing, HistoryError> {
-        index::list(self)
+        index::list(&self.root)
     }
 
     /// The attempt `query` names in `listing`: `latest`, `latest~N` (N before the latest), a
@@ -295,7 +248,12 @@ impl Store {
             io::ErrorKind::NotFound => bad("report.json is missing".into()),
             _ => HistoryError::io(&path, "read", e),
         })?;
-        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))
+        let mut report: Analysis =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))?;
+        // An older report reads into today's layout (a renamed field keeps its old name as an
+        // alias), so from here on it is one of today's.
+        report.schema = report.schema.max(REPORT_SCHEMA);
+        Ok(report)
     }
 
     /// The stored transcript; `Ok(None)` when there is none (transcription failed).
@@ -405,9 +363,10 @@ fn match_name(names: &[&str], q: &str) -> Result<usize, Vec<String>> {
 /// Saves one attempt into `store` and returns its id: the entry point for `rehearse record` and
 /// `rehearse import`.
 ///
-/// - `audio`: the recording; moved or copied in as `audio.wav` according to `meta.audio`. It
-///   must exist. On any failure the recording is left (or put back) where it was and the error
-///   says where it is.
+/// - `audio`: the recording. The attempt keeps it as `audio.wav` at 16 kHz mono 16-bit, what
+///   the analysis reads (a sixth of a 48 kHz stereo recording), and the file as made only when
+///   `keep_original` says so. It must exist. On any failure the recording is left (or put back)
+///   where it was and the error says where it is.
 /// - `transcript`: stored as `transcript.json` (its audio path rewritten to `audio.wav`);
 ///   `None` when transcription failed, in which case `analysis` should be `Err`.
 /// - `analysis`: `Ok` stores `report.json` and the figures history shows; `Err(message)` keeps
@@ -419,41 +378,60 @@ fn match_name(names: &[&str], q: &str) -> Result<usize, Vec<String>> {
 /// attempt, and a crash leaves at most an incomplete folder that listings report.
 pub fn save_attempt(
     store: &Store,
-    audio: &Path,
+    audio: SourceAudio,
     transcript: Option<&Transcript>,
     analysis: Result<&Analysis, String>,
     meta: NewAttempt,
 ) -> Result<AttemptId, HistoryError> {
-    match fs::metadata(audio) {
+    let path = audio.path;
+    match fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err(HistoryError::AudioNotFile {
-                path: audio.to_path_buf(),
+                path: path.to_path_buf(),
             });
         }
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(HistoryError::AudioMissing {
-                path: audio.to_path_buf(),
+                path: path.to_path_buf(),
             });
         }
-        Err(e) => return Err(HistoryError::io(audio, "read the recording", e)),
+        Err(e) => return Err(HistoryError::io(path, "read the recording", e)),
     }
     store.ensure_root()?;
     let stamp = time::folder_stamp(meta.started_at);
     let (id, dir) = claim_dir(store.root(), &stamp, &mut random_short_id)?;
-    match fill_attempt(&dir, &id, audio, transcript, analysis, &meta) {
-        Ok(()) => Ok(id),
+    let original = audio.keep_original.then(|| original_name(path));
+    match fill_attempt(
+        &dir,
+        &id,
+        audio,
+        original.as_deref(),
+        transcript,
+        analysis,
+        &meta,
+    ) {
+        Ok(()) => {
+            if audio.temporary && !audio.keep_original {
+                // Its 16 kHz copy is in the attempt now. A file that cannot be removed lingers
+                // as an interrupted recording, which listings point out.
+                let _ = fs::remove_file(path);
+            }
+            Ok(id)
+        }
         Err(reason) => {
-            let stored = dir.join(AUDIO_FILE);
-            let mut audio_now = audio.to_path_buf();
-            if meta.audio == AudioMode::Move && !audio.exists() && stored.exists() {
-                // The recording was already moved in: put it back before the folder goes, and
-                // if even that fails, keep the folder so the recording survives.
-                if fs::rename(&stored, audio).is_err() {
-                    audio_now = stored;
+            let mut audio_now = path.to_path_buf();
+            if let Some(name) = &original {
+                let stored = dir.join(name);
+                if audio.temporary && !path.exists() && stored.exists() {
+                    // The recording was already moved in: put it back before the folder goes,
+                    // and if even that fails, keep the folder so the recording survives.
+                    if fs::rename(&stored, path).is_err() {
+                        audio_now = stored;
+                    }
                 }
             }
-            if audio_now == audio {
+            if audio_now == path {
                 let _ = fs::remove_dir_all(&dir);
             }
             Err(HistoryError::SaveFailed {
@@ -465,24 +443,52 @@ pub fn save_attempt(
     }
 }
 
+/// `original.wav`, `original.m4a`, ...: the recording as made keeps its kind of file.
+fn original_name(source: &Path) -> String {
+    let ext = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or_else(|| "wav".to_string(), str::to_ascii_lowercase);
+    format!("original.{ext}")
+}
+
 fn fill_attempt(
     dir: &Path,
     id: &AttemptId,
-    audio: &Path,
+    audio: SourceAudio,
+    original: Option<&str>,
     transcript: Option<&Transcript>,
     analysis: Result<&Analysis, String>,
     new: &NewAttempt,
 ) -> Result<(), HistoryError> {
+    let decoded;
+    let samples = match audio.samples {
+        Some(s) => s,
+        None => {
+            decoded = crate::audio::load_for_whisper(audio.path).map_err(HistoryError::Audio)?;
+            &decoded.samples[..]
+        }
+    };
     let duration_s = transcript
         .map(|t| t.duration_s)
         .or_else(|| analysis.as_ref().ok().map(|a| a.duration_s))
-        .or_else(|| wav_duration(audio))
-        .unwrap_or(0.0);
+        .unwrap_or(samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE));
     if let Some(t) = transcript {
         write_transcript(dir, t)?;
     }
     let (state, summary, framework) = write_analysis(dir, analysis)?;
-    place_audio(audio, &dir.join(AUDIO_FILE), new.audio)?;
+    write_with(dir, AUDIO_FILE, true, |f| {
+        crate::audio::encode::write_analysis_wav(io::BufWriter::new(f), samples)
+    })?;
+    if let Some(name) = original {
+        let place = if audio.temporary {
+            Place::Move
+        } else {
+            Place::Copy
+        };
+        place_audio(audio.path, &dir.join(name), place)?;
+    }
     // Everything else must be on disk before meta.json can say the attempt is whole.
     sync_dir(dir)?;
     let meta = Meta {
@@ -501,6 +507,7 @@ fn fill_attempt(
             .clone()
             .or_else(|| transcript.map(|t| t.model.name.clone())),
         rehearse_version: env!("CARGO_PKG_VERSION").to_string(),
+        original: original.map(str::to_string),
         analysis: state,
         summary,
     };
@@ -560,13 +567,6 @@ fn remove_if_there(p: &Path) -> Result<(), HistoryError> {
     }
 }
 
-/// Length of a WAV from its header, when it has a readable one.
-fn wav_duration(p: &Path) -> Option<f64> {
-    let r = hound::WavReader::open(p).ok()?;
-    let spec = r.spec();
-    (spec.sample_rate > 0).then(|| f64::from(r.duration()) / f64::from(spec.sample_rate))
-}
-
 /// Six random hex digits. std's `RandomState` is seeded from the OS per process; the time, pid
 /// and a counter make the ids of one process differ too.
 fn random_short_id() -> String {
@@ -608,8 +608,8 @@ pub(crate) fn claim_dir(
 }
 
 /// Moves or copies the recording to `dest`, ending owner-only either way.
-fn place_audio(src: &Path, dest: &Path, mode: AudioMode) -> Result<(), HistoryError> {
-    if mode == AudioMode::Move && fs::rename(src, dest).is_ok() {
+fn place_audio(src: &Path, dest: &Path, mode: Place) -> Result<(), HistoryError> {
+    if mode == Place::Move && fs::rename(src, dest).is_ok() {
         // A recorder may have created it with the default umask.
         set_private(dest)?;
         return Ok(());
@@ -621,199 +621,12 @@ fn place_audio(src: &Path, dest: &Path, mode: AudioMode) -> Result<(), HistoryEr
         .unwrap_or(AUDIO_FILE);
     let mut input = fs::File::open(src).map_err(|e| HistoryError::io(src, "read", e))?;
     write_with(dir, name, true, |f| io::copy(&mut input, f).map(|_| ()))?;
-    if mode == AudioMode::Move {
+    if mode == Place::Move {
         // Copied across file systems: the original goes, as a move would have done. Failing
         // to remove it loses nothing.
         let _ = fs::remove_file(src);
     }
     Ok(())
-}
-
-/// Serializes `value` as pretty JSON into `dir/name`, atomically and synced.
-pub(crate) fn write_json<T: Serialize>(
-    dir: &Path,
-    name: &str,
-    value: &T,
-) -> Result<(), HistoryError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| {
-        HistoryError::io(dir.join(name), "serialize", io::Error::other(e.to_string()))
-    })?;
-    bytes.push(b'\n');
-    write_file(dir, name, &bytes, true)
-}
-
-/// Writes `bytes` to `dir/name` through a temporary file and a rename; `sync` makes it durable
-/// before the rename (skipped for files that can be made again, such as the index).
-pub(crate) fn write_file(
-    dir: &Path,
-    name: &str,
-    bytes: &[u8],
-    sync: bool,
-) -> Result<(), HistoryError> {
-    write_with(dir, name, sync, |f| f.write_all(bytes))
-}
-
-fn write_with(
-    dir: &Path,
-    name: &str,
-    sync: bool,
-    fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
-) -> Result<(), HistoryError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dest = dir.join(name);
-    // Unique per process and call: two processes refreshing the index, or reanalyzing the same
-    // attempt, never write into each other's temporary file.
-    let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    private_file(&mut opts);
-    let result = opts.open(&tmp).and_then(|mut f| {
-        fill(&mut f)?;
-        if sync {
-            f.sync_all()?;
-        }
-        Ok(())
-    });
-    let result = result.and_then(|()| fs::rename(&tmp, &dest));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(HistoryError::io(dest, "write", e));
-    }
-    Ok(())
-}
-
-fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
-    // Directories can be opened and synced on Unix; elsewhere the renames are all there is.
-    if cfg!(unix) {
-        fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| HistoryError::io(dir, "sync", e))?;
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn private_dir(b: &mut fs::DirBuilder) {
-    use std::os::unix::fs::DirBuilderExt;
-    b.mode(0o700);
-}
-
-#[cfg(not(unix))]
-fn private_dir(_: &mut fs::DirBuilder) {}
-
-#[cfg(unix)]
-fn private_file(o: &mut fs::OpenOptions) {
-    use std::os::unix::fs::OpenOptionsExt;
-    o.mode(0o600);
-}
-
-#[cfg(not(unix))]
-fn private_file(_: &mut fs::OpenOptions) {}
-
-fn set_private(p: &Path) -> Result<(), HistoryError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(p, fs::Permissions::from_mode(0o600))
-            .map_err(|e| HistoryError::io(p, "make owner-only", e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = p;
-    Ok(())
-}
-
-/// What reading one attempt folder found.
-pub(crate) enum FolderState {
-    Whole(Box<Attempt>),
-    /// No `meta.json`: a save in progress, or one that was interrupted (`Some` when old enough
-    /// to say so).
-    Incomplete(Option<Problem>),
-    Damaged(Problem),
-}
-
-/// Reads and checks `dir/meta.json`. The file's identity is taken from the open handle, so it
-/// belongs to exactly the bytes that were read even when a writer replaces the file meanwhile.
-pub(crate) fn read_folder(dir: &Path, name: &str) -> FolderState {
-    let path = dir.join(META_FILE);
-    let damaged = |message: String| {
-        FolderState::Damaged(Problem {
-            path: dir.to_path_buf(),
-            message: format!("{message}; skipped (`rehearse delete {name}` removes it)"),
-        })
-    };
-    let mut f = match fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let old = fs::metadata(dir)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > INCOMPLETE_GRACE);
-            return FolderState::Incomplete(old.then(|| Problem {
-                path: dir.to_path_buf(),
-                message: format!(
-                    "incomplete attempt (no meta.json: its save was interrupted); skipped (`rehearse delete {name}` removes it)"
-                ),
-            }));
-        }
-        Err(e) => return damaged(format!("cannot read meta.json ({e})")),
-    };
-    let key = match f.metadata() {
-        Ok(m) => FileKey::of(&m),
-        Err(e) => return damaged(format!("cannot read meta.json ({e})")),
-    };
-    let mut bytes = Vec::new();
-    if let Err(e) = f.read_to_end(&mut bytes) {
-        return damaged(format!("cannot read meta.json ({e})"));
-    }
-    match parse_meta(&bytes, name) {
-        Ok(meta) => FolderState::Whole(Box::new(Attempt {
-            dir: dir.to_path_buf(),
-            meta,
-            key,
-        })),
-        Err(m) => damaged(m),
-    }
-}
-
-/// Parses `meta.json` and checks that it belongs to folder `name`.
-pub(crate) fn parse_meta(bytes: &[u8], name: &str) -> Result<Meta, String> {
-    #[derive(Deserialize)]
-    struct Version {
-        schema: u32,
-    }
-    match serde_json::from_slice::<Version>(bytes) {
-        Ok(v) if v.schema > META_SCHEMA => {
-            return Err(format!(
-                "written by a newer rehearse (meta.json schema {}, this one reads {META_SCHEMA})",
-                v.schema
-            ));
-        }
-        Ok(_) => {}
-        Err(e) => return Err(format!("meta.json is damaged ({e})")),
-    }
-    let meta: Meta =
-        serde_json::from_slice(bytes).map_err(|e| format!("meta.json is damaged ({e})"))?;
-    if meta.id.as_str() != name {
-        return Err(format!(
-            "meta.json belongs to attempt {}, not to this folder",
-            meta.id
-        ));
-    }
-    if time::parse_rfc3339(&meta.started_at).is_none() {
-        return Err(format!(
-            "meta.json has an unreadable start time {:?}",
-            meta.started_at
-        ));
-    }
-    if meta.analysis.status == AnalysisStatus::Ok && meta.summary.is_none() {
-        return Err("meta.json says the analysis is ok but holds no figures".into());
-    }
-    Ok(meta)
 }
 
 #[cfg(test)]
@@ -857,25 +670,5 @@ mod tests {
         assert_eq!(match_name(&names, "2025").map_err(|m| m.len()), Err(3));
         assert_eq!(match_name(&names, "cccccc"), Err(vec![]));
         assert_eq!(match_name(&names, ""), Err(vec![]));
-    }
-
-    #[test]
-    fn meta_from_another_folder_or_a_newer_rehearse_is_refused() {
-        let meta = |id: &str, schema: u32| {
-            format!(
-                r#"{{"schema":{schema},"id":"{id}","question":null,"framework_requested":null,
-                "framework":null,"started_at":"2025-01-01T00:00:00Z","saved_at":"2025-01-01T00:00:00Z",
-                "duration_s":1.0,"source":{{"kind":"record"}},"device":null,"model":null,
-                "rehearse_version":"0","analysis":{{"status":"failed","error":"x",
-                "analyzed_at":"2025-01-01T00:00:00Z","rehearse_version":"0"}},"summary":null}}"#
-            )
-        };
-        let name = "20250101-000000-aaaaaa";
-        assert!(parse_meta(meta(name, 1).as_bytes(), name).is_ok());
-        let other = parse_meta(meta("20250101-000000-bbbbbb", 1).as_bytes(), name);
-        assert!(other.is_err_and(|e| e.contains("belongs to attempt")));
-        let newer = parse_meta(meta(name, 9).as_bytes(), name);
-        assert!(newer.is_err_and(|e| e.contains("newer rehearse")));
-        assert!(parse_meta(b"{not json", name).is_err_and(|e| e.contains("damaged")));
     }
 }

@@ -12,12 +12,12 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The real human recording shared beside the checkout.
+/// A real human recording (11 s, 16 kHz mono) kept in the repository: see tests/data/README.md.
 pub fn jfk() -> PathBuf {
-    let p = root().join("../shared/samples/jfk.wav");
+    let p = root().join("tests/data/jfk.wav");
     assert!(
         p.is_file(),
-        "{} missing: the tests need ../shared beside the checkout",
+        "{} missing: it is part of the repository (tests/data/README.md)",
         p.display()
     );
     p

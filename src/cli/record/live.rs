@@ -13,7 +13,7 @@ use rehearse::capture::display::{Heard, SectionNow};
 use rehearse::transcribe::live::{Live, LiveConfig, LiveOutput, OnWords};
 use rehearse::transcribe::{self, AudioInfo, ModelInfo, TranscribeOptions, Transcript, Word};
 
-use super::{LoadedModel, default_threads};
+use crate::cli::engine::{LoadedModel, default_threads};
 
 /// How much of the last words the display shows, in characters.
 const HEARD_CHARS: usize = 60;

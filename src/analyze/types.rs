@@ -1,0 +1,378 @@
+//! The analysis's data: what goes in ([`AnalysisInput`]) and the report that comes out
+//! ([`Analysis`], serialized as `report.json`, see `docs/report-schema.md`), with the parts the
+//! stages fill in. The stages build on these types; this file depends on no stage.
+
+use serde::{Deserialize, Serialize};
+
+use super::frameworks::Band;
+use crate::transcribe::Word;
+
+/// Version of the report JSON layout (`docs/report-schema.md`); bump it when a field changes
+/// meaning, and keep reading the older layouts (stored attempts hold reports of every version).
+/// 2: `pace.band` is `{min_wpm, max_wpm}` (schema 1 wrote words per minute as `min_s`/`max_s`).
+pub const REPORT_SCHEMA: u32 = 2;
+
+/// What kind of file the words came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputKind {
+    /// A WAV file, transcribed by rehearse.
+    Wav,
+    /// rehearse's own transcript JSON.
+    Transcript,
+    /// whisper.cpp's `--output-json` / `--output-json-full`.
+    WhisperCppJson,
+    Srt,
+    Vtt,
+    /// Plain text: no times at all, so they are estimated.
+    Text,
+}
+
+impl InputKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Wav => "wav",
+            InputKind::Transcript => "transcript",
+            InputKind::WhisperCppJson => "whisper-cpp-json",
+            InputKind::Srt => "srt",
+            InputKind::Vtt => "vtt",
+            InputKind::Text => "text",
+        }
+    }
+}
+
+/// How trustworthy the times are.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Timing {
+    /// Per-word times from the audio (rehearse, whisper.cpp token times).
+    Words,
+    /// Only cue/segment times are known; word times inside a cue are spread by length.
+    Cues,
+    /// No times at all: estimated from a stated speaking rate.
+    Estimated { wpm: f64 },
+}
+
+impl Timing {
+    pub fn is_estimated(&self) -> bool {
+        matches!(self, Timing::Estimated { .. })
+    }
+}
+
+/// The words to analyze and what is known about where they came from.
+#[derive(Debug, Clone)]
+pub struct AnalysisInput {
+    pub path: String,
+    pub kind: InputKind,
+    /// The audio the words were heard in, when known (for pauses from energy and the HTML player).
+    pub audio_path: Option<String>,
+    pub timing: Timing,
+    /// Length of the recording; for text, the estimated length.
+    pub duration_s: f64,
+    pub words: Vec<Word>,
+    /// Stretches of speech found in the audio's energy, when the audio is at hand; pauses are
+    /// confirmed against them.
+    pub speech: Option<Vec<(f64, f64)>>,
+    /// Notes carried from the transcript (e.g. "no speech found").
+    pub notes: Vec<String>,
+}
+
+/// Where a section's time stands against its target band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Missing,
+    Short,
+    Ok,
+    Long,
+}
+
+impl Status {
+    pub fn of(seconds: f64, band: &Band) -> Status {
+        if seconds <= 0.0 {
+            Status::Missing
+        } else if seconds < band.min_s {
+            Status::Short
+        } else if seconds > band.max_s {
+            Status::Long
+        } else {
+            Status::Ok
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Missing => "missing",
+            Status::Short => "short",
+            Status::Ok => "ok",
+            Status::Long => "long",
+        }
+    }
+}
+
+/// One word of the report: the transcript's word plus what the analysis made of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportWord {
+    pub text: String,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub p: f32,
+    /// Index into [`Analysis::sentences`].
+    pub sentence: usize,
+    /// Set when this word is (part of) a filler.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub filler: bool,
+}
+
+/// A sentence, the unit that gets a section label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sentence {
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Index range `[first_word, first_word + n_words)` into [`Analysis::words`].
+    pub first_word: usize,
+    pub n_words: usize,
+    pub text: String,
+    /// The section id this sentence was labelled with.
+    pub section: String,
+    /// Why: the cue that decided the label ("cue 'what i learned'", "position: after action").
+    pub evidence: String,
+}
+
+/// A run of consecutive sentences with the same label: a timed span of the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionSpan {
+    pub id: String,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Sentence indices `[first_sentence, first_sentence + n_sentences)`.
+    pub first_sentence: usize,
+    pub n_sentences: usize,
+    pub words: usize,
+    /// True when this span comes back to a section after a later one already started.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flashback: bool,
+    /// The strongest cue among its sentences.
+    pub evidence: String,
+}
+
+/// One framework section's time against its target (every framework section appears, in
+/// framework order, missing ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionTiming {
+    pub id: String,
+    pub name: String,
+    pub target: Band,
+    /// Speaking time: the sum of its spans, first word to last word of each.
+    pub duration_s: f64,
+    /// Where its first span starts (`None` when missing).
+    pub start_s: Option<f64>,
+    pub end_s: Option<f64>,
+    pub words: usize,
+    /// Words per minute over its spans (`None` when missing).
+    pub wpm: Option<f64>,
+    /// Share of the whole answer's speaking time, 0..1.
+    pub share: f64,
+    pub status: Status,
+    pub fillers: usize,
+}
+
+/// The whole answer against the framework's overall band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overall {
+    /// From the first word's start to the last word's end.
+    pub answer_s: f64,
+    pub target: Band,
+    pub status: Status,
+    pub words: usize,
+    /// Time inside words and short gaps (< 1 s): talking.
+    pub speaking_s: f64,
+    /// Time in silences of 1 s or more between the first and last word.
+    pub pause_s: f64,
+}
+
+/// Words per minute in one window of the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaceWindow {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub words: usize,
+    pub wpm: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaceStatus {
+    Slow,
+    Ok,
+    Fast,
+}
+
+/// Pacing over the whole answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pace {
+    /// Words over the answer's length (first word to last), pauses included.
+    pub wpm: f64,
+    /// Words over speaking time only (pauses of 1 s or more left out).
+    pub wpm_speaking: f64,
+    /// The band `wpm` is judged against, in words per minute (configurable; see `rehearse
+    /// frameworks --path`).
+    #[serde(with = "super::frameworks::wpm_band")]
+    pub band: Band,
+    pub status: PaceStatus,
+    pub window_s: f64,
+    pub windows: Vec<PaceWindow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PauseLocation {
+    BetweenSentences,
+    MidSentence,
+    BetweenSections,
+}
+
+/// A silence of 1 s or more inside the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub duration_s: f64,
+    pub location: PauseLocation,
+    /// Index of the word before the pause.
+    pub after_word: usize,
+    /// Whether the audio's energy confirms the silence (`None` when no audio was at hand).
+    pub audio_confirmed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FillerKind {
+    /// um, uh, er, ah, hmm, ...
+    Hesitation,
+    /// "you know", "I mean", "sort of", "kind of", "basically", ... used as filler.
+    Phrase,
+    /// "like" used as filler (", like,").
+    Like,
+}
+
+/// One filler with its time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Filler {
+    /// Lowercased, punctuation removed ("um", "you know").
+    pub text: String,
+    pub kind: FillerKind,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Index of its first word.
+    pub word: usize,
+    /// The section it falls in.
+    pub section: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FillerStats {
+    pub count: usize,
+    pub per_minute: f64,
+    /// Counts by text, most frequent first.
+    pub by_text: Vec<(String, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Worth knowing; not a problem in itself.
+    Info,
+    /// Costs points with an interviewer.
+    Warn,
+    /// A red flag the seeds single out.
+    Major,
+}
+
+/// A coaching signal: something about the answer an interviewer would notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    /// Fixed id: `blame`, `weak-lesson`, `no-metrics`, `hedging`, `fillers-heavy`, `too-long`,
+    /// `too-short`, `long-section:ID`, `long-pause`, `missing-section:ID`, ...
+    pub id: String,
+    pub severity: Severity,
+    /// One line for the user.
+    pub message: String,
+    /// What was found (a quote with its time) or what was looked for and not found.
+    pub evidence: String,
+    /// Time of the first piece of evidence, when there is one.
+    pub at_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Shown,
+    Weak,
+    Missing,
+}
+
+/// One line of the seed 000 scorecard: what interviewers evaluate in a failure answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreItem {
+    /// `self-awareness`, `accountability`, `resilience`, `learning`, `vulnerability`.
+    pub id: String,
+    pub verdict: Verdict,
+    pub evidence: String,
+}
+
+/// Why `--framework auto` picked what it picked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkFit {
+    pub id: String,
+    /// Higher is better; comparable between frameworks for the same answer.
+    pub score: f64,
+}
+
+/// The question the answer was given to, when known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionRef {
+    pub id: Option<String>,
+    pub text: String,
+}
+
+/// Where the analysis came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub path: String,
+    pub kind: InputKind,
+    pub audio: Option<String>,
+    pub timing: Timing,
+}
+
+/// Everything the analysis found: the report's content, whatever its format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub schema: u32,
+    pub source: Source,
+    pub question: Option<QuestionRef>,
+    /// Framework id.
+    pub framework: String,
+    pub framework_name: String,
+    /// Set with `--framework auto`: every framework's fit, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub framework_fit: Vec<FrameworkFit>,
+    /// Length of the recording.
+    pub duration_s: f64,
+    pub overall: Overall,
+    /// Timed spans in spoken order (a section may appear twice, or not at all).
+    pub sections: Vec<SectionSpan>,
+    /// One entry per framework section, in framework order.
+    pub section_timing: Vec<SectionTiming>,
+    pub sentences: Vec<Sentence>,
+    pub words: Vec<ReportWord>,
+    pub pace: Pace,
+    pub pauses: Vec<Pause>,
+    pub fillers: Vec<Filler>,
+    pub filler_stats: FillerStats,
+    pub signals: Vec<Signal>,
+    pub scorecard: Vec<ScoreItem>,
+    /// The three most useful things to do next, most useful first.
+    pub next_steps: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}

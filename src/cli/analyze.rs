@@ -1,0 +1,187 @@
+//! `rehearse analyze`: a recording or a transcript in, a report out.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use rehearse::analyze::{self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing};
+use rehearse::audio;
+use rehearse::fsutil::{parent_dir, relative_path};
+use rehearse::report::{self, RenderOptions, ReportFormat};
+use rehearse::transcribe;
+
+use super::args::{ColorChoice, EngineArgs, Global};
+use super::engine::{load_model, speech_runs, transcribe_file};
+use super::output::{check_output_path, color_on, emit, report_width, show_progress};
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// A WAV recording (transcribed first), rehearse's transcript JSON, whisper.cpp JSON, SRT,
+    /// WebVTT or plain text.
+    pub file: PathBuf,
+    /// Framework id (see `rehearse frameworks`), or `auto` to pick the one that fits best
+    /// [default: the question's framework, else star-l].
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// The question answered: an id from `rehearse questions`, or its text.
+    #[arg(short = 'Q', long)]
+    pub question: Option<String>,
+    /// Report format [default: from --out's extension, else text].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Speaking rate assumed for plain text, which has no times (words per minute).
+    #[arg(long, default_value_t = 150.0)]
+    pub text_wpm: f64,
+    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+pub fn run(args: AnalyzeArgs, global: &Global) -> Result<()> {
+    let format = args
+        .format
+        .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
+        .unwrap_or(ReportFormat::Text);
+    if let Some(out) = &args.out {
+        check_output_path(out, Some(&args.file))?;
+    }
+    if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
+        bail!(
+            "--text-wpm {}: give a speaking rate between 40 and 400 words per minute",
+            args.text_wpm
+        );
+    }
+    // Data files first: a broken user override should fail before minutes of transcription.
+    let catalog = analyze::frameworks::Catalog::load(analyze::frameworks::config_dir().as_deref())?;
+    let question = args.question.as_deref().map(|q| match catalog.question(q) {
+        Some(found) => (
+            QuestionRef {
+                id: Some(found.id.clone()),
+                text: found.text.clone(),
+            },
+            Some(found.framework.clone()),
+        ),
+        None => (
+            QuestionRef {
+                id: None,
+                text: q.to_string(),
+            },
+            None,
+        ),
+    });
+    let choice = match (args.framework.as_deref(), &question) {
+        (Some("auto"), _) => FrameworkChoice::Auto,
+        (Some(id), _) => FrameworkChoice::Id(id.to_string()),
+        (None, Some((_, Some(fw)))) => FrameworkChoice::Id(fw.clone()),
+        (None, _) => FrameworkChoice::Id("star-l".to_string()),
+    };
+    if let FrameworkChoice::Id(id) = &choice
+        && catalog.framework(id).is_none()
+    {
+        let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+        bail!(
+            "--framework {id}: no such framework; known: {}, auto (see `rehearse frameworks`)",
+            known.join(", ")
+        );
+    }
+    let input = read_analysis_input(&args, global)?;
+    if !global.quiet {
+        for note in &input.notes {
+            eprintln!("note: {}: {note}", args.file.display());
+        }
+    }
+    let mut analysis = analyze::analyze(input, &catalog, &choice, question.map(|(q, _)| q))?;
+    // The HTML player finds the audio relative to the report, wherever the report is written.
+    if let (Some(audio), Some(out)) = (&analysis.source.audio, &args.out) {
+        analysis.source.audio = Some(relative_path(Path::new(audio), &parent_dir(out)));
+    }
+    let color = color_on(args.color, args.out.as_deref());
+    let width = report_width();
+    let rendered = report::render(&analysis, format, &RenderOptions { color, width });
+    emit(args.out.as_deref(), &rendered)
+}
+
+/// Reads the input file into words with times: a WAV is transcribed, anything else imported.
+fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisInput> {
+    let file = &args.file;
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!("{}: no such file", file.display()),
+        _ => anyhow::anyhow!("{}: cannot read: {e}", file.display()),
+    })?;
+    if bytes.starts_with(b"RIFF") || bytes.starts_with(b"RIFX") || bytes.starts_with(b"RF64") {
+        drop(bytes);
+        let prepared = audio::load_for_whisper(file)?;
+        let speech = speech_runs(&prepared);
+        let loaded = load_model(&args.engine)?;
+        let t = transcribe_file(
+            file,
+            &loaded,
+            &args.engine,
+            show_progress(global),
+            Some(prepared),
+        )?;
+        return Ok(AnalysisInput {
+            path: file.display().to_string(),
+            kind: InputKind::Wav,
+            audio_path: Some(file.display().to_string()),
+            timing: Timing::Words,
+            duration_s: t.duration_s,
+            words: t.words,
+            speech: Some(speech),
+            notes: t.notes,
+        });
+    }
+    let imported = transcribe::import::import(file, &bytes, args.text_wpm)?;
+    let kind = match imported.kind {
+        transcribe::import::ImportedKind::Transcript => InputKind::Transcript,
+        transcribe::import::ImportedKind::WhisperCppJson => InputKind::WhisperCppJson,
+        transcribe::import::ImportedKind::Srt => InputKind::Srt,
+        transcribe::import::ImportedKind::Vtt => InputKind::Vtt,
+        transcribe::import::ImportedKind::Text => InputKind::Text,
+    };
+    let timing = match imported.timing {
+        transcribe::import::WordTiming::Words => Timing::Words,
+        transcribe::import::WordTiming::Cues => Timing::Cues,
+        transcribe::import::WordTiming::Estimated { wpm } => Timing::Estimated { wpm },
+    };
+    // The transcript's audio, when it is still where the transcript says, confirms pauses by
+    // its energy; a transcript whose audio moved is analyzed from word times alone.
+    let audio_path = imported.audio_path.map(|a| {
+        let p = PathBuf::from(&a);
+        if p.is_absolute() || p.exists() {
+            p
+        } else {
+            parent_dir(file).join(p)
+        }
+    });
+    let speech = audio_path
+        .as_deref()
+        .filter(|p| p.is_file())
+        .and_then(|p| audio::load_for_whisper(p).ok())
+        .map(|a| speech_runs(&a));
+    let mut notes = imported.notes;
+    if let (Some(p), None) = (&audio_path, &speech) {
+        notes.push(format!(
+            "audio {} not found or unreadable: pauses come from word times only",
+            p.display()
+        ));
+    }
+    Ok(AnalysisInput {
+        path: file.display().to_string(),
+        kind,
+        audio_path: audio_path
+            .filter(|_| speech.is_some())
+            .map(|p| p.display().to_string()),
+        timing,
+        duration_s: imported.duration_s,
+        words: imported.words,
+        speech,
+        notes,
+    })
+}

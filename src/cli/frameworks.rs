@@ -1,0 +1,144 @@
+//! `rehearse frameworks`: the answer frameworks with their sections and targets, and where the
+//! user's override files go. Also the catalog helpers the other commands share.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use rehearse::analyze::frameworks::{Band, Catalog, USER_FILES, config_dir};
+
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Show this framework in detail.
+    pub id: Option<String>,
+    /// Print the folder for your own frameworks.toml, questions.toml and lexicon.toml
+    /// [env: REHEARSE_CONFIG_DIR], then those of them that exist, one path per line.
+    #[arg(long, conflicts_with_all = ["id", "json"])]
+    pub path: bool,
+    /// Print the frameworks as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The embedded data with the user's override files laid over it.
+pub fn load_catalog() -> Result<Catalog> {
+    Ok(Catalog::load(config_dir().as_deref())?)
+}
+
+pub fn unknown_framework(id: &str, catalog: &Catalog) -> anyhow::Error {
+    let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
+    anyhow::anyhow!("unknown framework '{id}'; known: {}", known.join(", "))
+}
+
+/// Seconds as m:ss, the way targets are spoken about ("Action 4-5 minutes").
+pub fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+pub fn clock_band(b: &Band) -> String {
+    format!("{}-{}", clock(b.min_s), clock(b.max_s))
+}
+
+pub fn run(args: FrameworksArgs) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if args.path {
+        // Never loads the files: --path is how a user finds the broken one to fix it.
+        let dir = config_dir()
+            .context("no config folder (no home directory); set REHEARSE_CONFIG_DIR")?;
+        writeln!(out, "{}", dir.display())?;
+        for name in USER_FILES {
+            let p = dir.join(name);
+            if p.is_file() {
+                writeln!(out, "{}", p.display())?;
+            }
+        }
+        return Ok(());
+    }
+    let catalog = load_catalog()?;
+    if let Some(id) = &args.id {
+        let fw = catalog
+            .framework(id)
+            .ok_or_else(|| unknown_framework(id, &catalog))?;
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string_pretty(fw)?)?;
+            return Ok(());
+        }
+        writeln!(out, "{}  {}", fw.id, fw.name)?;
+        writeln!(out, "{}", fw.about)?;
+        let mut overall = format!("overall: {}", clock_band(&fw.overall));
+        if !fw.judge_too_long {
+            overall.push_str("; length not judged as too long");
+        }
+        if fw.ends_with_question {
+            overall.push_str("; ends with a question to the interviewer");
+        }
+        writeln!(out, "{overall}")?;
+        writeln!(out, "source:  {}", fw.source)?;
+        let name_width = fw
+            .sections
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, s) in fw.sections.iter().enumerate() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:>2}. {:<name_width$}  {}  ({})",
+                i + 1,
+                s.name,
+                clock_band(&s.target),
+                s.id
+            )?;
+            writeln!(out, "    {}", s.about)?;
+            if !s.cues.is_empty() {
+                let cues: Vec<String> = s.cues.iter().take(6).map(|c| format!("\"{c}\"")).collect();
+                let more = if s.cues.len() > 6 { ", ..." } else { "" };
+                writeln!(out, "    cues: {}{more}", cues.join(", "))?;
+            }
+        }
+        return Ok(());
+    }
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&catalog.frameworks)?
+        )?;
+        return Ok(());
+    }
+    // A framework the user's file added or changed is marked, so an override can be checked.
+    let embedded = Catalog::embedded()?;
+    let id_width = catalog
+        .frameworks
+        .iter()
+        .map(|f| f.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    writeln!(out, "{:<id_width$}  {:<11}  NAME", "ID", "OVERALL")?;
+    for fw in &catalog.frameworks {
+        let user = if embedded.framework(&fw.id) == Some(fw) {
+            ""
+        } else {
+            "  [user]"
+        };
+        writeln!(
+            out,
+            "{:<id_width$}  {:<11}  {}{user}",
+            fw.id,
+            clock_band(&fw.overall),
+            fw.name
+        )?;
+        let sections: Vec<String> = fw
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.id, clock_band(&s.target)))
+            .collect();
+        writeln!(out, "{:id_width$}  sections: {}", "", sections.join(", "))?;
+        writeln!(out, "{:id_width$}  source:   {}", "", fw.source)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! `rehearse model`: list, fetch, import, locate and check Whisper models.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use rehearse::model::{self, convert, download, find, registry};
+
+use super::args::Global;
+use super::output::show_progress;
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Known and installed models, their sizes and where they are.
+    List,
+    /// Download ggml-NAME.bin, verify its SHA-1 and install it.
+    Fetch(FetchArgs),
+    /// Convert a CTranslate2 / faster-whisper model folder into a whisper.cpp ggml model.
+    Import(ImportArgs),
+    /// Print the path of the model a command would use (or of the named one).
+    Path {
+        /// Model name or file [default: the lookup order's first match].
+        name: Option<String>,
+    },
+    /// Check that a file is a usable whisper.cpp ggml model and describe it.
+    Check {
+        /// Model file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Model name, e.g. tiny.en, base.en, small.en (see `rehearse model list`).
+    pub name: String,
+    /// Where models are downloaded from.
+    #[arg(long, env = download::BASE_URL_ENV, default_value = download::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// Install into this folder [default: the user model folder].
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Expected SHA-1, for a mirror that serves a different build of the file.
+    #[arg(long)]
+    pub sha1: Option<String>,
+    /// Download again even if the model is installed.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Folder with model.bin, config.json and vocabulary.json, vocabulary.txt or tokenizer.json.
+    pub dir: PathBuf,
+    /// Output file [default: ggml-NAME.bin in the user model folder].
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Quantize weight matrices (q8_0: ggml's 8-bit blocks; smaller and usually faster).
+    #[arg(long)]
+    pub quantize: Option<convert::Quantization>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(command: ModelCommand, global: &Global) -> Result<()> {
+    match command {
+        ModelCommand::List => list(),
+        ModelCommand::Fetch(args) => fetch(args, global),
+        ModelCommand::Import(args) => import(args, global),
+        ModelCommand::Path { name } => {
+            println!("{}", find::resolve(name.as_deref())?.display());
+            Ok(())
+        }
+        ModelCommand::Check { file } => {
+            let s = model::check(&file)?;
+            println!(
+                "{}: whisper.cpp ggml model, {} ({}), {}",
+                file.display(),
+                s.name,
+                if s.english_only {
+                    "English only"
+                } else {
+                    "multilingual"
+                },
+                human_size(s.file_size)
+            );
+            Ok(())
+        }
+    }
+}
+
+fn list() -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<16} {:>9}  {:<8} INSTALLED",
+        "MODEL", "SIZE", "LANG"
+    )?;
+    let mut listed = std::collections::HashSet::new();
+    for m in registry::known_models() {
+        let file = m.file_name();
+        listed.insert(file.clone());
+        let installed = find::find_installed(&file);
+        writeln!(
+            out,
+            "{:<16} {:>9}  {:<8} {}",
+            m.name,
+            m.disk_size,
+            if m.english_only { "English" } else { "multi" },
+            installed.map_or("-".to_string(), |p| p.display().to_string())
+        )?;
+    }
+    for p in find::installed_files() {
+        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if listed.contains(name) {
+            continue;
+        }
+        let short = name.trim_start_matches("ggml-").trim_end_matches(".bin");
+        let (size, lang) = match model::check(&p) {
+            Ok(s) => (
+                human_size(s.file_size),
+                if s.english_only { "English" } else { "multi" }.to_string(),
+            ),
+            Err(e) => ("?".into(), format!("unusable: {e}")),
+        };
+        writeln!(out, "{short:<16} {size:>9}  {lang:<8} {}", p.display())?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Searched, in order: {}",
+        find::search_dirs()
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    Ok(())
+}
+
+fn human_size(bytes: u64) -> String {
+    format!("{} MiB", (bytes as f64 / 1_048_576.0).round() as u64)
+}
+
+fn fetch(args: FetchArgs, global: &Global) -> Result<()> {
+    let Some(known) = registry::lookup(&args.name) else {
+        let names: Vec<&str> = registry::known_models().iter().map(|m| m.name).collect();
+        bail!(
+            "unknown model '{}'; known models: {}",
+            args.name,
+            names.join(", ")
+        );
+    };
+    let dest = args.dir.clone().unwrap_or_else(find::user_models_dir);
+    let validate = |p: &Path| -> std::result::Result<(), String> {
+        model::check(p).map(|_| ()).map_err(|e| e.to_string())
+    };
+    let outcome = download::fetch(&download::FetchRequest {
+        model: known,
+        base_url: &args.base_url,
+        dest_dir: &dest,
+        expected_sha1: args.sha1.as_deref(),
+        force: args.force,
+        show_progress: show_progress(global),
+        validate: Some(&validate),
+    })?;
+    println!("{}", outcome.path().display());
+    Ok(())
+}
+
+fn import(args: ImportArgs, global: &Global) -> Result<()> {
+    let out = match &args.out {
+        Some(p) => p.clone(),
+        None => {
+            let hp = convert::read_hparams(&args.dir)?;
+            find::user_models_dir().join(convert::suggested_file_name(&hp, args.quantize))
+        }
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create folder", dir.display()))?;
+    }
+    let bar = show_progress(global).then(|| {
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template("converting [{bar:30}] {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        pb
+    });
+    let mut progress = |done: u64, total: u64| {
+        if let Some(pb) = &bar {
+            pb.set_length(total);
+            pb.set_position(done);
+        }
+    };
+    let summary = convert::import_ct2_dir(
+        &args.dir,
+        &out,
+        &convert::ImportOptions {
+            quantize: args.quantize,
+            force: args.force,
+        },
+        &mut progress,
+    )?;
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    // The converter's output must pass the same check as any other model.
+    model::check(&summary.out)
+        .with_context(|| format!("{}: converted file failed its check", summary.out.display()))?;
+    if !global.quiet {
+        eprintln!(
+            "imported {} tensors ({}) in {:.1} s",
+            summary.n_tensors,
+            human_size(summary.bytes),
+            summary.elapsed.as_secs_f64()
+        );
+    }
+    println!("{}", summary.out.display());
+    Ok(())
+}

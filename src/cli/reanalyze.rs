@@ -1,0 +1,166 @@
+//! `rehearse reanalyze`: analyze stored attempts again from their transcripts (after the
+//! frameworks, the question bank or the word lists changed).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use rehearse::analyze::FrameworkChoice;
+use rehearse::audio;
+use rehearse::history::progress::length_cell;
+use rehearse::history::{self, Attempt, AttemptSource, HistoryError};
+
+use super::args::{EngineArgs, Global};
+use super::attempts::{StoreArgs, analyze_transcript, open_store, warn_problems};
+use super::engine::{LoadedModel, load_model, speech_runs, transcribe_file};
+use super::frameworks::load_catalog;
+use super::output::show_progress;
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]
+pub struct ReanalyzeArgs {
+    /// Attempt id (the last six characters are enough), `latest`, or `latest~N`.
+    pub id: Option<String>,
+    /// Every attempt in the store.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Used only for an attempt that has no transcript (its transcription had failed).
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
+    let store = open_store(&args.store)?;
+    // A broken override file stops here, before any attempt is touched.
+    let catalog = load_catalog()?;
+    let listing = store.list()?;
+    if args.all {
+        warn_problems(&listing, global);
+    }
+    let targets: Vec<&Attempt> = match &args.id {
+        Some(id) => vec![store.resolve(&listing, id)?],
+        None => listing.attempts.iter().collect(),
+    };
+    if targets.is_empty() {
+        eprintln!(
+            "{}",
+            HistoryError::Empty {
+                root: store.root().to_path_buf()
+            }
+        );
+        return Ok(());
+    }
+    let mut loaded: Option<LoadedModel> = None;
+    let mut failed = Vec::new();
+    for a in &targets {
+        let short = a.id().short();
+        let audio_path = a.audio_path();
+        let prepared = audio_path
+            .is_file()
+            .then(|| audio::load_for_whisper(&audio_path).ok())
+            .flatten();
+        let stored = match store.load_transcript(a) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("warning: {e}; transcribing the recording again");
+                None
+            }
+        };
+        let (transcript, fresh) = match stored {
+            Some(t) => (Ok(t), false),
+            None => match &prepared {
+                None => (
+                    Err(format!(
+                        "no transcript and no readable recording at {}: nothing to analyze",
+                        audio_path.display()
+                    )),
+                    false,
+                ),
+                Some(p) => {
+                    if loaded.is_none() {
+                        loaded = Some(load_model(&args.engine)?);
+                    }
+                    let model = loaded.as_ref().context("model not loaded")?;
+                    let t = transcribe_file(
+                        &audio_path,
+                        model,
+                        &args.engine,
+                        show_progress(global),
+                        Some(p.clone()),
+                    )
+                    .map_err(|e| format!("transcription failed: {e:#}"));
+                    (t, true)
+                }
+            },
+        };
+        // The question's framework is looked up again: a changed question bank counts.
+        let question = a.meta.question.clone();
+        let bank = question
+            .as_ref()
+            .and_then(|q| q.id.as_deref())
+            .and_then(|id| catalog.questions.iter().find(|b| b.id == id));
+        let choice = match (a.meta.framework_requested.as_deref(), bank) {
+            (Some("auto"), _) => FrameworkChoice::Auto,
+            (Some(id), _) => FrameworkChoice::Id(id.to_string()),
+            (None, Some(b)) => FrameworkChoice::Id(b.framework.clone()),
+            (None, None) => FrameworkChoice::Id("star-l".to_string()),
+        };
+        let shown_path = match &a.meta.source {
+            AttemptSource::Import { file } => PathBuf::from(file),
+            AttemptSource::Record => audio_path.clone(),
+        };
+        let analysis = match &transcript {
+            Ok(t) => analyze_transcript(
+                t,
+                &shown_path,
+                &audio_path,
+                prepared.as_ref().map(speech_runs),
+                &catalog,
+                &choice,
+                question,
+            ),
+            Err(e) => Err(e.clone()),
+        };
+        let was = a.meta.analysis.status;
+        store.update_analysis(
+            a,
+            transcript.as_ref().ok().filter(|_| fresh),
+            analysis.as_ref().map_err(Clone::clone),
+        )?;
+        match &analysis {
+            Ok(r) => {
+                if !global.quiet {
+                    let s = history::summarize(r);
+                    eprintln!(
+                        "reanalyzed {short}{}: {}, {}/{} sections in target, {} signals",
+                        if was == history::AnalysisStatus::Failed {
+                            " (was failed)"
+                        } else {
+                            ""
+                        },
+                        length_cell(&s),
+                        s.sections_in_target(),
+                        s.sections.len(),
+                        s.signals.len()
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: attempt {short}: analysis failed: {e}");
+                failed.push(short.to_string());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} attempts could not be analyzed ({}); they stay marked failed (`rehearse delete --failed` removes every failed attempt)",
+            failed.len(),
+            targets.len(),
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}

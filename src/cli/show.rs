@@ -1,0 +1,75 @@
+//! `rehearse show`: the report of a stored attempt.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use rehearse::fsutil::{parent_dir, relative_path};
+use rehearse::history::time;
+use rehearse::report::{self, RenderOptions, ReportFormat};
+
+use super::args::{ColorChoice, Global};
+use super::attempts::{StoreArgs, open_store};
+use super::output::{color_on, emit, report_width};
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Attempt id (the last six characters are enough), `latest`, or `latest~N`.
+    pub id: String,
+    /// Report format [default: from --out's extension, else text].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
+    let format = args
+        .format
+        .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
+        .unwrap_or(ReportFormat::Text);
+    let store = open_store(&args.store)?;
+    // Other folders' problems are for `history` to report; here they would bury the answer.
+    let listing = store.list()?;
+    let a = store.resolve(&listing, &args.id)?;
+    let mut analysis = store.load_report(a)?;
+    let audio = a.audio_path();
+    if !audio.is_file() {
+        if !global.quiet {
+            eprintln!(
+                "note: {}: the recording is missing; the report is shown without it",
+                audio.display()
+            );
+        }
+        analysis.source.audio = None;
+    } else if format == ReportFormat::Html {
+        // The player finds the recording from wherever the page is written.
+        analysis.source.audio = Some(match &args.out {
+            Some(out) => relative_path(&audio, &parent_dir(out)),
+            None => audio.display().to_string(),
+        });
+    }
+    let color = color_on(args.color, args.out.as_deref());
+    let width = report_width();
+    let mut text = String::new();
+    if format == ReportFormat::Text {
+        text.push_str(&format!(
+            "Attempt {} (started {} UTC)\n\n",
+            a.id(),
+            time::short_display(&a.meta.started_at)
+        ));
+    }
+    text.push_str(&report::render(
+        &analysis,
+        format,
+        &RenderOptions { color, width },
+    ));
+    emit(args.out.as_deref(), &text)
+}
