@@ -46,17 +46,12 @@ for wav in "${WAVS[@]}"; do
         end=$(date +%s.%N)
         wer=-
         if [ -f "${wav%.*}.txt" ]; then
+            # The same rough normalizer as bench-transcribe.sh (digits spelled out, fillers dropped).
             wer=$(python3 - "${wav%.*}.txt" "$work/out.txt" <<'EOF'
-import re, sys
-def words(p):
-    return re.sub(r"[^a-z0-9' ]", " ", open(p).read().lower()).split()
-r, h = words(sys.argv[1]), words(sys.argv[2])
-d = list(range(len(h) + 1))
-for i, a in enumerate(r, 1):
-    prev, d[0] = d[0], i
-    for j, b in enumerate(h, 1):
-        prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (a != b))
-print(f"{d[len(h)] / max(len(r), 1):.3f}")
+import sys
+sys.path.insert(0, "scripts/bench")
+from summarize import wer, words
+print(f"{wer(words(open(sys.argv[1]).read()), words(open(sys.argv[2]).read())):.3f}")
 EOF
 )
         fi
