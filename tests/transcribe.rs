@@ -60,6 +60,57 @@ fn jfk_words_and_times() {
     }
 }
 
+/// The developer variables behind docs/measurements.md's speed table: REHEARSE_PASSES reports
+/// whisper.cpp's work (one encoder pass and no temperature fallback for this clean 11 s clip),
+/// REHEARSE_TUNING=single_segment=1 keeps the same words, and a bad REHEARSE_TUNING is refused
+/// in one line before any audio is decoded.
+#[test]
+fn pass_counts_and_tuning_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |tuning: &str, out: &str| {
+        let out = dir.path().join(out);
+        let assert = rehearse()
+            .env("REHEARSE_PASSES", "1")
+            .env("REHEARSE_TUNING", tuning)
+            .args(["transcribe", "--quiet", "--model"])
+            .arg(tiny_en())
+            .arg(jfk())
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        (read_json(&out), stderr)
+    };
+    let (plain, stderr) = run("", "plain.json");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("rehearse-passes "))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains(" encoder=1 ") && lines[0].contains(" fallbacks=0 "),
+        "{stderr}"
+    );
+    let (one, _) = run("single_segment=1", "one.json");
+    let text = |v: &serde_json::Value| {
+        let w: Vec<String> = words_of(v).into_iter().map(|w| w.0).collect();
+        normalize(&w.join(" "))
+    };
+    assert_eq!(text(&one), text(&plain));
+
+    rehearse()
+        .env("REHEARSE_TUNING", "fallback=maybe")
+        .args(["transcribe", "--quiet", "--model"])
+        .arg(tiny_en())
+        .arg(jfk())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "REHEARSE_TUNING: fallback: `maybe` is not on/off",
+        ));
+}
+
 /// Hesitations said by a synthetic voice (flite's slt, our own text): Whisper without the filler
 /// boost writes some as nothing or as a neighbouring word; with the default boost it finds
 /// them. Both runs use the same threads, so the decodes are deterministic.

@@ -48,8 +48,9 @@ pub struct DecodeOptions {
 /// `REHEARSE_TUNING=single_segment=0,fallback=1,audio_ctx=off,flash_attn=0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tuning {
-    /// Decode each call as one window: no second encoder pass from the last timestamp when the
-    /// decoder stops early. Segments are still cut at Whisper's timestamp tokens.
+    /// Decode each call as one window; when the decoder stops early, the rest is decoded in a
+    /// call of its own (a shorter encoder pass only with `audio_ctx_margin`). Segments are still
+    /// cut at Whisper's timestamp tokens.
     pub single_segment: bool,
     /// Decode a window again at a higher temperature when the first try looks like a failure.
     pub fallback: bool,
@@ -303,7 +304,8 @@ impl Engine {
     /// Audio that fits one window is decoded as one window ([`Tuning::single_segment`]). When
     /// the decoder then stops at a timestamp before the end of the audio, the rest is decoded
     /// on its own, with the text so far as its prompt: what whisper.cpp's own seeking does,
-    /// except that the encoder hears only the rest, not another 30 s window.
+    /// except that with an `audio_ctx` margin the encoder hears only the rest, not another
+    /// 30 s window.
     pub fn run(
         &self,
         samples: &[f32],
