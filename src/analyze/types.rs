@@ -135,6 +135,12 @@ pub struct Sentence {
     pub section: String,
     /// Why: the cue that decided the label ("cue 'what i learned'", "position: after action").
     pub evidence: String,
+    /// Probability of the label given all the evidence (0..1); absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Set when `confidence` is under the decoder's `uncertain_below` (sections.toml).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// A run of consecutive sentences with the same label: a timed span of the answer.
@@ -152,6 +158,14 @@ pub struct SectionSpan {
     pub flashback: bool,
     /// The strongest cue among its sentences.
     pub evidence: String,
+    /// Mean probability of its sentences' label, weighted by words (0..1); absent in older
+    /// reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Set when `confidence` is under the decoder's `uncertain_below`: the span was labelled on
+    /// weak evidence, and the report says so instead of stating it as fact.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// One framework section's time against its target (every framework section appears, in

@@ -1,12 +1,128 @@
 //! Coaching signals: what an interviewer would notice, each with the evidence that raised it,
 //! the seed 000 scorecard, and the three most useful next steps.
+//!
+//! Each signal is one rule in its own file, read and tested alone (the way ruff lays out lint
+//! rules): the file says what it flags, why an interviewer cares, an answer it fires on and one
+//! it must stay quiet on, and its tests hold both. The word lists and thresholds the rules use
+//! are data (`data/lexicon.toml`); the rules are the generic part. A false alarm in a coaching
+//! report costs more trust than a miss, so a rule that is unsure stays quiet.
 
-use super::frameworks::{Framework, Lexicon};
+mod blame;
+mod closing_question;
+mod fillers_heavy;
+mod hedging;
+mod length;
+mod lesson;
+mod long_pause;
+mod long_section;
+mod missing_section;
+mod no_change;
+mod no_metrics;
+mod no_ownership;
+mod pace;
+mod scorecard;
+mod self_deprecation;
+mod we_not_i;
+mod weak_lesson;
+
+use std::ops::Range;
+
+use super::frameworks::{Framework, Lexicon, SectionData, Settings};
 use super::sentences::normalize;
-use super::types::{Analysis, PaceStatus, ScoreItem, Severity, Signal, Status, Verdict};
+use super::types::{Analysis, ScoreItem, Severity, Signal, Status};
+
+/// Everything a rule may look at, computed once per answer.
+pub(crate) struct Cx<'a> {
+    pub a: &'a Analysis,
+    pub fw: &'a Framework,
+    pub lex: &'a Lexicon,
+    pub settings: &'a Settings,
+    /// What sections sound like, for rules that ask what a sentence is about.
+    pub sections: Option<&'a SectionData>,
+    /// Normalized words of the answer, one per transcript word.
+    pub toks: Vec<String>,
+}
+
+/// A rule: the ids it may raise and the function that decides.
+struct Rule {
+    /// The signal id, or its prefix for families (`missing-section:`).
+    id: &'static str,
+    check: fn(&Cx) -> Vec<Signal>,
+}
+
+/// Every rule, in the order their signals appear in the report.
+const RULES: &[Rule] = &[
+    Rule {
+        id: "missing-section:",
+        check: missing_section::check,
+    },
+    Rule {
+        id: "long-section:",
+        check: long_section::check,
+    },
+    Rule {
+        id: "too-short",
+        check: length::too_short,
+    },
+    Rule {
+        id: "too-long",
+        check: length::too_long,
+    },
+    Rule {
+        id: "long-pause",
+        check: long_pause::check,
+    },
+    Rule {
+        id: "fillers-heavy",
+        check: fillers_heavy::check,
+    },
+    Rule {
+        id: "hedging",
+        check: hedging::check,
+    },
+    Rule {
+        id: "pace-",
+        check: pace::check,
+    },
+    Rule {
+        id: "no-metrics",
+        check: no_metrics::check,
+    },
+    Rule {
+        id: "blame",
+        check: blame::check,
+    },
+    Rule {
+        id: "weak-lesson",
+        check: weak_lesson::check,
+    },
+    Rule {
+        id: "no-change",
+        check: no_change::check,
+    },
+    Rule {
+        id: "no-ownership",
+        check: no_ownership::check,
+    },
+    Rule {
+        id: "we-not-i",
+        check: we_not_i::check,
+    },
+    Rule {
+        id: "self-deprecation",
+        check: self_deprecation::check,
+    },
+    Rule {
+        id: "no-closing-question",
+        check: closing_question::check,
+    },
+];
+
+/// Frameworks about a failure: ownership, blame and the scorecard apply.
+const FAILURE_FRAMEWORKS: &[&str] = &["star-l", "failure-5", "concise-5", "star-long"];
 
 /// Sections whose content is the lesson or the change (any framework).
-const LESSON_SECTIONS: &[&str] = &[
+pub(crate) const LESSON_SECTIONS: &[&str] = &[
     "learning",
     "lesson",
     "change",
@@ -17,8 +133,8 @@ const LESSON_SECTIONS: &[&str] = &[
     "shared",
 ];
 
-/// Sections where the speaker says what they did: "we" there hides who did it.
-const ACTION_SECTIONS: &[&str] = &[
+/// Sections where the speaker says what they did.
+pub(crate) const ACTION_SECTIONS: &[&str] = &[
     "action",
     "what-went-wrong",
     "failure",
@@ -27,62 +143,77 @@ const ACTION_SECTIONS: &[&str] = &[
     "applied",
 ];
 
-/// Frameworks about a failure: ownership, blame and the scorecard apply.
-const FAILURE_FRAMEWORKS: &[&str] = &["star-l", "failure-5", "concise-5", "star-long"];
-
-/// One phrase found in the words.
-#[derive(Debug, Clone)]
-struct Found {
-    word: usize,
+/// One phrase found in the words: where it starts and how many words it covers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Found {
+    pub word: usize,
+    pub len: usize,
 }
 
-/// Normalized words of the answer, one per transcript word.
-fn tokens(a: &Analysis) -> Vec<String> {
-    a.words.iter().map(|w| normalize(&w.text)).collect()
+/// A phrase of the lexicon as tokens; `*` stands for up to [`GAP_MAX`] words of any kind ("i'm
+/// * terrible" finds "I'm just terrible" and "I'm honestly just terrible").
+fn pattern(phrase: &str) -> Vec<String> {
+    phrase
+        .split_whitespace()
+        .map(|w| {
+            if w == "*" {
+                "*".to_string()
+            } else {
+                normalize(w)
+            }
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
-/// Every occurrence of every phrase, in order, not overlapping (longest phrase first).
-fn find_all(tokens: &[String], phrases: &[String], range: std::ops::Range<usize>) -> Vec<Found> {
-    let pats: Vec<(String, Vec<String>)> = {
-        let mut p: Vec<(String, Vec<String>)> = phrases
-            .iter()
-            .map(|p| {
-                (
-                    p.clone(),
-                    p.split_whitespace()
-                        .map(normalize)
-                        .filter(|s| !s.is_empty())
-                        .collect(),
-                )
-            })
-            .filter(|(_, v): &(String, Vec<String>)| !v.is_empty())
-            .collect();
-        p.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
-        p
+/// Most words a `*` in a phrase may stand for.
+const GAP_MAX: usize = 2;
+
+/// Length of the match of `pat` at `toks[i..end]`, if any (shortest gaps first).
+fn match_at(pat: &[String], toks: &[String], i: usize, end: usize) -> Option<usize> {
+    let Some((first, rest)) = pat.split_first() else {
+        return Some(0);
     };
+    if first == "*" {
+        for gap in 0..=GAP_MAX {
+            if i + gap > end {
+                break;
+            }
+            if let Some(n) = match_at(rest, toks, i + gap, end) {
+                return Some(gap + n);
+            }
+        }
+        return None;
+    }
+    if i < end && toks[i] == *first {
+        match_at(rest, toks, i + 1, end).map(|n| n + 1)
+    } else {
+        None
+    }
+}
+
+/// Every occurrence of every phrase in `toks[range]`, in order, not overlapping (at each place
+/// the phrase with the most words wins).
+pub(crate) fn find_all(toks: &[String], phrases: &[String], range: Range<usize>) -> Vec<Found> {
+    let mut pats: Vec<Vec<String>> = phrases
+        .iter()
+        .map(|p| pattern(p))
+        .filter(|v| !v.is_empty())
+        .collect();
+    pats.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let end = range.end.min(toks.len());
     let mut out = Vec::new();
     let mut i = range.start;
-    while i < range.end {
-        let hit = pats.iter().find(|(_, v)| {
-            i + v.len() <= range.end && v.iter().zip(&tokens[i..]).all(|(a, b)| a == b)
-        });
-        match hit {
-            Some((_, v)) => {
-                out.push(Found { word: i });
-                i += v.len();
+    while i < end {
+        match pats.iter().find_map(|p| match_at(p, toks, i, end)) {
+            Some(n) if n > 0 => {
+                out.push(Found { word: i, len: n });
+                i += n;
             }
-            None => i += 1,
+            _ => i += 1,
         }
     }
     out
-}
-
-/// "'…I was wrong about…' at 0:12" — a short quote around a word, with its time.
-fn quote(a: &Analysis, word: usize) -> String {
-    let from = word.saturating_sub(3);
-    let to = (word + 6).min(a.words.len());
-    let text: Vec<&str> = a.words[from..to].iter().map(|w| w.text.trim()).collect();
-    format!("\"{}\" at {}", text.join(" "), clock(a.words[word].start_s))
 }
 
 /// m:ss
@@ -91,33 +222,135 @@ pub fn clock(t: f64) -> String {
     format!("{}:{:02}", t / 60, t % 60)
 }
 
-fn quotes(a: &Analysis, found: &[Found], max: usize) -> String {
-    found
-        .iter()
-        .take(max)
-        .map(|f| quote(a, f.word))
-        .collect::<Vec<_>>()
-        .join("; ")
+impl<'a> Cx<'a> {
+    pub fn new(
+        a: &'a Analysis,
+        fw: &'a Framework,
+        lex: &'a Lexicon,
+        settings: &'a Settings,
+        sections: Option<&'a SectionData>,
+    ) -> Cx<'a> {
+        Cx {
+            a,
+            fw,
+            lex,
+            settings,
+            sections,
+            toks: a.words.iter().map(|w| normalize(&w.text)).collect(),
+        }
+    }
+
+    pub fn all(&self) -> Range<usize> {
+        0..self.toks.len()
+    }
+
+    pub fn find(&self, phrases: &[String], range: Range<usize>) -> Vec<Found> {
+        find_all(&self.toks, phrases, range)
+    }
+
+    /// Answer length in minutes, at least a quarter minute (rates of very short answers would
+    /// otherwise explode).
+    pub fn minutes(&self) -> f64 {
+        (self.a.overall.answer_s / 60.0).max(0.25)
+    }
+
+    pub fn failure_story(&self) -> bool {
+        FAILURE_FRAMEWORKS.contains(&self.fw.id.as_str())
+    }
+
+    /// "'…I was wrong about…' at 0:12": a short quote around a word, with its time.
+    pub fn quote(&self, word: usize) -> String {
+        let a = self.a;
+        let from = word.saturating_sub(3);
+        let to = (word + 6).min(a.words.len());
+        let text: Vec<&str> = a.words[from..to].iter().map(|w| w.text.trim()).collect();
+        format!("\"{}\" at {}", text.join(" "), clock(a.words[word].start_s))
+    }
+
+    pub fn quotes(&self, found: &[Found], max: usize) -> String {
+        found
+            .iter()
+            .take(max)
+            .map(|f| self.quote(f.word))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn at(&self, word: usize) -> Option<f64> {
+        self.a.words.get(word).map(|w| w.start_s)
+    }
+
+    /// Word ranges of the spans labelled with any of `ids`.
+    pub fn words_in(&self, ids: &[&str]) -> Vec<Range<usize>> {
+        let a = self.a;
+        a.sections
+            .iter()
+            .filter(|s| ids.contains(&s.id.as_str()))
+            .map(|s| {
+                let first = a.sentences[s.first_sentence].first_word;
+                let last = &a.sentences[s.first_sentence + s.n_sentences - 1];
+                first..last.first_word + last.n_words
+            })
+            .collect()
+    }
+
+    /// Word range of sentence `i`.
+    pub fn sentence_words(&self, i: usize) -> Range<usize> {
+        let s = &self.a.sentences[i];
+        s.first_word..s.first_word + s.n_words
+    }
+
+    /// The model's belief (0..1) that sentence `i` is the kind of section `role`, against all
+    /// the roles it knows; `None` without a model or without that role.
+    pub fn sounds_like(&self, i: usize, role: &str) -> Option<f64> {
+        let data = self.sections?;
+        let r = data.model.role_index(role)?;
+        let (ll, n) = data.model.scores(&self.a.sentences[i].text);
+        if n == 0 {
+            return Some(1.0 / ll.len().max(1) as f64);
+        }
+        Some(super::lexical::posterior(&ll, data.decoder.model_length)[r])
+    }
+
+    pub fn signal(
+        &self,
+        id: impl Into<String>,
+        severity: Severity,
+        message: String,
+        evidence: String,
+        at_s: Option<f64>,
+    ) -> Signal {
+        Signal {
+            id: id.into(),
+            severity,
+            message,
+            evidence,
+            at_s,
+        }
+    }
 }
 
-/// Word range of the spans labelled with any of `ids`.
-fn words_in(a: &Analysis, ids: &[&str]) -> Vec<std::ops::Range<usize>> {
-    a.sections
-        .iter()
-        .filter(|s| ids.contains(&s.id.as_str()))
-        .map(|s| {
-            let first = a.sentences[s.first_sentence].first_word;
-            let last = &a.sentences[s.first_sentence + s.n_sentences - 1];
-            first..last.first_word + last.n_words
-        })
-        .collect()
-}
-
-fn find_in(tokens: &[String], phrases: &[String], ranges: &[std::ops::Range<usize>]) -> Vec<Found> {
-    ranges
-        .iter()
-        .flat_map(|r| find_all(tokens, phrases, r.clone()))
-        .collect()
+/// Computes the signals and the scorecard.
+pub fn evaluate(
+    a: &Analysis,
+    fw: &Framework,
+    lex: &Lexicon,
+    settings: &Settings,
+    sections: Option<&SectionData>,
+) -> (Vec<Signal>, Vec<ScoreItem>) {
+    let cx = Cx::new(a, fw, lex, settings, sections);
+    let mut out = Vec::new();
+    for rule in RULES {
+        let found = (rule.check)(&cx);
+        debug_assert!(found.iter().all(|s| s.id.starts_with(rule.id)));
+        out.extend(found);
+    }
+    let card = if cx.failure_story() {
+        scorecard::card(&cx)
+    } else {
+        Vec::new()
+    };
+    (out, card)
 }
 
 pub(crate) const NUMBER_WORDS: &[&str] = &[
@@ -167,472 +400,15 @@ pub(crate) const NUMBER_WORDS: &[&str] = &[
     "halved",
 ];
 
-fn is_number(token: &str) -> bool {
+pub(crate) fn is_number(token: &str) -> bool {
     token.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&token)
 }
 
-/// Computes the signals and the scorecard.
-pub fn evaluate(
-    a: &Analysis,
-    fw: &Framework,
-    lex: &Lexicon,
-    settings: &crate::analyze::frameworks::Settings,
-) -> (Vec<Signal>, Vec<ScoreItem>) {
-    let settings = Some(settings);
-    let toks = tokens(a);
-    let all = 0..toks.len();
-    let minutes = (a.overall.answer_s / 60.0).max(0.25);
-    let mut out = Vec::new();
-    let mut push = |id: String, severity, message: String, evidence: String, at_s| {
-        out.push(Signal {
-            id,
-            severity,
-            message,
-            evidence,
-            at_s,
-        })
-    };
-    let failure = FAILURE_FRAMEWORKS.contains(&fw.id.as_str());
-
-    // Sections against the framework.
-    for st in &a.section_timing {
-        if st.status == Status::Missing {
-            push(
-                format!("missing-section:{}", st.id),
-                Severity::Major,
-                format!(
-                    "No {} section: {}",
-                    st.name.to_lowercase(),
-                    about(fw, &st.id)
-                ),
-                format!("no sentence was labelled {}", st.id),
-                None,
-            );
-        }
-    }
-    if let Some(s) = settings {
-        let speaking: f64 = a.section_timing.iter().map(|t| t.duration_s).sum();
-        for st in &a.section_timing {
-            if st.share > s.long_section_share && a.section_timing.len() > 1 {
-                push(
-                    format!("long-section:{}", st.id),
-                    Severity::Warn,
-                    format!(
-                        "{} takes {:.0}% of the answer ({:.0} s of {:.0} s); aim for {:.0}-{:.0} s",
-                        st.name,
-                        st.share * 100.0,
-                        st.duration_s,
-                        speaking,
-                        st.target.min_s,
-                        st.target.max_s
-                    ),
-                    format!(
-                        "{} from {} to {}",
-                        st.id,
-                        clock(st.start_s.unwrap_or(0.0)),
-                        clock(st.end_s.unwrap_or(0.0))
-                    ),
-                    st.start_s,
-                );
-            }
-        }
-        // Length.
-        if a.overall.answer_s < s.too_short_s {
-            push(
-                "too-short".into(),
-                Severity::Warn,
-                format!(
-                    "The answer is {:.0} s; interviewers expect {:.0}-{:.0} s with a real story and a lesson",
-                    a.overall.answer_s, fw.overall.min_s, fw.overall.max_s
-                ),
-                format!("{:.0} s from first to last word", a.overall.answer_s),
-                None,
-            );
-        }
-        if fw.judge_too_long && a.overall.answer_s > s.too_long_s {
-            push(
-                "too-long".into(),
-                Severity::Warn,
-                format!(
-                    "The answer runs {} ; keep it to {}-{} (seed 001: be concise)",
-                    clock(a.overall.answer_s),
-                    clock(fw.overall.min_s),
-                    clock(fw.overall.max_s)
-                ),
-                format!("{:.0} s from first to last word", a.overall.answer_s),
-                None,
-            );
-        }
-        // Pauses.
-        let long: Vec<&super::Pause> = a
-            .pauses
-            .iter()
-            .filter(|p| p.duration_s >= s.long_pause_s)
-            .collect();
-        if let Some(p) = long
-            .iter()
-            .max_by(|x, y| x.duration_s.total_cmp(&y.duration_s))
-        {
-            push(
-                "long-pause".into(),
-                Severity::Warn,
-                format!(
-                    "{} silence{} of {:.1} s or more; the longest is {:.1} s at {}",
-                    long.len(),
-                    if long.len() == 1 { "" } else { "s" },
-                    s.long_pause_s,
-                    p.duration_s,
-                    clock(p.start_s)
-                ),
-                format!("silence after {}", quote(a, p.after_word)),
-                Some(p.start_s),
-            );
-        }
-        // Fillers.
-        if a.filler_stats.per_minute > s.fillers_heavy_per_min {
-            let top: Vec<String> = a
-                .filler_stats
-                .by_text
-                .iter()
-                .take(3)
-                .map(|(t, n)| format!("'{t}' x{n}"))
-                .collect();
-            push(
-                "fillers-heavy".into(),
-                Severity::Warn,
-                format!(
-                    "{} fillers, {:.1} per minute (aim for under {:.0}): {}",
-                    a.filler_stats.count,
-                    a.filler_stats.per_minute,
-                    s.fillers_heavy_per_min,
-                    top.join(", ")
-                ),
-                a.fillers
-                    .iter()
-                    .take(3)
-                    .map(|f| format!("'{}' at {}", f.text, clock(f.start_s)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                a.fillers.first().map(|f| f.start_s),
-            );
-        }
-        // Hedging: counted outside fillers, so "sort of" used as a filler is not counted twice.
-        let hedges: Vec<Found> = find_all(&toks, &lex.hedges, all.clone())
-            .into_iter()
-            .filter(|h| !a.words[h.word].filler)
-            .collect();
-        let per_min = hedges.len() as f64 / minutes;
-        if hedges.len() >= 3 && per_min > s.hedges_per_min {
-            push(
-                "hedging".into(),
-                Severity::Warn,
-                format!(
-                    "{} hedges ({:.1} per minute) make the story sound unsure; say what happened plainly",
-                    hedges.len(),
-                    per_min
-                ),
-                quotes(a, &hedges, 3),
-                Some(a.words[hedges[0].word].start_s),
-            );
-        }
-        // Pace.
-        if a.words.len() >= 20 {
-            match a.pace.status {
-                PaceStatus::Fast => push(
-                    "pace-fast".into(),
-                    Severity::Info,
-                    format!(
-                        "{:.0} words per minute is fast; aim for {:.0}-{:.0}",
-                        a.pace.wpm, a.pace.band.min_s, a.pace.band.max_s
-                    ),
-                    format!("{} words in {:.0} s", a.words.len(), a.overall.answer_s),
-                    None,
-                ),
-                PaceStatus::Slow => push(
-                    "pace-slow".into(),
-                    Severity::Info,
-                    format!(
-                        "{:.0} words per minute is slow; aim for {:.0}-{:.0}",
-                        a.pace.wpm, a.pace.band.min_s, a.pace.band.max_s
-                    ),
-                    format!("{} words in {:.0} s", a.words.len(), a.overall.answer_s),
-                    None,
-                ),
-                PaceStatus::Ok => {}
-            }
-        }
-    }
-
-    // Metrics: interviewers remember numbers (seed 004: "Specific metrics").
-    let numbers: Vec<usize> = (0..toks.len()).filter(|&i| is_number(&toks[i])).collect();
-    if numbers.is_empty() && a.words.len() >= 30 {
-        push(
-            "no-metrics".into(),
-            Severity::Warn,
-            "No numbers anywhere: give the scale and the cost (users, days, money, percent)".into(),
-            "no digits or number words found in the answer".into(),
-            None,
-        );
-    }
-
-    // Blame: the cause put on other people (seed 000: "Do you own the failure or blame external
-    // factors?").
-    let blame = find_all(&toks, &lex.blame, all.clone());
-    let ownership = find_all(&toks, &lex.ownership, all.clone());
-    if blame.len() >= 2 || (blame.len() == 1 && ownership.len() <= 1) {
-        push(
-            "blame".into(),
-            Severity::Major,
-            "The failure is put on others; own your part of it".into(),
-            quotes(a, &blame, 3),
-            Some(a.words[blame[0].word].start_s),
-        );
-    }
-
-    // The lesson.
-    let lesson_ranges = words_in(a, LESSON_SECTIONS);
-    let vague = find_all(&toks, &lex.vague_lessons, all.clone());
-    let changes = find_in(&toks, &lex.change_markers, &lesson_ranges);
-    let has_lesson = !lesson_ranges.is_empty();
-    if !vague.is_empty() && changes.is_empty() {
-        push(
-            "weak-lesson".into(),
-            Severity::Major,
-            "The lesson is generic; name the systemic lesson and the concrete change you made"
-                .into(),
-            format!(
-                "{}; no concrete change found after it",
-                quotes(a, &vague, 2)
-            ),
-            Some(a.words[vague[0].word].start_s),
-        );
-    } else if failure && has_lesson && changes.is_empty() {
-        push(
-            "no-change".into(),
-            Severity::Warn,
-            "The lesson is not followed by a concrete change (a practice, rule or tool you now use)".into(),
-            "no change marker ('now I', 'since then', 'every time', ...) in the lesson".into(),
-            None,
-        );
-    }
-
-    // Ownership up front (seed 000: "Own it immediately").
-    if fw.id == "failure-5" || fw.id == "star-long" {
-        let t0 = a.words.first().map_or(0.0, |w| w.start_s);
-        let end = a
-            .words
-            .iter()
-            .position(|w| w.start_s > t0 + 20.0)
-            .unwrap_or(a.words.len());
-        if find_all(&toks, &lex.ownership, 0..end).is_empty() {
-            push(
-                "no-ownership".into(),
-                Severity::Warn,
-                "No ownership statement up front: say 'I made a mistake in ...' in the first 15 seconds".into(),
-                "no ownership phrase in the first 20 s".into(),
-                None,
-            );
-        }
-    }
-
-    // "We" where "I" belongs.
-    let action = words_in(a, ACTION_SECTIONS);
-    let (mut we, mut i_count, mut first_we) = (0, 0, None);
-    for r in &action {
-        for k in r.clone() {
-            match toks[k].as_str() {
-                "we" | "we're" | "we've" | "we'd" | "our" => {
-                    we += 1;
-                    first_we.get_or_insert(k);
-                }
-                "i" | "i'm" | "i've" | "i'd" | "my" => i_count += 1,
-                _ => {}
-            }
-        }
-    }
-    if we >= 3 && we > i_count {
-        let k = first_we.unwrap_or(0);
-        push(
-            "we-not-i".into(),
-            Severity::Warn,
-            format!(
-                "\"We\" {we} times and \"I\" {i_count} times where you describe what was done; say what you did"
-            ),
-            quote(a, k),
-            Some(a.words[k].start_s),
-        );
-    }
-
-    // Self-deprecation (seed 001: "Take ownership without being self-deprecating").
-    let selfdep = find_all(&toks, &lex.self_deprecation, all.clone());
-    if !selfdep.is_empty() {
-        push(
-            "self-deprecation".into(),
-            Severity::Warn,
-            "Own the mistake without running yourself down".into(),
-            quotes(a, &selfdep, 2),
-            Some(a.words[selfdep[0].word].start_s),
-        );
-    }
-
-    // Star-long ends by turning to the interviewer (seed 004: "Turns to question").
-    if fw.ends_with_question {
-        // Whisper often ends a spoken question with a full stop, so a question is also
-        // recognised by how it opens.
-        let ends_with_q = a.sentences.iter().rev().take(2).any(|s| {
-            let t = format!(" {} ", normalize_phrase(&s.text));
-            s.text.trim_end().ends_with('?') || QUESTION_OPENERS.iter().any(|q| t.contains(q))
-        });
-        if !ends_with_q {
-            push(
-                "no-closing-question".into(),
-                Severity::Info,
-                "End by asking the interviewer something about how their team handles this".into(),
-                format!(
-                    "last sentence: \"{}\"",
-                    a.sentences.last().map_or("", |s| s.text.as_str())
-                ),
-                None,
-            );
-        }
-    }
-
-    let scorecard = if failure {
-        scorecard(a, &toks, lex, &blame, &ownership, &changes, &vague)
-    } else {
-        Vec::new()
-    };
-    (out, scorecard)
-}
-
-/// Phrases that make a closing sentence a question to the interviewer.
-const QUESTION_OPENERS: &[&str] = &[
-    " i'm curious ",
-    " i'd be curious ",
-    " i'd love to hear ",
-    " i'd love to know ",
-    " how does your ",
-    " how do you ",
-    " how do teams ",
-    " how does the team ",
-    " what does your ",
-    " what do you ",
-    " can you tell me ",
-    " could you tell me ",
-    " i wonder how ",
-];
-
-/// Lowercase words separated by single spaces, punctuation dropped.
-fn normalize_phrase(text: &str) -> String {
-    text.split_whitespace()
-        .map(normalize)
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn about(fw: &Framework, id: &str) -> String {
+pub(crate) fn about(fw: &Framework, id: &str) -> String {
     fw.sections
         .iter()
         .find(|s| s.id == id)
         .map_or(String::new(), |s| s.about.clone())
-}
-
-fn scorecard(
-    a: &Analysis,
-    toks: &[String],
-    lex: &Lexicon,
-    blame: &[Found],
-    ownership: &[Found],
-    changes: &[Found],
-    vague: &[Found],
-) -> Vec<ScoreItem> {
-    let all = 0..toks.len();
-    let item = |id: &str, verdict, evidence: String| ScoreItem {
-        id: id.into(),
-        verdict,
-        evidence,
-    };
-    let found_or = |f: &[Found], none: &str| {
-        if f.is_empty() {
-            none.to_string()
-        } else {
-            quotes(a, f, 2)
-        }
-    };
-    let mut out = Vec::new();
-    // Self-awareness: naming one's own error specifically.
-    out.push(item(
-        "self-awareness",
-        match ownership.len() {
-            0 => Verdict::Missing,
-            1 => Verdict::Weak,
-            _ => Verdict::Shown,
-        },
-        found_or(
-            ownership,
-            "no sentence names your own error ('I didn't check ...')",
-        ),
-    ));
-    // Accountability: ownership without blame.
-    out.push(item(
-        "accountability",
-        if !blame.is_empty() {
-            Verdict::Weak
-        } else if ownership.is_empty() {
-            Verdict::Missing
-        } else {
-            Verdict::Shown
-        },
-        if blame.is_empty() {
-            found_or(ownership, "no ownership statement")
-        } else {
-            format!("blame: {}", quotes(a, blame, 2))
-        },
-    ));
-    let res = find_all(toks, &lex.resilience, all.clone());
-    out.push(item(
-        "resilience",
-        if res.is_empty() {
-            Verdict::Missing
-        } else {
-            Verdict::Shown
-        },
-        found_or(&res, "nothing about recovering or fixing it"),
-    ));
-    let learn = find_all(toks, &lex.learning, all.clone());
-    out.push(item(
-        "learning",
-        if learn.is_empty() {
-            Verdict::Missing
-        } else if changes.is_empty() || !vague.is_empty() {
-            Verdict::Weak
-        } else {
-            Verdict::Shown
-        },
-        if learn.is_empty() {
-            "no lesson stated".to_string()
-        } else if changes.is_empty() {
-            format!("{}; no concrete change", quotes(a, &learn, 1))
-        } else {
-            format!(
-                "{}; change: {}",
-                quotes(a, &learn, 1),
-                quotes(a, changes, 1)
-            )
-        },
-    ));
-    let vul = find_all(toks, &lex.vulnerability, all);
-    out.push(item(
-        "vulnerability",
-        if vul.is_empty() {
-            Verdict::Missing
-        } else {
-            Verdict::Shown
-        },
-        found_or(&vul, "no honest admission ('I was wrong', 'I didn't know')"),
-    ));
-    out
 }
 
 /// The three most useful next steps, most useful first.
@@ -690,4 +466,123 @@ pub fn next_steps(a: &Analysis, fw: &Framework) -> Vec<String> {
         out.push("Strong answer: keep the structure and record it again to check it holds".into());
     }
     out
+}
+
+/// Builds analyses of short texts for the rules' tests: real words with times, real sentence
+/// splitting, and either the decoder's sections or sections given in the text.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::analyze::frameworks::Catalog;
+    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, Timing, analyze, sections};
+    use crate::transcribe::Word;
+
+    pub fn catalog() -> Catalog {
+        Catalog::embedded().expect("embedded data")
+    }
+
+    /// An analysis of `text` against `framework`. Sentences that open with `[id]` are labelled
+    /// that section, and the sentences after them too until the next marker; with no marker at
+    /// all the decoder labels them. Words are 0.4 s apart (150 wpm) unless `wpm` says otherwise.
+    pub fn analysis_at(framework: &str, text: &str, wpm: f64) -> Analysis {
+        let cat = catalog();
+        let step = 60.0 / wpm;
+        let mut words = Vec::new();
+        let mut marks: Vec<(usize, String)> = Vec::new();
+        for t in text.split_whitespace() {
+            if let Some(id) = t.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+                marks.push((words.len(), id.to_string()));
+                continue;
+            }
+            let i = words.len() as f64;
+            words.push(Word {
+                text: t.to_string(),
+                start_s: i * step,
+                end_s: i * step + step * 0.8,
+                p: 1.0,
+            });
+        }
+        let duration_s = words.last().map_or(0.0, |w| w.end_s + 0.5);
+        let input = AnalysisInput {
+            path: "test.txt".into(),
+            kind: InputKind::Text,
+            audio_path: None,
+            timing: Timing::Words,
+            duration_s,
+            words,
+            speech: None,
+            notes: vec![],
+        };
+        let mut a =
+            analyze(input, &cat, &FrameworkChoice::Id(framework.into()), None).expect("analysis");
+        if !marks.is_empty() {
+            let fw = cat.framework(framework).expect("framework");
+            for s in &mut a.sentences {
+                if let Some((_, id)) = marks.iter().rev().find(|(w, _)| *w <= s.first_word) {
+                    assert!(fw.section_index(id).is_some(), "no section {id}");
+                    s.section = id.clone();
+                    s.confidence = Some(1.0);
+                    s.uncertain = false;
+                }
+            }
+            a.sections = sections::spans(&a.sentences, fw, 0.0);
+            a.section_timing = sections::timing(
+                &a.sections,
+                &a.sentences,
+                &a.fillers,
+                fw,
+                a.overall.answer_s,
+            );
+        }
+        a
+    }
+
+    pub fn analysis(framework: &str, text: &str) -> Analysis {
+        analysis_at(framework, text, 150.0)
+    }
+
+    /// The ids `check` raises on `text` (sections as [`analysis`] gives them).
+    pub fn ids(check: fn(&Cx) -> Vec<Signal>, framework: &str, text: &str) -> Vec<String> {
+        ids_of(check, framework, &analysis(framework, text))
+    }
+
+    pub fn ids_of(check: fn(&Cx) -> Vec<Signal>, framework: &str, a: &Analysis) -> Vec<String> {
+        let cat = catalog();
+        let fw = cat.framework(framework).expect("framework");
+        let cx = Cx::new(a, fw, &cat.lexicon, &cat.settings, Some(&cat.sections));
+        check(&cx).into_iter().map(|s| s.id).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<String> {
+        text.split_whitespace().map(normalize).collect()
+    }
+
+    #[test]
+    fn phrases_match_whole_words_longest_first_with_gaps() {
+        let t = toks("Honestly I'm just terrible at this, I made a mistake.");
+        let phrases = vec!["i'm * terrible".to_string(), "i made a mistake".to_string()];
+        let f = find_all(&t, &phrases, 0..t.len());
+        assert_eq!(
+            f,
+            vec![Found { word: 1, len: 3 }, Found { word: 6, len: 4 }]
+        );
+        // A gap stands for at most two words.
+        let t = toks("I'm not at all really terrible");
+        assert!(find_all(&t, &phrases, 0..t.len()).is_empty());
+        // Whole words only.
+        let t = toks("mistaken");
+        assert!(find_all(&t, &["mistake".to_string()], 0..t.len()).is_empty());
+    }
+
+    #[test]
+    fn every_rule_has_a_distinct_id() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert!(!RULES[..i].iter().any(|x| x.id == r.id), "{}", r.id);
+        }
+    }
 }
