@@ -249,9 +249,10 @@ impl SectionModel {
 }
 
 /// Posterior over a set of candidates from per-candidate mean log-likelihoods: a softmax at a
-/// temperature that treats the sentence as `length` features long (naive Bayes is overconfident
-/// when it multiplies many correlated features; a fixed effective length keeps a long sentence
-/// from sounding certain just because it is long).
+/// temperature that treats the sentence as `length` features long. Naive Bayes is overconfident
+/// when it multiplies many correlated features, so callers cap the length (`model_length`): a
+/// long sentence does not sound certain just because it is long, and a short one counts only
+/// the features it has.
 pub fn posterior(mean_ll: &[f64], length: f64) -> Vec<f64> {
     let m = mean_ll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !m.is_finite() {

@@ -194,14 +194,13 @@ fn assemble(
             "times are estimated from a speaking rate of {wpm:.0} words per minute (the input has no timing); every time and duration is an estimate"
         ));
     }
-    let (signals, scorecard) =
-        signals::evaluate(
-            &analysis,
-            framework,
-            &catalog.lexicon,
-            &catalog.settings,
-            Some(&catalog.sections),
-        );
+    let (signals, scorecard) = signals::evaluate(
+        &analysis,
+        framework,
+        &catalog.lexicon,
+        &catalog.settings,
+        Some(&catalog.sections),
+    );
     analysis.signals = signals;
     analysis.scorecard = scorecard;
     analysis.next_steps = signals::next_steps(&analysis, framework);

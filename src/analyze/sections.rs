@@ -164,7 +164,9 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     if n == 0 {
         return Some(vec![1.0 / fw.sections.len() as f64; fw.sections.len()]);
     }
-    let len = data.decoder.model_length;
+    // A sentence with few known features should not sound certain: the effective length is
+    // the number of features it has, up to `model_length`.
+    let len = data.decoder.model_length.min(n as f64);
     // Log of the mean over a section's roles of exp(len * mean log-likelihood).
     let mix: Vec<Option<f64>> = fw
         .sections
@@ -611,6 +613,12 @@ pub fn timing(
                     .iter()
                     .filter(|f| f.section.as_deref() == Some(sec.id.as_str()))
                     .count(),
+                uncertain: 2 * mine
+                    .iter()
+                    .filter(|s| s.uncertain)
+                    .map(|s| s.words)
+                    .sum::<usize>()
+                    > words,
             }
         })
         .collect()

@@ -187,6 +187,10 @@ pub struct SectionTiming {
     pub share: f64,
     pub status: Status,
     pub fillers: usize,
+    /// Set when most of its words lie in spans labelled on weak evidence (see
+    /// [`SectionSpan::uncertain`]): its time is a best guess.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// The whole answer against the framework's overall band.

@@ -309,7 +309,8 @@ impl<'a> Cx<'a> {
         if n == 0 {
             return Some(1.0 / ll.len().max(1) as f64);
         }
-        Some(super::lexical::posterior(&ll, data.decoder.model_length)[r])
+        let len = data.decoder.model_length.min(n as f64);
+        Some(super::lexical::posterior(&ll, len)[r])
     }
 
     pub fn signal(
