@@ -277,3 +277,82 @@ fn bad_inputs_give_one_line_errors() {
     );
     assert_eq!(std::fs::read(&wav).expect("read"), before);
 }
+
+/// An answer with no Result, said by flite and transcribed by the real model: the report says
+/// the section is missing, and the sentence that could belong to two sections is marked
+/// uncertain in the JSON, text and Markdown reports (our own text, not an eval answer).
+#[test]
+fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = dir.path().join("no-result.wav");
+    let st = std::process::Command::new("flite")
+        .args(["-voice", "slt", "-t", NO_RESULT, "-o"])
+        .arg(&wav)
+        .status()
+        .expect("flite installed (scripts/setup.sh --for-tests)");
+    assert!(st.success(), "flite failed");
+    let transcript = dir.path().join("no-result.json");
+    rehearse()
+        .args(["transcribe", "--quiet", "--threads", "2", "--model"])
+        .arg(tiny_en())
+        .arg(&wav)
+        .arg("--out")
+        .arg(&transcript)
+        .assert()
+        .success();
+    let r = analyze_json(&transcript, &["--framework", "star-l"]);
+    let signals: Vec<&str> = r["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(signals.contains(&"missing-section:result"), "{signals:?}");
+    let result = r["section_timing"]
+        .as_array()
+        .expect("section_timing")
+        .iter()
+        .find(|s| s["id"] == "result")
+        .expect("result timing");
+    assert_eq!(result["status"], "missing");
+    // Every sentence and span carries a probability; the weak one is flagged.
+    let sentences = r["sentences"].as_array().expect("sentences");
+    assert!(sentences.iter().all(|s| s["confidence"].as_f64().is_some()));
+    let spans = r["sections"].as_array().expect("sections");
+    let unsure: Vec<&Value> = spans.iter().filter(|s| s["uncertain"] == true).collect();
+    assert!(!unsure.is_empty(), "no uncertain span in {spans:#?}");
+    for s in &unsure {
+        let c = s["confidence"].as_f64().expect("confidence");
+        assert!(c < 0.6, "uncertain at {c}");
+    }
+    for s in spans.iter().filter(|s| s["uncertain"] != true) {
+        assert!(s["confidence"].as_f64().expect("confidence") >= 0.6);
+    }
+    // The text and Markdown reports say so instead of stating it as fact.
+    let render = |format: &str| {
+        let out = rehearse()
+            .arg("analyze")
+            .arg(&transcript)
+            .args(["--framework", "star-l", "--format", format])
+            .output()
+            .expect("runs");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let text = render("text");
+    assert!(text.contains("best guess"), "{text}");
+    assert!(text.contains("No result section"), "{text}");
+    let md = render("markdown");
+    assert!(md.contains("(uncertain)"), "{md}");
+}
+
+/// Our own answer for the test above: situation, task, action, then straight to the lesson. The
+/// sentence before the lesson could close the action or open the learning.
+const NO_RESULT: &str = "I was the volunteer coordinator at a food bank that feeds about four \
+    hundred families a week. I was responsible for the Saturday rota and for making sure every \
+    station had enough people. In March I moved the rota to a new sign-up app, and I didn't \
+    check whether our older volunteers could use it. I sent one email about the change and \
+    assumed everyone had read it. Some of them had been coming for ten years. What I learned is \
+    that a tool is only as good as the people who can use it. Now, before I change how people \
+    sign up, I ask five volunteers of different ages to try it first, and I keep the paper sheet \
+    for a month.";
