@@ -353,7 +353,10 @@ mod tests {
             }
         }
         let acc = right as f64 / total as f64;
-        eprintln!("held-out accuracy over {} roles: {acc:.2} ({right}/{total})", roles.len());
+        eprintln!(
+            "held-out accuracy over {} roles: {acc:.2} ({right}/{total})",
+            roles.len()
+        );
         assert!(acc > 0.5, "{acc}");
     }
 
