@@ -1,7 +1,8 @@
 //! Command-line interface: the commands and the dispatch. Each command's own arguments and the
 //! glue that hands it to its stage live in `cli/COMMAND.rs`; `args` (argument groups), `engine`
-//! (loading a model, transcribing a file), `output` (where results go) and `attempts` (storing
-//! an answer in the history) are shared by several commands.
+//! (loading a model, transcribing a file), `output` (where results go), `attempts` (storing
+//! an answer in the history) and `live` (transcribing while recording) are shared by several
+//! commands.
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -16,6 +17,7 @@ mod engine;
 mod frameworks;
 mod history;
 mod import;
+mod live;
 mod model;
 mod output;
 mod questions;

@@ -353,7 +353,7 @@ impl Prepared {
 
         let key = Arc::new(AtomicBool::new(false));
         let keys = term::KeyMode::enter();
-        term::watch_keys(key.clone());
+        let watch = term::watch_keys(key.clone());
         screen.line(&format!(
             "recording to {} from {label} ({config_text}); press Enter or q to stop",
             opts.out.display()
@@ -425,6 +425,7 @@ impl Prepared {
             frames: status.frames.load(Ordering::Acquire),
             error: Some(std::io::Error::other("the writer thread panicked")),
         });
+        drop(watch);
         drop(keys);
         let final_snap = snapshot(&status, &counters, rate, &opts, Instant::now());
         let now_heard = heard

@@ -2,8 +2,6 @@
 //! section clock while the answer is given, then transcribe (live, stretch by stretch),
 //! analyze, store and print the report.
 
-mod live;
-
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -21,7 +19,8 @@ use super::analyze;
 use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, StoreArgs};
 use super::engine::{load_model, speech_runs, transcribe_options};
-use super::frameworks::{clock, clock_band, load_catalog};
+use super::frameworks::{load_catalog, print_plan};
+use super::live;
 use super::output::print_report;
 
 #[derive(Debug, Args)]
@@ -170,39 +169,13 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
         None => (prepared, None),
     };
     if !global.quiet {
+        let shown_question = match question {
+            Some((_, Some(q))) => format!("{}  ({})", q.text, q.id),
+            Some((text, None)) => text.to_string(),
+            None => "(none given)".to_string(),
+        };
         let mut err = std::io::stderr().lock();
-        match question {
-            Some((_, Some(q))) => writeln!(err, "Question: {}  ({})", q.text, q.id)?,
-            Some((text, None)) => writeln!(err, "Question: {text}")?,
-            None => writeln!(err, "Question: (none given)")?,
-        }
-        writeln!(
-            err,
-            "Framework: {} ({})",
-            plan.framework_name, plan.framework_id
-        )?;
-        writeln!(
-            err,
-            "Targets: whole answer {}; sections in order:",
-            clock_band(&framework.overall)
-        )?;
-        let width = plan
-            .steps
-            .iter()
-            .map(|s| s.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (i, s) in plan.steps.iter().enumerate() {
-            writeln!(
-                err,
-                "  {}. {:<width$}  {}-{}   on the clock until {}",
-                i + 1,
-                s.name,
-                clock(s.min_s),
-                clock(s.max_s),
-                clock(s.finish_by)
-            )?;
-        }
+        print_plan(&mut err, &shown_question, framework, &plan)?;
         writeln!(
             err,
             "Stops on Enter, q or Ctrl-C, or after {} of audio.",
