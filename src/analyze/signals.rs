@@ -237,7 +237,8 @@ pub fn evaluate(
             }
         }
         // Length.
-        if a.overall.answer_s < s.too_short_s {
+        // A framework made for short answers (a follow-up) is judged by its own band.
+        if a.overall.answer_s < s.too_short_s.min(fw.overall.min_s) {
             push(
                 "too-short".into(),
                 Severity::Warn,
@@ -254,7 +255,7 @@ pub fn evaluate(
                 "too-long".into(),
                 Severity::Warn,
                 format!(
-                    "The answer runs {} ; keep it to {}-{} (seed 001: be concise)",
+                    "The answer runs {}; keep it to {}-{}: be concise",
                     clock(a.overall.answer_s),
                     clock(fw.overall.min_s),
                     clock(fw.overall.max_s)

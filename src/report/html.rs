@@ -712,7 +712,7 @@ fn scorecard(o: &mut String, a: &Analysis) {
     if a.scorecard.is_empty() {
         return;
     }
-    o.push_str("<section class=\"card\" id=\"scorecard\"><h2>Scorecard</h2><p class=\"meta\">What interviewers weigh in a failure answer (seed 000).</p>\n<table><thead><tr><th>criterion</th><th>verdict</th><th>evidence</th></tr></thead><tbody>\n");
+    o.push_str("<section class=\"card\" id=\"scorecard\"><h2>Scorecard</h2><p class=\"meta\">What interviewers weigh in a failure answer, as the senior engineers' failure-question guide lists it.</p>\n<table><thead><tr><th>criterion</th><th>verdict</th><th>evidence</th></tr></thead><tbody>\n");
     for item in &a.scorecard {
         let v = verdict_str(item.verdict);
         let _ = writeln!(

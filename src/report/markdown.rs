@@ -310,7 +310,7 @@ fn scorecard(out: &mut String, a: &Analysis) {
     }
     let _ = writeln!(
         out,
-        "## Scorecard\n\nWhat interviewers weigh in a failure answer (seed 000).\n"
+        "## Scorecard\n\nWhat interviewers weigh in a failure answer, as the senior engineers' failure-question guide lists it.\n"
     );
     let rows: Vec<Vec<String>> = a
         .scorecard

@@ -569,7 +569,7 @@ fn scorecard(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
     let _ = writeln!(
         out,
         "{}",
-        p.heading("Scorecard: what interviewers weigh in a failure answer (seed 000)")
+        p.heading("Scorecard: what interviewers weigh in a failure answer")
     );
     let idw = a
         .scorecard
