@@ -245,6 +245,13 @@ fn header(o: &mut String, a: &Analysis) {
         let _ = writeln!(o, "<li>{}</li>", esc(s));
     }
     o.push_str("</ol></section>\n");
+    if !a.strengths.is_empty() {
+        o.push_str("<section class=\"card\" id=\"strengths\"><h2>What went well</h2><ul class=\"steps\">\n");
+        for s in &a.strengths {
+            let _ = writeln!(o, "<li>{}</li>", esc(s));
+        }
+        o.push_str("</ul></section>\n");
+    }
 }
 
 fn legend(o: &mut String, a: &Analysis) {

@@ -1,0 +1,160 @@
+//! What went well in an answer, so the report says what to keep and not only what to fix:
+//! sections inside their targets, a length and a pace in their bands, few fillers, numbers that
+//! give the scale, and what the scorecard found shown.
+
+use super::frameworks::Settings;
+use super::sentences::normalize;
+use super::signals::NUMBER_WORDS;
+use super::types::{Analysis, PaceStatus, Status, Verdict};
+
+/// The strengths of `a`, most telling first; empty for an answer with nothing in its bands.
+pub fn find(a: &Analysis, settings: &Settings) -> Vec<String> {
+    let mut out = Vec::new();
+    let raised = |id: &str| a.signals.iter().any(|s| s.id == id);
+    let ok: Vec<&str> = a
+        .section_timing
+        .iter()
+        .filter(|s| s.status == Status::Ok)
+        .map(|s| s.name.as_str())
+        .collect();
+    let n = a.section_timing.len();
+    match ok.len() {
+        0 => {}
+        k if k == n && n > 1 => out.push(format!(
+            "Every section inside its target ({})",
+            ok.join(", ")
+        )),
+        1 if n == 1 => {}
+        k => out.push(format!(
+            "{k} of {n} sections inside their targets: {}",
+            ok.join(", ")
+        )),
+    }
+    if a.overall.status == Status::Ok {
+        out.push(format!(
+            "Length {} inside the {}-{} target",
+            clock(a.overall.answer_s),
+            clock(a.overall.target.min_s),
+            clock(a.overall.target.max_s)
+        ));
+    }
+    let enough_words = a.words.len() >= 30;
+    if enough_words && a.pace.status == PaceStatus::Ok {
+        out.push(format!(
+            "Steady pace: {:.0} words per minute, in the {:.0}-{:.0} band",
+            a.pace.wpm, a.pace.band.min_s, a.pace.band.max_s
+        ));
+    }
+    if enough_words && a.filler_stats.per_minute <= settings.fillers_heavy_per_min / 2.0 {
+        out.push(match a.filler_stats.count {
+            0 => "No fillers".to_string(),
+            n => format!(
+                "Few fillers: {n} ({:.1} per minute)",
+                a.filler_stats.per_minute
+            ),
+        });
+    }
+    let numbers: Vec<&str> = a
+        .words
+        .iter()
+        .map(|w| w.text.as_str())
+        .filter(|t| {
+            let t = normalize(t);
+            t.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&t.as_str())
+        })
+        .take(3)
+        .collect();
+    if enough_words && !raised("no-metrics") && !numbers.is_empty() {
+        out.push(format!(
+            "Numbers give the scale ({})",
+            numbers
+                .iter()
+                .map(|t| t.trim_matches(|c: char| c.is_ascii_punctuation() && c != '%'))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for item in &a.scorecard {
+        if item.verdict == Verdict::Shown {
+            out.push(format!(
+                "{} shown: {}",
+                capitalized(&item.id),
+                item.evidence
+            ));
+        }
+    }
+    out
+}
+
+fn clock(t: f64) -> String {
+    super::signals::clock(t)
+}
+
+fn capitalized(id: &str) -> String {
+    let text = id.replace('-', " ");
+    let mut c = text.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::frameworks::Catalog;
+    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, Timing, analyze};
+    use crate::transcribe::Word;
+
+    /// `text` spoken at a steady 150 words per minute.
+    fn analysis(framework: &str, text: &str) -> Analysis {
+        let words: Vec<Word> = text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, t)| Word {
+                text: t.to_string(),
+                start_s: 0.5 + i as f64 * 0.4,
+                end_s: 0.8 + i as f64 * 0.4,
+                p: 0.9,
+            })
+            .collect();
+        let duration_s = words.last().map_or(1.0, |w| w.end_s + 1.0);
+        let input = AnalysisInput {
+            path: "a.wav".into(),
+            kind: InputKind::Wav,
+            audio_path: None,
+            timing: Timing::Words,
+            duration_s,
+            words,
+            speech: None,
+            notes: vec![],
+        };
+        let cat = Catalog::embedded().expect("catalog");
+        analyze(input, &cat, &FrameworkChoice::Id(framework.into()), None).expect("analyzes")
+    }
+
+    #[test]
+    fn a_clean_short_answer_has_strengths_and_a_rambling_one_fewer() {
+        let good = analysis(
+            "follow-up",
+            "We cut the checkout failures from four percent to under one percent within two weeks, \
+             which brought back about thirty thousand dollars a month in orders. I measured it on \
+             the dashboard I had built for the launch and I reported it every Friday to the team.",
+        );
+        assert_eq!(good.overall.status, Status::Ok, "{:?}", good.overall);
+        let s = &good.strengths;
+        assert!(s.iter().any(|x| x.starts_with("Length 0:")), "{s:?}");
+        assert!(s.iter().any(|x| x.starts_with("Steady pace: 150")), "{s:?}");
+        assert!(s.iter().any(|x| x == "No fillers"), "{s:?}");
+        assert!(
+            s.iter()
+                .any(|x| x.starts_with("Numbers give the scale (four, percent")),
+            "{s:?}"
+        );
+        let bad = analysis(
+            "follow-up",
+            "Um, well, uh, I think, um, it was, uh, fine, you know.",
+        );
+        assert!(bad.strengths.is_empty(), "{:?}", bad.strengths);
+    }
+}
