@@ -38,7 +38,7 @@ pub struct SectionDef {
 pub struct Framework {
     pub id: String,
     pub name: String,
-    /// Where it comes from ("seed 000: ...").
+    /// Where it comes from, named by what the source is (shown to users).
     pub source: String,
     pub about: String,
     pub overall: Band,
@@ -414,10 +414,10 @@ pub struct UnknownQuestion {
 fn unknown_question_message(id: &str, nearest: &[String]) -> String {
     let hint = "`rehearse questions` lists the ids; --question-text TEXT asks a question that is not in the bank";
     match nearest {
-        [] => format!("no question '{id}' in the bank; {hint}"),
-        [one] => format!("no question '{id}' in the bank; did you mean {one}? ({hint})"),
+        [] => format!("'{id}' is not in the question bank; {hint}"),
+        [one] => format!("'{id}' is not in the question bank; did you mean {one}? ({hint})"),
         many => format!(
-            "no question '{id}' in the bank; did you mean one of {}? ({hint})",
+            "'{id}' is not in the question bank; did you mean one of {}? ({hint})",
             many.join(", ")
         ),
     }

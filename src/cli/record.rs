@@ -25,9 +25,14 @@ use super::output::print_report;
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
-    /// The question to answer: an id from `rehearse questions`, or its text.
-    #[arg(short = 'Q', long)]
+    /// The question to answer: an id from `rehearse questions` (a typo is refused with the
+    /// nearest ids).
+    #[arg(short = 'Q', long, value_name = "ID")]
     pub question: Option<String>,
+    /// A question that is not in the bank, as free text (matched to a bank question when the
+    /// wording is close).
+    #[arg(long, value_name = "TEXT", conflicts_with = "question")]
+    pub question_text: Option<String>,
     /// Framework id (see `rehearse frameworks`), or `auto` for the analysis to pick
     /// [default: the question's framework, else star-l].
     #[arg(long)]
@@ -75,11 +80,16 @@ fn parse_max_duration(s: &str) -> std::result::Result<Duration, String> {
     Ok(d)
 }
 
-pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
+pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     use rehearse::capture::{self, plan::Plan, session};
     // Everything that can be wrong with the command line fails before the microphone opens,
     // not after the answer has been given.
     let catalog = load_catalog()?;
+    args.question = attempts::asked_question(
+        &catalog,
+        args.question.as_deref(),
+        args.question_text.as_deref(),
+    )?;
     let question = args.question.as_deref().map(|q| (q, catalog.question(q)));
     let shown_framework = match args.framework.as_deref() {
         Some(id) if id != "auto" => id.to_string(),
@@ -318,6 +328,7 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
                 file: rec.path.clone(),
                 framework: args.framework.clone(),
                 question: args.question.clone(),
+                question_text: None,
                 format: Some(args.format),
                 out: None,
                 text_wpm: 150.0,
