@@ -53,6 +53,15 @@ pub struct NewAttempt {
     pub audio: AudioMode,
 }
 
+/// A follow-up answer to keep with an attempt.
+#[derive(Debug, Clone)]
+pub struct NewFollowUp {
+    /// The follow-up's id in the question bank.
+    pub id: String,
+    pub question: String,
+    pub started_at: SystemTime,
+}
+
 /// A folder found by id for deletion: it may be damaged or incomplete, so `meta` is optional.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -267,6 +276,92 @@ impl Store {
         Ok(meta)
     }
 
+    /// Keeps a follow-up answer with attempt `a`: its recording (moved in), transcript and
+    /// analysis go into a new folder `follow-up-N` inside the attempt's, and `meta.json` is
+    /// replaced with one that lists it. Until that last rename the attempt is as it was; on a
+    /// failure the recording is put back where it was and the error says where it is.
+    pub fn add_follow_up(
+        &self,
+        a: &Attempt,
+        audio: &Path,
+        transcript: Option<&Transcript>,
+        analysis: Result<&Analysis, String>,
+        new: NewFollowUp,
+    ) -> Result<Meta, HistoryError> {
+        let n = a.meta.follow_ups.len() + 1;
+        let folder = format!("follow-up-{n}");
+        let dir = a.dir.join(&folder);
+        let mut b = fs::DirBuilder::new();
+        private_dir(&mut b);
+        b.create(&dir)
+            .map_err(|e| HistoryError::io(&dir, "create the follow-up folder", e))?;
+        let fill = || -> Result<Meta, HistoryError> {
+            let duration_s = transcript
+                .map(|t| t.duration_s)
+                .or_else(|| wav_duration(audio))
+                .unwrap_or(0.0);
+            if let Some(t) = transcript {
+                write_transcript(&dir, t)?;
+            }
+            let (state, summary, _) = write_analysis(&dir, analysis)?;
+            place_audio(audio, &dir.join(AUDIO_FILE), AudioMode::Move)?;
+            sync_dir(&dir)?;
+            let mut meta = a.meta.clone();
+            meta.follow_ups.push(super::FollowUpMeta {
+                id: new.id.clone(),
+                question: new.question.clone(),
+                folder: folder.clone(),
+                started_at: time::rfc3339(new.started_at),
+                duration_s,
+                analysis: state,
+                summary,
+            });
+            write_json(&a.dir, META_FILE, &meta)?;
+            sync_dir(&a.dir)?;
+            Ok(meta)
+        };
+        fill().map_err(|reason| {
+            let stored = dir.join(AUDIO_FILE);
+            let mut audio_now = audio.to_path_buf();
+            if !audio.exists() && stored.exists() && fs::rename(&stored, audio).is_err() {
+                audio_now = stored;
+            }
+            if audio_now == audio {
+                let _ = fs::remove_dir_all(&dir);
+            }
+            HistoryError::SaveFailed {
+                dir: dir.clone(),
+                audio: audio_now,
+                reason: Box::new(reason),
+            }
+        })
+    }
+
+    /// The stored analysis of follow-up `f` of attempt `a`.
+    pub fn load_follow_up_report(
+        &self,
+        a: &Attempt,
+        f: &super::FollowUpMeta,
+    ) -> Result<Analysis, HistoryError> {
+        let path = a.dir.join(&f.folder).join(REPORT_FILE);
+        if f.analysis.status != AnalysisStatus::Ok {
+            return Err(HistoryError::AnalysisFailed {
+                id: a.id().short().to_string(),
+                error: f
+                    .analysis
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "no reason recorded".into()),
+            });
+        }
+        let bytes = fs::read(&path).map_err(|e| HistoryError::io(&path, "read", e))?;
+        serde_json::from_slice(&bytes).map_err(|e| HistoryError::Damaged {
+            id: a.id().to_string(),
+            path,
+            reason: format!("not a report ({e})"),
+        })
+    }
+
     /// Writes `report.html` into the attempt's folder unless an up-to-date one is there, and
     /// returns its path. The page plays `audio.wav` beside it.
     pub fn ensure_report_html(&self, a: &Attempt) -> Result<PathBuf, HistoryError> {
@@ -430,6 +525,7 @@ fn fill_attempt(
         rehearse_version: env!("CARGO_PKG_VERSION").to_string(),
         analysis: state,
         summary,
+        follow_ups: Vec::new(),
     };
     write_json(dir, META_FILE, &meta)?;
     sync_dir(dir)
