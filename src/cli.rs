@@ -20,6 +20,7 @@ mod import;
 mod live;
 mod model;
 mod output;
+mod practice;
 mod questions;
 mod reanalyze;
 mod record;
@@ -64,6 +65,9 @@ pub enum Command {
     Delete(delete::DeleteArgs),
     /// Record an answer from the microphone, then transcribe and analyze it.
     Record(record::RecordArgs),
+    /// Drill: a question, think time, your answer, the report, then again, a follow-up, the
+    /// next question or stop.
+    Practice(practice::PracticeArgs),
     /// Audio hosts, input devices and the configurations each supports.
     Devices,
 }
@@ -86,6 +90,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reanalyze(args) => reanalyze::run(args, global),
         Command::Delete(args) => delete::run(args, global),
         Command::Record(args) => record::run(args, global),
+        Command::Practice(args) => practice::run(args, global),
         Command::Devices => devices::run(),
         Command::Model(command) => model::run(command, global),
     }

@@ -121,6 +121,26 @@ impl Drop for Armed {
     }
 }
 
+/// While alive, Ctrl-C (and SIGTERM, SIGHUP) does not end the process: it is only noted, for
+/// work that must finish once begun (storing an answer that was just recorded).
+pub struct DeferredInterrupts {
+    _armed: Armed,
+}
+
+/// Holds Ctrl-C back until the guard is dropped; [`DeferredInterrupts::interrupted`] says
+/// whether one came.
+pub fn defer_interrupts() -> DeferredInterrupts {
+    DeferredInterrupts {
+        _armed: Armed::new(),
+    }
+}
+
+impl DeferredInterrupts {
+    pub fn interrupted(&self) -> bool {
+        INTERRUPTED.load(Ordering::Acquire)
+    }
+}
+
 /// Where the live display goes.
 struct Screen {
     tty: bool,
