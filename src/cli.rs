@@ -1,8 +1,8 @@
 //! Command-line interface: the commands and the dispatch. Each command's own arguments and the
 //! glue that hands it to its stage live in `cli/COMMAND.rs`; `args` (argument groups), `engine`
-//! (loading a model, transcribing a file), `output` (where results go), `attempts` (storing
-//! an answer in the history) and `live` (transcribing while recording) are shared by several
-//! commands.
+//! (loading a model, transcribing a file), `output` (where results go) and `attempts` (storing
+//! an answer in the history) are shared by several commands; `practice` records through
+//! `record`'s [`record::take`].
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -17,7 +17,6 @@ mod engine;
 mod frameworks;
 mod history;
 mod import;
-mod live;
 mod model;
 mod output;
 mod practice;
@@ -26,6 +25,8 @@ mod reanalyze;
 mod record;
 mod show;
 mod transcribe;
+
+pub use attempts::NoSpeech;
 
 /// Practice spoken interview answers offline: record, transcribe, analyze.
 #[derive(Debug, Parser)]

@@ -67,7 +67,12 @@ fn section_ids(r: &Value) -> Vec<String> {
 #[test]
 fn wav_sample_gives_every_star_l_section_in_order_with_targets() {
     let r = analyze_json(&sample_wav(), &[]);
-    assert_eq!(r["schema"], 1);
+    assert_eq!(r["schema"], 2);
+    // Words per minute, named so (report schema 1 called them min_s/max_s).
+    assert_eq!(
+        r["pace"]["band"],
+        serde_json::json!({"min_wpm": 120.0, "max_wpm": 170.0})
+    );
     assert_eq!(r["framework"], "star-l");
     assert_eq!(r["source"]["kind"], "wav");
     assert_eq!(
@@ -243,16 +248,19 @@ fn framework_auto_and_question_pick_a_framework() {
 #[test]
 fn a_mistyped_question_id_is_refused_with_the_nearest_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let answer = fixture("answer.txt");
+    let answer = answer.to_str().expect("utf-8 path");
+    let wav = dir.path().join("take.wav");
+    let wav = wav.to_str().expect("utf-8 path");
     for cmd in [
-        vec!["analyze", "-Q", "fialed"],
-        vec!["import", "-Q", "fialed"],
-        vec!["record", "--no-analyze", "-Q", "fialed"],
+        vec!["analyze", "-Q", "fialed", answer],
+        vec!["import", "-Q", "fialed", answer],
+        vec!["record", "-Q", "fialed", "--wav", wav],
     ] {
         let out = rehearse()
             .current_dir(dir.path())
             .env("REHEARSE_DATA_DIR", dir.path().join("store"))
             .args(&cmd)
-            .arg(fixture("answer.txt"))
             .stdin(std::process::Stdio::null())
             .output()
             .expect("run");
@@ -269,7 +277,7 @@ fn a_mistyped_question_id_is_refused_with_the_nearest_ones() {
         assert!(out.stdout.is_empty());
     }
     // Nothing was recorded or stored on the way.
-    assert!(!dir.path().join("recordings").exists());
+    assert!(!dir.path().join("take.wav").exists());
     assert!(!dir.path().join("store").exists());
     // A full wording still finds its question; free text goes through --question-text.
     let r = analyze_json(

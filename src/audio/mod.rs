@@ -1,6 +1,8 @@
 //! Audio input: decoding WAV files and resampling to the 16 kHz mono that Whisper wants.
 
 pub mod decode;
+pub mod encode;
+pub mod level;
 pub mod resample;
 
 use std::path::{Path, PathBuf};

@@ -6,8 +6,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use rehearse::analyze::frameworks::{Band, Catalog, Framework, USER_FILES, config_dir};
-use rehearse::capture::plan::Plan;
+use rehearse::analyze::frameworks::{Band, Catalog, USER_FILES, config_dir};
 
 #[derive(Debug, Args)]
 pub struct FrameworksArgs {
@@ -40,45 +39,6 @@ pub fn clock(seconds: f64) -> String {
 
 pub fn clock_band(b: &Band) -> String {
     format!("{}-{}", clock(b.min_s), clock(b.max_s))
-}
-
-/// The question, the framework and each section's target with when it should be done: what
-/// `record` and `practice` show before the answer starts.
-pub fn print_plan(
-    out: &mut impl Write,
-    question: &str,
-    framework: &Framework,
-    plan: &Plan,
-) -> std::io::Result<()> {
-    writeln!(out, "Question: {question}")?;
-    writeln!(
-        out,
-        "Framework: {} ({})",
-        plan.framework_name, plan.framework_id
-    )?;
-    writeln!(
-        out,
-        "Targets: whole answer {}; sections in order:",
-        clock_band(&framework.overall)
-    )?;
-    let width = plan
-        .steps
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (i, s) in plan.steps.iter().enumerate() {
-        writeln!(
-            out,
-            "  {}. {:<width$}  {}-{}   on the clock until {}",
-            i + 1,
-            s.name,
-            clock(s.min_s),
-            clock(s.max_s),
-            clock(s.finish_by)
-        )?;
-    }
-    Ok(())
 }
 
 pub fn run(args: FrameworksArgs) -> Result<()> {

@@ -5,28 +5,24 @@
 //! answer they follow.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use rehearse::analyze::Analysis;
 use rehearse::analyze::frameworks::{Catalog, FOLLOW_UP_FRAMEWORK, FollowUp, Question};
-use rehearse::analyze::{Analysis, FrameworkChoice, QuestionRef};
-use rehearse::capture::display::Heard;
 use rehearse::capture::plan::Plan;
 use rehearse::capture::{self, CaptureError, session, term};
-use rehearse::history::{self, AttemptId, AttemptSource, AudioMode, NewFollowUp, Store, pick};
-use rehearse::report::ReportFormat;
-use rehearse::transcribe::Transcript;
+use rehearse::history::{self, AttemptId, NewFollowUp, SourceAudio, Store, pick};
+use rehearse::report::{self, RenderOptions, ReportFormat};
 
-use super::args::{EngineArgs, Global};
-use super::attempts::{self, AttemptPlan, StoreArgs};
-use super::engine::{LoadedModel, load_model, speech_runs, transcribe_options};
-use super::frameworks::{load_catalog, print_plan};
-use super::live;
-use super::output::print_report;
+use super::args::{ColorChoice, EngineArgs, Global};
+use super::attempts::{self, Processed, StoreArgs};
+use super::engine::{LoadedModel, load_model};
+use super::frameworks::{clock_band, load_catalog};
+use super::output::{color_on, report_width};
+use super::record::{self, Recorder, Take};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -114,16 +110,6 @@ struct Drill<'a> {
     tty: bool,
 }
 
-/// One recorded answer, not yet stored.
-struct Take {
-    wav: PathBuf,
-    started: SystemTime,
-    stop: session::StopReason,
-    device: String,
-    transcript: Option<(Transcript, rehearse::audio::PreparedAudio)>,
-    frames: u64,
-}
-
 /// An answer stored in the history, with its analysis when that succeeded.
 struct Stored {
     id: AttemptId,
@@ -180,7 +166,7 @@ enum Answered {
     Cancelled,
 }
 
-impl Drill<'_> {
+impl<'a> Drill<'a> {
     fn run(&self, first: Option<Question>) -> Result<()> {
         let mut asked: Vec<String> = Vec::new();
         let mut saved: Vec<AttemptId> = Vec::new();
@@ -265,8 +251,25 @@ impl Drill<'_> {
         picked.map(|p| (p.question.clone(), p.why))
     }
 
-    /// Shows the question and its plan, gives think time, records one answer, analyzes it,
-    /// stores it and prints its report.
+    /// How every take of this session is recorded: `record`'s own path, into the store (or,
+    /// for a follow-up, into a file of ours).
+    fn recorder(&self, store: Option<&'a Store>, countdown: u32) -> Recorder<'_> {
+        Recorder {
+            catalog: &self.catalog,
+            model: Some(&self.model),
+            engine: &self.args.engine,
+            store,
+            global: self.global,
+            device: self.args.device.clone(),
+            max_duration: self.args.max_duration,
+            countdown,
+            live: true,
+            keep_original: false,
+        }
+    }
+
+    /// Shows the question and its plan, gives think time, records one answer through
+    /// `record`'s take (which analyzes and stores it) and prints its report.
     fn answer(&self, question: &Question) -> Result<Answered> {
         let framework = self
             .catalog
@@ -277,74 +280,46 @@ impl Drill<'_> {
                     question.id, question.framework
                 )
             })?;
-        let plan = Plan::from_framework(framework);
-        {
-            let mut err = std::io::stderr().lock();
-            print_plan(
-                &mut err,
-                &format!("{}  ({})", question.text, question.id),
-                framework,
-                &plan,
-            )?;
-        }
-        if !self.think() {
-            return Ok(Answered::Cancelled);
-        }
-        let attempt_plan = AttemptPlan::new(&self.store, &self.catalog, Some(&question.id), None)?;
-        let take = match self.record(
-            &question.id,
-            plan,
-            &attempt_plan.choice,
-            attempt_plan.question.clone(),
-            0,
-        )? {
-            Some(t) => t,
-            None => return Ok(Answered::Cancelled),
-        };
-        let hold = session::defer_interrupts();
-        let stopped_by_signal = take.stop == session::StopReason::Signal;
-        if take.frames == 0
-            || take
-                .transcript
-                .as_ref()
-                .is_some_and(|(t, _)| t.words.is_empty())
-        {
-            let _ = std::fs::remove_file(&take.wav);
-            eprintln!("No speech was heard in that answer: nothing was saved.");
-            let quit = stopped_by_signal || hold.interrupted();
-            return Ok(Answered::Nothing { quit });
-        }
-        let (transcript, speech) = match take.transcript {
-            Some((t, audio16)) => (Some(t), Some(speech_runs(&audio16))),
-            None => (None, None),
-        };
-        let shown = PathBuf::from(take.wav.file_name().unwrap_or_default());
-        let (id, analysis) = attempts::transcribe_analyze_save(
-            &attempt_plan,
-            attempts::Recording {
-                audio: &take.wav,
-                shown: &shown,
-                transcript,
-                speech,
-                started_at: Some(take.started),
-                source: AttemptSource::Record,
-                device: Some(take.device),
-                mode: AudioMode::Move,
-            },
-            Some(&self.model),
-            &self.args.engine,
-            self.global,
+        record::print_plan(
+            &self.catalog,
+            Some(&question.id),
+            &Plan::from_framework(framework),
         )?;
-        let analysis = analysis.ok();
-        if let Some(a) = &analysis {
-            print_report(a, ReportFormat::Text)?;
-        }
-        let quit = stopped_by_signal || hold.interrupted();
+        self.think();
+        // Ctrl-C from here on stops the recording and is then held back until the answer is
+        // stored: what was said is never lost to it.
+        let hold = session::defer_interrupts();
+        let outcome = record::take(
+            &self.recorder(Some(&self.store), 0),
+            &Take {
+                question: Some(&question.id),
+                ..Take::default()
+            },
+        );
+        let quit = hold.interrupted();
         drop(hold);
-        Ok(Answered::Stored {
-            stored: Stored { id, analysis },
-            quit,
-        })
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) if cancelled(&e) => return Ok(Answered::Cancelled),
+            Err(e) => return Err(e),
+        };
+        match outcome.processed {
+            Some(Processed::Saved { id, analysis, .. }) => {
+                let analysis = analysis.ok();
+                if let Some(a) = &analysis {
+                    print_text_report(a)?;
+                }
+                Ok(Answered::Stored {
+                    stored: Stored { id, analysis },
+                    quit,
+                })
+            }
+            Some(Processed::NoSpeech { seconds }) => {
+                eprintln!("No speech heard in its {seconds:.1} s: nothing saved.");
+                Ok(Answered::Nothing { quit })
+            }
+            _ => bail!("the answer was not stored"),
+        }
     }
 
     /// Asks follow-up `f` about attempt `id`, records the answer, analyzes it as a short answer
@@ -354,52 +329,63 @@ impl Drill<'_> {
             .catalog
             .framework(FOLLOW_UP_FRAMEWORK)
             .context("the question bank has no follow-up framework")?;
-        let plan = Plan::from_framework(framework);
         eprintln!();
         eprintln!("Follow-up: {}", f.text);
         eprintln!(
             "A short, direct answer: {} ({}).",
-            super::frameworks::clock_band(&framework.overall),
+            clock_band(&framework.overall),
             framework.about
         );
-        let question = QuestionRef {
-            id: None,
-            text: f.text.clone(),
-        };
-        let choice = FrameworkChoice::Id(FOLLOW_UP_FRAMEWORK.to_string());
-        let Some(take) = self.record(&f.id, plan, &choice, Some(question.clone()), 3)? else {
-            return Ok(false);
-        };
+        // Recorded into a file of ours (not an attempt of its own), then kept with the attempt.
+        let wav = self.store.capture_path()?;
+        let started = SystemTime::now();
         let hold = session::defer_interrupts();
-        let quit = take.stop == session::StopReason::Signal;
-        let Some((t, audio16)) = take.transcript.filter(|(t, _)| !t.words.is_empty()) else {
-            let _ = std::fs::remove_file(&take.wav);
-            eprintln!("No speech was heard in that answer: nothing was saved.");
-            return Ok(!(quit || hold.interrupted()));
-        };
-        let shown = PathBuf::from(take.wav.file_name().unwrap_or_default());
-        let analysis = attempts::analyze_transcript(
-            &t,
-            &shown,
-            &take.wav,
-            Some(speech_runs(&audio16)),
-            &self.catalog,
-            &choice,
-            Some(question),
+        let outcome = record::take(
+            &self.recorder(None, 3),
+            &Take {
+                question: Some(&f.text),
+                framework: Some(FOLLOW_UP_FRAMEWORK),
+                wav: Some(&wav),
+                ..Take::default()
+            },
         );
+        let quit = hold.interrupted();
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) if cancelled(&e) => {
+                let _ = std::fs::remove_file(&wav);
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
+        let analysis = match outcome.processed {
+            Some(Processed::Analyzed(analysis)) => analysis,
+            Some(Processed::NoSpeech { seconds }) => {
+                let _ = std::fs::remove_file(&wav);
+                eprintln!("No speech heard in its {seconds:.1} s: nothing saved.");
+                return Ok(!quit);
+            }
+            _ => bail!("the follow-up answer was not analyzed"),
+        };
         let listing = self.store.list()?;
         let attempt = self.store.resolve(&listing, id.as_str())?;
         self.store.add_follow_up(
             attempt,
-            &take.wav,
-            Some(&t),
+            SourceAudio {
+                path: &wav,
+                samples: None,
+                temporary: true,
+                keep_original: false,
+            },
+            None,
             analysis.as_ref().map_err(Clone::clone),
             NewFollowUp {
                 id: f.id.clone(),
                 question: f.text.clone(),
-                started_at: take.started,
+                started_at: started,
             },
         )?;
+        drop(hold);
         match &analysis {
             Ok(a) => {
                 let mut out = std::io::stdout().lock();
@@ -416,105 +402,21 @@ impl Drill<'_> {
                 id.short()
             ),
         }
-        Ok(!(quit || hold.interrupted()))
+        Ok(!quit)
     }
 
-    /// Records one answer into a file in the store's folder, transcribing it while it is
-    /// given. `None` when Ctrl-C came during the countdown.
-    fn record(
-        &self,
-        label: &str,
-        plan: Plan,
-        choice: &FrameworkChoice,
-        question: Option<QuestionRef>,
-        countdown: u32,
-    ) -> Result<Option<Take>> {
-        let wav = self
-            .store
-            .root()
-            .join(format!(".practice-{}_{label}.wav", term::local_timestamp()));
-        let prepared = session::prepare(session::Options {
-            device: self.args.device.clone(),
-            out: wav.clone(),
-            create_folder: false,
-            force: false,
-            max_duration: self.args.max_duration,
-            countdown,
-            plan: Some(plan),
-            quiet: self.global.quiet,
-        })?;
-        let format = prepared.format();
-        let options = transcribe_options(&self.model, &self.args.engine);
-        let heard = Arc::new(Mutex::new(Heard::default()));
-        let worker = live::start(
-            &self.model,
-            options.clone(),
-            format,
-            live::LiveAnalysis {
-                catalog: self.catalog.clone(),
-                choice: choice.clone(),
-                question,
-            },
-            heard.clone(),
-        )?;
-        let mut tap = worker.tap();
-        let prepared = prepared.with_live(Box::new(move |x: &[i16]| tap.push(x)), heard);
-        eprintln!(
-            "Stops on Enter, q or Ctrl-C, or after {} of audio.",
-            capture::clock(self.args.max_duration.as_secs_f64())
-        );
-        let started = SystemTime::now();
-        let rec = match prepared.record() {
-            Ok(r) => r,
-            Err(CaptureError::Cancelled) => {
-                let _ = worker.finish();
-                return Ok(None);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if let session::StopReason::DeviceLost(reason) = &rec.stop {
-            eprintln!(
-                "warning: the input device stopped ({reason}); the answer ended after {:.1} s and what was captured is kept",
-                rec.duration_s()
-            );
-        }
-        let transcript = match worker.finish() {
-            Ok(out) if rec.frames > 0 => Some(live::transcript(
-                out,
-                &rec.path,
-                format,
-                &self.model,
-                &options,
-            )),
-            Ok(_) => None,
-            Err(e) => {
-                eprintln!(
-                    "warning: live transcription failed ({e}); transcribing the recording now"
-                );
-                None
-            }
-        };
-        Ok(Some(Take {
-            wav: rec.path.clone(),
-            started,
-            stop: rec.stop.clone(),
-            device: rec.device.clone(),
-            transcript,
-            frames: rec.frames,
-        }))
-    }
-
-    /// Think time: a countdown that Enter ends early (on a terminal). False on Ctrl-C.
-    fn think(&self) -> bool {
+    /// Think time: a countdown that Enter ends early (on a terminal; Ctrl-C here ends the
+    /// session, with nothing in progress to lose).
+    fn think(&self) {
         let total = self.args.think;
         if total.is_zero() {
-            return true;
+            return;
         }
         let start = Instant::now();
         if !self.tty {
             eprintln!("Think time: {} s.", total.as_secs());
             std::thread::sleep(total);
-            return true;
+            return;
         }
         term::discard_typeahead();
         let mut shown = u64::MAX;
@@ -538,7 +440,6 @@ impl Drill<'_> {
             }
         }
         eprint!("\r\x1b[2K");
-        true
     }
 
     /// Asks what next and reads the answer; a line that says nothing known asks again. End of
@@ -604,6 +505,31 @@ impl Drill<'_> {
         }
         Ok(())
     }
+}
+
+/// Ctrl-C during the countdown before a recording.
+fn cancelled(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<CaptureError>(),
+        Some(CaptureError::Cancelled)
+    )
+}
+
+/// The report of an answer, in text, on stdout.
+fn print_text_report(a: &Analysis) -> Result<()> {
+    let color = color_on(ColorChoice::Auto, None);
+    let text = report::render(
+        a,
+        ReportFormat::Text,
+        &RenderOptions {
+            color,
+            width: report_width(),
+        },
+    );
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// One line from stdin, read byte by byte so that nothing after it is taken; `None` at the

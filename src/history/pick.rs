@@ -175,6 +175,7 @@ mod tests {
                 device: None,
                 model: None,
                 rehearse_version: "0".into(),
+                original: None,
                 analysis: AnalysisState {
                     status: AnalysisStatus::Ok,
                     error: None,

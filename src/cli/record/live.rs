@@ -1,6 +1,6 @@
-//! Live transcription for `rehearse record` and `rehearse practice`: starting the worker,
-//! turning its words into the live display's "heard" and "now" lines, and its output into the
-//! transcript the offline path would have made.
+//! `rehearse record`'s live transcription: starting the worker, turning its words into the live
+//! display's "heard" and "now" lines, and its output into the transcript the offline path would
+//! have made.
 
 use std::sync::{Arc, Mutex};
 
