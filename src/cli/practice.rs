@@ -113,7 +113,7 @@ struct Drill<'a> {
 /// An answer stored in the history, with its analysis when that succeeded.
 struct Stored {
     id: AttemptId,
-    analysis: Option<Analysis>,
+    analysis: Option<Box<Analysis>>,
 }
 
 pub fn run(args: PracticeArgs, global: &Global) -> Result<()> {
@@ -305,7 +305,7 @@ impl<'a> Drill<'a> {
         };
         match outcome.processed {
             Some(Processed::Saved { id, analysis, .. }) => {
-                let analysis = analysis.ok();
+                let analysis = analysis.ok().map(Box::new);
                 if let Some(a) = &analysis {
                     print_text_report(a)?;
                 }
@@ -448,9 +448,8 @@ impl<'a> Drill<'a> {
         term::discard_typeahead();
         loop {
             eprintln!();
-            match follow_up {
-                Some(f) => eprintln!("  [f] follow-up: \"{}\"", f.text),
-                None => {}
+            if let Some(f) = follow_up {
+                eprintln!("  [f] follow-up: \"{}\"", f.text);
             }
             eprintln!("  [a] again: the same question once more, then what changed");
             eprintln!("  [n] next question (Enter)");
