@@ -171,4 +171,33 @@ mod tests {
         );
         assert!(bad.strengths.is_empty(), "{:?}", bad.strengths);
     }
+
+    /// The headline used to pick the first section off target in framework order and print
+    /// it rounded into its own band ("Situation took 8 s ...; aim for 8-20 s" for 7.86 s while
+    /// Action was 7.6 s of 20-40 s).
+    #[test]
+    fn the_headline_is_the_section_furthest_off_target_as_the_user_reads_it() {
+        let mut a = analysis(
+            "star-l",
+            "I was the lead on a migration and we missed the date by a month because I had not \
+             planned for the data backfill, so I rebuilt the plan with the team.",
+        );
+        a.signals.clear();
+        for st in &mut a.section_timing {
+            (st.duration_s, st.status) = match st.id.as_str() {
+                "situation" => (7.86, Status::Short),
+                "action" => (7.6, Status::Short),
+                _ => ((st.target.min_s + st.target.max_s) / 2.0, Status::Ok),
+            };
+        }
+        let cat = Catalog::embedded().expect("catalog");
+        let fw = cat.framework("star-l").expect("star-l");
+        let steps = crate::analyze::signals::next_steps(&a, fw);
+        assert!(steps[0].starts_with("Action took 8 s of a "), "{steps:?}");
+        assert!(steps[0].ends_with("aim for 20-40 s"), "{steps:?}");
+        assert!(
+            steps[1].starts_with("Situation took 7.9 s of a "),
+            "{steps:?}"
+        );
+    }
 }
