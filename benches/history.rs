@@ -109,6 +109,7 @@ fn populate(root: &Path, n: usize) {
                 rehearse_version: env!("CARGO_PKG_VERSION").into(),
             },
             summary: (!failed).then_some(s),
+            follow_ups: Vec::new(),
         };
         let dir = root.join(id.as_str());
         fs::create_dir(&dir).expect("attempt folder");

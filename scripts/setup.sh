@@ -38,8 +38,8 @@ fi
 PACKAGES=(build-essential cmake clang libclang-dev pkg-config libasound2-dev python3 python3-pip)
 if [ "$FOR_TESTS" = 1 ]; then
     # flite/espeak-ng/sox make test audio; alsa-utils, pulseaudio and the ALSA plugins give the
-    # capture tests a real sound server without a sound card.
-    PACKAGES+=(flite espeak-ng sox alsa-utils chromium pulseaudio pulseaudio-utils libasound2-plugins)
+    # capture tests a real sound server without a sound card; tmux gives `practice` a terminal.
+    PACKAGES+=(flite espeak-ng sox alsa-utils chromium pulseaudio pulseaudio-utils libasound2-plugins tmux)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,7 +1,8 @@
 //! Command-line interface: the commands and the dispatch. Each command's own arguments and the
 //! glue that hands it to its stage live in `cli/COMMAND.rs`; `args` (argument groups), `engine`
 //! (loading a model, transcribing a file), `output` (where results go) and `attempts` (storing
-//! an answer in the history) are shared by several commands.
+//! an answer in the history) are shared by several commands; `practice` records through
+//! `record`'s [`record::take`].
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -18,6 +19,7 @@ mod history;
 mod import;
 mod model;
 mod output;
+mod practice;
 mod questions;
 mod reanalyze;
 mod record;
@@ -64,6 +66,9 @@ pub enum Command {
     Delete(delete::DeleteArgs),
     /// Record an answer from the microphone, then transcribe and analyze it.
     Record(record::RecordArgs),
+    /// Drill: a question, think time, your answer, the report, then again, a follow-up, the
+    /// next question or stop.
+    Practice(practice::PracticeArgs),
     /// Audio hosts, input devices and the configurations each supports.
     Devices,
 }
@@ -86,6 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reanalyze(args) => reanalyze::run(args, global),
         Command::Delete(args) => delete::run(args, global),
         Command::Record(args) => record::run(args, global),
+        Command::Practice(args) => practice::run(args, global),
         Command::Devices => devices::run(),
         Command::Model(command) => model::run(command, global),
     }

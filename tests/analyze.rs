@@ -231,7 +231,9 @@ fn rehearse_transcript_json_round_trips_and_finds_its_audio() {
 fn framework_auto_and_question_pick_a_framework() {
     let r = analyze_json(&fixture("answer.txt"), &["--framework", "auto"]);
     let fit = r["framework_fit"].as_array().expect("framework_fit");
-    assert_eq!(fit.len(), 6);
+    // Every framework but the one-section follow-up framework, which would explain anything.
+    assert_eq!(fit.len(), 7);
+    assert!(fit.iter().all(|f| f["id"] != "follow-up"), "{fit:?}");
     assert_eq!(r["framework"], fit[0]["id"]);
     let r = analyze_json(&fixture("answer.txt"), &["--question", "weakness"]);
     assert_eq!(r["framework"], "weakness");
@@ -239,6 +241,59 @@ fn framework_auto_and_question_pick_a_framework() {
     let r = analyze_json(&fixture("answer.txt"), &["--framework", "failure-5"]);
     assert_eq!(r["framework"], "failure-5");
     assert_eq!(r["section_timing"].as_array().map(Vec::len), Some(5));
+}
+
+/// `-Q fialed` used to be taken as the text of a new question; now a question id must be in
+/// the bank, a typo gets the nearest ids, and free text needs --question-text.
+#[test]
+fn a_mistyped_question_id_is_refused_with_the_nearest_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let answer = fixture("answer.txt");
+    let answer = answer.to_str().expect("utf-8 path");
+    let wav = dir.path().join("take.wav");
+    let wav = wav.to_str().expect("utf-8 path");
+    for cmd in [
+        vec!["analyze", "-Q", "fialed", answer],
+        vec!["import", "-Q", "fialed", answer],
+        vec!["record", "-Q", "fialed", "--wav", wav],
+    ] {
+        let out = rehearse()
+            .current_dir(dir.path())
+            .env("REHEARSE_DATA_DIR", dir.path().join("store"))
+            .args(&cmd)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{cmd:?}: {stderr}");
+        assert!(
+            stderr.starts_with(
+                "error: --question: 'fialed' is not in the question bank; did you mean failed?"
+            ),
+            "{cmd:?}: {stderr}"
+        );
+        assert!(stderr.contains("--question-text"), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    // Nothing was recorded or stored on the way.
+    assert!(!dir.path().join("take.wav").exists());
+    assert!(!dir.path().join("store").exists());
+    // A full wording still finds its question; free text goes through --question-text.
+    let r = analyze_json(
+        &fixture("answer.txt"),
+        &["-Q", "Tell me about a time you failed"],
+    );
+    assert_eq!(r["question"]["id"], "failed");
+    let r = analyze_json(
+        &fixture("answer.txt"),
+        &[
+            "--question-text",
+            "Why should we hire a pilot who fears heights?",
+        ],
+    );
+    assert!(r["question"]["id"].is_null(), "{}", r["question"]);
+    assert_eq!(r["framework"], "star-l");
 }
 
 #[test]

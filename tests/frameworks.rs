@@ -9,13 +9,15 @@ use std::process::Command;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-const IDS: [&str; 6] = [
+const IDS: [&str; 8] = [
     "star-l",
     "failure-5",
     "concise-5",
     "star-long",
     "rapid-learning",
     "weakness",
+    "present-past-future",
+    "follow-up",
 ];
 
 /// The binary with `config` as its override folder, so that the developer's own
@@ -74,7 +76,7 @@ fn list_shows_every_framework_with_its_targets() {
         "action 4:00-5:00",
         "learning 0:12-0:30",
         "shared 0:08-0:25",
-        "source:   seed 004",
+        "source:   the long-form STAR failure guide",
     ] {
         assert!(out.contains(expected), "{expected:?} missing:\n{out}");
     }
@@ -82,7 +84,7 @@ fn list_shows_every_framework_with_its_targets() {
 }
 
 #[test]
-fn detail_of_star_long_shows_seed_004_targets() {
+fn detail_of_star_long_shows_the_long_form_guides_targets() {
     let config = empty_config();
     let out = stdout_of(rehearse(config.path()).args(["frameworks", "star-long"]));
     assert!(out.starts_with("star-long  STAR long form"), "{out}");
@@ -90,7 +92,7 @@ fn detail_of_star_long_shows_seed_004_targets() {
         "overall: 10:00-18:00",
         "ends with a question to the interviewer",
         "Opening            0:20-0:40  (opening)",
-        "(seed 004: 30 seconds)",
+        "(long-form STAR guide: 30 seconds)",
         "Situation          1:30-2:30",
         "Task               0:45-1:15",
         "Action             4:00-5:00",
@@ -134,11 +136,15 @@ fn questions_table_and_filter() {
     let out = stdout_of(rehearse(config.path()).arg("questions"));
     let header = out.lines().next().unwrap_or_default();
     assert!(
-        header.starts_with("ID ") && header.contains("FRAMEWORK") && header.ends_with("TEXT"),
+        header.starts_with("ID ")
+            && header.contains(" THEME ")
+            && header.contains("FRAMEWORK")
+            && header.ends_with("TEXT"),
         "{out}"
     );
-    assert!(out.lines().count() > 25, "{out}");
-    for id in IDS {
+    assert!(out.lines().count() > 73, "{out}");
+    // Every framework but the follow-up one (for follow-up answers, not bank questions).
+    for id in IDS.iter().filter(|id| **id != "follow-up") {
         assert!(
             out.contains(&format!(" {id} ")),
             "no question uses {id}:\n{out}"
@@ -160,6 +166,70 @@ fn questions_table_and_filter() {
         "{rapid}"
     );
     assert!(rapid.contains("learn-quickly "), "{rapid}");
+}
+
+#[test]
+fn questions_by_theme_and_the_list_of_themes() {
+    let config = empty_config();
+    let themes = stdout_of(rehearse(config.path()).args(["questions", "--themes"]));
+    assert!(themes.starts_with("THEME "), "{themes}");
+    for theme in [
+        "failure",
+        "intro",
+        "conflict",
+        "leadership",
+        "influence",
+        "decision",
+        "deadline",
+        "teamwork",
+        "prioritization",
+        "customer",
+        "ambiguity",
+        "feedback",
+    ] {
+        assert!(
+            themes
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(theme)),
+            "{theme} missing:\n{themes}"
+        );
+    }
+    let conflict = stdout_of(rehearse(config.path()).args(["questions", "--theme", "conflict"]));
+    let rows: Vec<&str> = conflict.lines().skip(1).collect();
+    assert!(rows.len() >= 4, "{conflict}");
+    assert!(rows.iter().all(|l| l.contains(" conflict ")), "{conflict}");
+    let intro = stdout_of(rehearse(config.path()).args(["questions", "--theme", "intro"]));
+    assert!(
+        intro
+            .lines()
+            .any(|l| l.starts_with("about-yourself ") && l.contains(" present-past-future ")),
+        "{intro}"
+    );
+    rehearse(config.path())
+        .args(["questions", "--theme", "conflcit"])
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: no theme 'conflcit'; known: failure, ",
+        ));
+}
+
+/// What users read cites sources by what they are, never as "seed NNN".
+#[test]
+fn no_listing_names_a_seed_number() {
+    let config = empty_config();
+    let mut outputs = vec![
+        stdout_of(rehearse(config.path()).arg("frameworks")),
+        stdout_of(rehearse(config.path()).args(["frameworks", "--json"])),
+        stdout_of(rehearse(config.path()).args(["questions", "--json"])),
+    ];
+    for id in IDS {
+        outputs.push(stdout_of(rehearse(config.path()).args(["frameworks", id])));
+    }
+    for out in outputs {
+        assert!(!out.to_lowercase().contains("seed 0"), "{out}");
+    }
 }
 
 #[test]

@@ -77,7 +77,7 @@ pub struct SectionDef {
 pub struct Framework {
     pub id: String,
     pub name: String,
-    /// Where it comes from ("seed 000: ...").
+    /// Where it comes from, named by what the source is (shown to users).
     pub source: String,
     pub about: String,
     pub overall: Band,
@@ -87,6 +87,10 @@ pub struct Framework {
     /// Whether the long-answer signals (`too-long`) apply.
     #[serde(default = "yes")]
     pub judge_too_long: bool,
+    /// Whether `--framework auto` may pick it (not the one-section follow-up framework, which
+    /// would explain any answer).
+    #[serde(default = "yes")]
+    pub auto: bool,
     #[serde(rename = "section")]
     pub sections: Vec<SectionDef>,
 }
@@ -94,6 +98,26 @@ pub struct Framework {
 fn yes() -> bool {
     true
 }
+
+fn other_theme() -> String {
+    "other".to_string()
+}
+
+/// A follow-up an interviewer asks when an answer lacks something: asked by `rehearse
+/// practice` when one of the signals in `when` was raised (`missing-section:result`, `blame`,
+/// `no-metrics`, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub id: String,
+    pub text: String,
+    /// Signal ids that call for it; the first follow-up (in file order) whose signal was raised
+    /// is asked.
+    pub when: Vec<String>,
+    pub source: String,
+}
+
+/// The framework follow-up answers are analyzed with.
+pub const FOLLOW_UP_FRAMEWORK: &str = "follow-up";
 
 impl Framework {
     pub fn section_index(&self, id: &str) -> Option<usize> {
@@ -107,6 +131,11 @@ pub struct Question {
     pub id: String,
     pub text: String,
     pub framework: String,
+    /// What the question is about (`failure`, `conflict`, `leadership`, ...), for
+    /// `rehearse questions --theme` and `rehearse practice --theme`.
+    #[serde(default = "other_theme")]
+    pub theme: String,
+    /// Where it comes from, named by what the source is (never shown as a file number).
     pub source: String,
     /// Other wordings of the same question.
     #[serde(default)]
@@ -230,6 +259,7 @@ pub struct SectionData {
 pub struct Catalog {
     pub frameworks: Vec<Framework>,
     pub questions: Vec<Question>,
+    pub follow_ups: Vec<FollowUp>,
     pub lexicon: Lexicon,
     pub settings: Settings,
     pub sections: SectionData,
@@ -265,6 +295,8 @@ struct FrameworksFile {
 struct QuestionsFile {
     #[serde(default, rename = "question")]
     questions: Vec<Question>,
+    #[serde(default, rename = "follow_up")]
+    follow_ups: Vec<FollowUp>,
 }
 
 #[derive(Deserialize)]
@@ -315,9 +347,12 @@ impl Catalog {
     /// The data compiled into the binary.
     pub fn embedded() -> Result<Catalog, DataError> {
         let f: FrameworksFile = parse("(embedded) frameworks.toml", FRAMEWORKS_TOML)?;
-        validate_frameworks("(embedded) frameworks.toml", &f.frameworks)?;
+        let fw_file = DataFile::new("(embedded) frameworks.toml", FRAMEWORKS_TOML);
+        validate_frameworks(&fw_file, &f.frameworks)?;
         let q: QuestionsFile = parse("(embedded) questions.toml", QUESTIONS_TOML)?;
-        validate_questions("(embedded) questions.toml", &q.questions, &f.frameworks)?;
+        let q_file = DataFile::new("(embedded) questions.toml", QUESTIONS_TOML);
+        validate_questions(&q_file, &q.questions, &f.frameworks)?;
+        validate_follow_ups(&q_file, &q.follow_ups, &f.frameworks)?;
         let l: LexiconFile = parse("(embedded) lexicon.toml", LEXICON_TOML)?;
         validate_settings("(embedded) lexicon.toml", &l.settings)?;
         let sec: SectionsFile = parse("(embedded) sections.toml", SECTIONS_TOML)?;
@@ -326,6 +361,7 @@ impl Catalog {
         Ok(Catalog {
             frameworks: f.frameworks,
             questions: q.questions,
+            follow_ups: q.follow_ups,
             lexicon: l.lexicon,
             settings: l.settings,
             sections: sec.into_data(),
@@ -350,7 +386,7 @@ impl Catalog {
         };
         if let Some((p, t)) = read("frameworks.toml")? {
             let f: FrameworksFile = parse(&p, &t)?;
-            validate_frameworks(&p, &f.frameworks)?;
+            validate_frameworks(&DataFile::new(&p, &t), &f.frameworks)?;
             for fw in f.frameworks {
                 match cat.frameworks.iter_mut().find(|x| x.id == fw.id) {
                     Some(x) => *x = fw,
@@ -361,11 +397,19 @@ impl Catalog {
         if let Some((p, t)) = read("questions.toml")? {
             let q: QuestionsFile = parse(&p, &t)?;
             // Against the merged frameworks, so that a user question may use a user framework.
-            validate_questions(&p, &q.questions, &cat.frameworks)?;
+            let file = DataFile::new(&p, &t);
+            validate_questions(&file, &q.questions, &cat.frameworks)?;
+            validate_follow_ups(&file, &q.follow_ups, &cat.frameworks)?;
             for qu in q.questions {
                 match cat.questions.iter_mut().find(|x| x.id == qu.id) {
                     Some(x) => *x = qu,
                     None => cat.questions.push(qu),
+                }
+            }
+            for f in q.follow_ups {
+                match cat.follow_ups.iter_mut().find(|x| x.id == f.id) {
+                    Some(x) => *x = f,
+                    None => cat.follow_ups.push(f),
                 }
             }
         }
@@ -451,6 +495,114 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The bank's question with exactly this id, or the error that names the nearest ids.
+    pub fn question_by_id(&self, id: &str) -> Result<&Question, UnknownQuestion> {
+        let id = id.trim();
+        self.questions
+            .iter()
+            .find(|q| q.id == id)
+            .ok_or_else(|| UnknownQuestion {
+                id: id.to_string(),
+                nearest: self.nearest_question_ids(id),
+            })
+    }
+
+    /// Up to three ids a mistyped `typed` most likely meant: the closest by edit distance
+    /// (a swap of two neighbouring letters counts once) within a third of the id's length, and
+    /// ids that contain it or that it contains.
+    pub fn nearest_question_ids(&self, typed: &str) -> Vec<String> {
+        let typed = typed.trim().to_lowercase();
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(usize, &str)> = self
+            .questions
+            .iter()
+            .filter_map(|q| {
+                let d = edit_distance(&typed, &q.id);
+                let limit = (q.id.chars().count().max(typed.chars().count()) / 3).max(1);
+                let contains = typed.len() >= 4 && (q.id.contains(&typed) || typed.contains(&q.id));
+                (d <= limit || contains).then_some((d, q.id.as_str()))
+            })
+            .collect();
+        scored.sort_by_key(|&(d, id)| (d, id.len()));
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, id)| id.to_string())
+            .collect()
+    }
+
+    /// Every theme with its number of questions, in the order the bank first uses them.
+    pub fn themes(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for q in &self.questions {
+            match out.iter_mut().find(|(t, _)| *t == q.theme) {
+                Some((_, n)) => *n += 1,
+                None => out.push((q.theme.clone(), 1)),
+            }
+        }
+        out
+    }
+
+    /// The follow-up to ask after an answer that raised `signals`: the first in the bank whose
+    /// `when` names one of them, skipping the ids in `asked`.
+    pub fn follow_up_for<'a>(&'a self, signals: &[&str], asked: &[&str]) -> Option<&'a FollowUp> {
+        self.follow_ups.iter().find(|f| {
+            !asked.contains(&f.id.as_str()) && f.when.iter().any(|w| signals.contains(&w.as_str()))
+        })
+    }
+}
+
+/// A question id that is not in the bank.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", unknown_question_message(id, nearest))]
+pub struct UnknownQuestion {
+    pub id: String,
+    /// The ids it most likely meant, nearest first.
+    pub nearest: Vec<String>,
+}
+
+fn unknown_question_message(id: &str, nearest: &[String]) -> String {
+    let hint = "`rehearse questions` lists the ids; --question-text TEXT asks a question that is not in the bank";
+    match nearest {
+        [] => format!("'{id}' is not in the question bank; {hint}"),
+        [one] => format!("'{id}' is not in the question bank; did you mean {one}? ({hint})"),
+        many => format!(
+            "'{id}' is not in the question bank; did you mean one of {}? ({hint})",
+            many.join(", ")
+        ),
+    }
+}
+
+/// Edit distance where inserting, deleting or changing a letter, or swapping two neighbours,
+/// costs one (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// Words that every interview question shares and that say nothing about which one it is.
 const QUESTION_STOPWORDS: &[&str] = &[
     "a", "about", "after", "all", "an", "and", "any", "are", "as", "at", "be", "been", "by", "can",
@@ -529,24 +681,97 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     }
 }
 
-fn validate(path: &str, fw: &Framework) -> Result<(), DataError> {
-    let bad = |message: String| DataError::Invalid {
-        path: path.to_string(),
-        message,
-    };
+/// A data file being validated: its name for messages and its text, to find the line of the
+/// table an error is about.
+struct DataFile<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl<'a> DataFile<'a> {
+    fn new(path: &'a str, text: &'a str) -> DataFile<'a> {
+        DataFile { path, text }
+    }
+
+    /// An error about the table (`[[framework]]`, `[[question]]`, ...) whose `id` is `id`,
+    /// naming its line: the `id = ...` line, or the line of `field` inside the table when
+    /// `field` is given and found.
+    fn invalid(&self, table: &str, id: &str, field: Option<&str>, message: String) -> DataError {
+        let line = self.line_of(table, id, field);
+        DataError::Invalid {
+            path: self.path.to_string(),
+            message: match line {
+                Some(n) => format!("line {n}: {message}"),
+                None => message,
+            },
+        }
+    }
+
+    fn line_of(&self, table: &str, id: &str, field: Option<&str>) -> Option<usize> {
+        let header = format!("[[{table}]]");
+        let mut in_table = false;
+        let mut found: Option<usize> = None;
+        for (i, raw) in self.text.lines().enumerate() {
+            let line = raw.trim();
+            if line.starts_with('[') {
+                if found.is_some()
+                    && line.starts_with("[[")
+                    && !line.starts_with(&format!("[[{table}."))
+                {
+                    break;
+                }
+                in_table = line == header;
+                continue;
+            }
+            if !in_table {
+                continue;
+            }
+            let key_is = |key: &str| {
+                line.strip_prefix(key)
+                    .map(str::trim_start)
+                    .is_some_and(|r| r.starts_with('='))
+            };
+            if found.is_none() && key_is("id") {
+                let value = line.split_once('=').map_or("", |(_, v)| v.trim());
+                let value = value.trim_matches(|c| c == '"' || c == '\'');
+                if value == id {
+                    found = Some(i + 1);
+                    if field.is_none() {
+                        return found;
+                    }
+                }
+            } else if found.is_some()
+                && let Some(f) = field
+                && key_is(f)
+            {
+                return Some(i + 1);
+            }
+        }
+        found
+    }
+}
+
+fn validate(file: &DataFile, fw: &Framework) -> Result<(), DataError> {
+    let bad = |message: String| file.invalid("framework", &fw.id, None, message);
     if !is_kebab(&fw.id) {
         return Err(bad(format!("framework '{}': {KEBAB}", fw.id)));
     }
     if !band_ok(&fw.overall) {
-        return Err(bad(format!(
-            "framework '{}': overall min_s must be >= 0 and <= max_s",
-            fw.id
-        )));
+        return Err(file.invalid(
+            "framework",
+            &fw.id,
+            Some("overall"),
+            format!(
+                "framework '{}': overall min_s must be >= 0 and <= max_s",
+                fw.id
+            ),
+        ));
     }
     if fw.sections.is_empty() {
         return Err(bad(format!("framework '{}' has no sections", fw.id)));
     }
     for (i, s) in fw.sections.iter().enumerate() {
+        let bad = |message: String| file.invalid("framework.section", &s.id, None, message);
         if !is_kebab(&s.id) {
             return Err(bad(format!(
                 "framework '{}', section '{}': {KEBAB}",
@@ -589,12 +814,12 @@ fn band_ok(b: &Band) -> bool {
 }
 
 /// One file's frameworks: each sane, and no id twice (a second one would silently win).
-fn validate_frameworks(path: &str, frameworks: &[Framework]) -> Result<(), DataError> {
+fn validate_frameworks(file: &DataFile, frameworks: &[Framework]) -> Result<(), DataError> {
     for (i, fw) in frameworks.iter().enumerate() {
-        validate(path, fw)?;
+        validate(file, fw)?;
         if frameworks[..i].iter().any(|x| x.id == fw.id) {
             return Err(DataError::Invalid {
-                path: path.to_string(),
+                path: file.path.to_string(),
                 message: format!("framework '{}' is defined twice", fw.id),
             });
         }
@@ -602,34 +827,122 @@ fn validate_frameworks(path: &str, frameworks: &[Framework]) -> Result<(), DataE
     Ok(())
 }
 
-/// One file's questions: kebab-case ids, no id twice, text present, a framework that exists.
+/// One file's questions: kebab-case ids and themes, no id twice, text present, a framework
+/// that exists.
 fn validate_questions(
-    path: &str,
+    file: &DataFile,
     questions: &[Question],
     frameworks: &[Framework],
 ) -> Result<(), DataError> {
-    let bad = |message: String| DataError::Invalid {
-        path: path.to_string(),
-        message,
-    };
     for (i, q) in questions.iter().enumerate() {
+        let bad =
+            |field: Option<&str>, message: String| file.invalid("question", &q.id, field, message);
         if !is_kebab(&q.id) {
-            return Err(bad(format!("question '{}': {KEBAB}", q.id)));
+            return Err(bad(None, format!("question '{}': {KEBAB}", q.id)));
         }
         if questions[..i].iter().any(|x| x.id == q.id) {
-            return Err(bad(format!("question '{}' is defined twice", q.id)));
+            return Err(DataError::Invalid {
+                path: file.path.to_string(),
+                message: format!("question '{}' is defined twice", q.id),
+            });
         }
         if q.text.trim().is_empty() {
-            return Err(bad(format!("question '{}' has no text", q.id)));
+            return Err(bad(
+                Some("text"),
+                format!("question '{}' has no text", q.id),
+            ));
+        }
+        if !is_kebab(&q.theme) {
+            return Err(bad(
+                Some("theme"),
+                format!("question '{}': theme '{}': {KEBAB}", q.id, q.theme),
+            ));
         }
         if !frameworks.iter().any(|f| f.id == q.framework) {
             let known: Vec<&str> = frameworks.iter().map(|f| f.id.as_str()).collect();
-            return Err(bad(format!(
-                "question '{}': unknown framework '{}'; known: {}",
-                q.id,
-                q.framework,
-                known.join(", ")
-            )));
+            return Err(bad(
+                Some("framework"),
+                format!(
+                    "question '{}': unknown framework '{}'; known: {}",
+                    q.id,
+                    q.framework,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Signal ids a follow-up can be asked for (besides `missing-section:ID` and
+/// `long-section:ID`, checked against the frameworks' sections).
+pub const FOLLOW_UP_SIGNALS: &[&str] = &[
+    "blame",
+    "weak-lesson",
+    "no-metrics",
+    "hedging",
+    "fillers-heavy",
+    "too-long",
+    "too-short",
+    "long-pause",
+    "no-ownership",
+    "we-not-i",
+    "no-change",
+    "self-deprecation",
+    "pace-fast",
+    "pace-slow",
+    "no-closing-question",
+];
+
+/// One file's follow-ups: kebab-case ids, no id twice, text present, and every `when` a signal
+/// the analysis can raise.
+fn validate_follow_ups(
+    file: &DataFile,
+    follow_ups: &[FollowUp],
+    frameworks: &[Framework],
+) -> Result<(), DataError> {
+    for (i, f) in follow_ups.iter().enumerate() {
+        let bad =
+            |field: Option<&str>, message: String| file.invalid("follow_up", &f.id, field, message);
+        if !is_kebab(&f.id) {
+            return Err(bad(None, format!("follow-up '{}': {KEBAB}", f.id)));
+        }
+        if follow_ups[..i].iter().any(|x| x.id == f.id) {
+            return Err(DataError::Invalid {
+                path: file.path.to_string(),
+                message: format!("follow-up '{}' is defined twice", f.id),
+            });
+        }
+        if f.text.trim().is_empty() {
+            return Err(bad(
+                Some("text"),
+                format!("follow-up '{}' has no text", f.id),
+            ));
+        }
+        if f.when.is_empty() {
+            return Err(bad(
+                Some("when"),
+                format!("follow-up '{}': `when` names no signal", f.id),
+            ));
+        }
+        for w in &f.when {
+            let known = match w.split_once(':') {
+                Some(("missing-section" | "long-section", section)) => frameworks
+                    .iter()
+                    .any(|fw| fw.sections.iter().any(|s| s.id == section)),
+                Some(_) => false,
+                None => FOLLOW_UP_SIGNALS.contains(&w.as_str()),
+            };
+            if !known {
+                return Err(bad(
+                    Some("when"),
+                    format!(
+                        "follow-up '{}': unknown signal '{w}'; known: {}, missing-section:SECTION, long-section:SECTION",
+                        f.id,
+                        FOLLOW_UP_SIGNALS.join(", ")
+                    ),
+                ));
+            }
         }
     }
     Ok(())
@@ -746,26 +1059,59 @@ mod tests {
     fn bank_covers_the_seeds_and_every_wording_finds_its_own_question() {
         let cat = embedded();
         assert!(
-            (25..=40).contains(&cat.questions.len()),
-            "{} questions",
+            cat.questions.len() >= 73,
+            "{} questions: the 33 failure questions and at least 40 more",
             cat.questions.len()
         );
-        for seed in ["seed 000", "seed 001", "seed 002", "seed 003", "seed 004"] {
+        let beyond_failure = cat
+            .questions
+            .iter()
+            .filter(|q| q.theme != "failure")
+            .count();
+        assert!(beyond_failure >= 40, "{beyond_failure} beyond failure");
+        for source in [
+            "the senior engineers' failure-question guide",
+            "the 'greatest failure' answer guide",
+            "the strategic-failure write-up",
+            "the high-stakes decision write-up",
+            "the long-form STAR failure guide",
+        ] {
             assert!(
-                cat.questions.iter().any(|q| q.source.starts_with(seed)),
-                "no question cites {seed}"
+                cat.questions.iter().any(|q| q.source.contains(source)),
+                "no question cites {source}"
+            );
+        }
+        for theme in [
+            "failure",
+            "intro",
+            "conflict",
+            "leadership",
+            "influence",
+            "decision",
+            "deadline",
+            "teamwork",
+            "prioritization",
+            "customer",
+            "ambiguity",
+            "feedback",
+        ] {
+            assert!(
+                cat.themes().iter().any(|(t, n)| t == theme && *n >= 2),
+                "theme {theme}: {:?}",
+                cat.themes()
             );
         }
         // Also proves that no two questions share a wording: a tie would give None.
+        let mut wrong = Vec::new();
         for q in &cat.questions {
             for wording in std::iter::once(&q.text).chain(&q.variants) {
-                assert_eq!(
-                    id_of(&cat, wording).as_deref(),
-                    Some(q.id.as_str()),
-                    "{wording:?}"
-                );
+                let found = id_of(&cat, wording);
+                if found.as_deref() != Some(q.id.as_str()) {
+                    wrong.push(format!("{wording:?} -> {found:?}, not {}", q.id));
+                }
             }
         }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]
@@ -1025,6 +1371,156 @@ target = { min_s = 5.0, max_s = 20.0 }
         );
         // The embedded bank is still there.
         assert_eq!(id_of(&cat, "failed").as_deref(), Some("failed"));
+    }
+
+    /// "seed 004" means something to the developers only: what users read names the source.
+    #[test]
+    fn no_user_visible_data_names_a_seed_number() {
+        let cat = embedded();
+        let seedish = |t: &str| {
+            let l = t.to_lowercase();
+            l.match_indices("seed").any(|(i, _)| {
+                l[i + 4..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit())
+            })
+        };
+        for f in &cat.frameworks {
+            for t in [&f.name, &f.source, &f.about] {
+                assert!(!seedish(t), "framework {}: {t}", f.id);
+            }
+            for s in &f.sections {
+                assert!(
+                    !seedish(&s.about),
+                    "framework {} section {}: {}",
+                    f.id,
+                    s.id,
+                    s.about
+                );
+            }
+        }
+        for q in &cat.questions {
+            assert!(
+                !seedish(&q.source) && !seedish(&q.text),
+                "question {}",
+                q.id
+            );
+        }
+        for f in &cat.follow_ups {
+            assert!(
+                !seedish(&f.source) && !seedish(&f.text),
+                "follow-up {}",
+                f.id
+            );
+        }
+    }
+
+    #[test]
+    fn mistyped_ids_find_the_nearest_ones() {
+        let cat = embedded();
+        assert_eq!(
+            cat.question_by_id("failed").map(|q| q.id.as_str()),
+            Ok("failed")
+        );
+        let e = cat.question_by_id("fialed").expect_err("typo");
+        assert_eq!(e.nearest.first().map(String::as_str), Some("failed"), "{e}");
+        assert!(e.to_string().contains("did you mean failed"), "{e}");
+        assert!(e.to_string().contains("--question-text"), "{e}");
+        let e = cat.question_by_id("conflict").expect_err("no such id");
+        assert!(e.nearest.iter().any(|i| i == "conflict-coworker"), "{e}");
+        let e = cat.question_by_id("zzzzzzzzzz").expect_err("nothing near");
+        assert!(e.nearest.is_empty(), "{e}");
+        assert!(!e.to_string().contains("did you mean"), "{e}");
+        assert_eq!(edit_distance("fialed", "failed"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn follow_ups_follow_the_signals_in_bank_order() {
+        let cat = embedded();
+        let id = |signals: &[&str], asked: &[&str]| {
+            cat.follow_up_for(signals, asked).map(|f| f.id.clone())
+        };
+        assert_eq!(
+            id(&["missing-section:result"], &[]).as_deref(),
+            Some("outcome")
+        );
+        assert_eq!(id(&["blame"], &[]).as_deref(), Some("your-part"));
+        assert_eq!(
+            id(&["missing-section:learning"], &[]).as_deref(),
+            Some("differently")
+        );
+        assert_eq!(id(&["no-metrics"], &[]).as_deref(), Some("impact"));
+        assert_eq!(
+            id(&["no-metrics", "blame"], &["your-part"]).as_deref(),
+            Some("impact"),
+            "one already asked is skipped"
+        );
+        assert_eq!(id(&["pace-fast"], &[]), None);
+        let f = cat
+            .framework(FOLLOW_UP_FRAMEWORK)
+            .expect("follow-up framework");
+        assert_eq!((f.overall.min_s, f.overall.max_s), (15.0, 45.0));
+        assert!(!f.auto, "auto never picks the one-section framework");
+    }
+
+    #[test]
+    fn bad_follow_ups_and_themes_are_refused_with_file_and_line() {
+        let ok =
+            "[[question]]\nid = \"q1\"\ntext = \"Why?\"\nframework = \"star-l\"\nsource = \"me\"\n";
+        for (text, expected) in [
+            (
+                format!(
+                    "{ok}\n[[follow_up]]\nid = \"f1\"\ntext = \"So?\"\nwhen = [\"blame\", \"nonsense\"]\nsource = \"me\"\n"
+                ),
+                "line 10: follow-up 'f1': unknown signal 'nonsense'",
+            ),
+            (
+                format!(
+                    "{ok}\n[[follow_up]]\nid = \"f1\"\ntext = \"So?\"\nwhen = [\"missing-section:nope\"]\nsource = \"me\"\n"
+                ),
+                "line 10: follow-up 'f1': unknown signal 'missing-section:nope'",
+            ),
+            (
+                format!(
+                    "{ok}\n[[follow_up]]\nid = \"f1\"\ntext = \"So?\"\nwhen = []\nsource = \"me\"\n"
+                ),
+                "line 10: follow-up 'f1': `when` names no signal",
+            ),
+            (
+                ok.replace("source", "theme = \"Bad Theme\"\nsource"),
+                "line 5: question 'q1': theme 'Bad Theme'",
+            ),
+            (
+                format!(
+                    "{ok}\n[[question]]\nid = \"q2\"\ntext = \"How?\"\nframework = \"nope\"\nsource = \"me\"\n"
+                ),
+                "line 10: question 'q2': unknown framework 'nope'",
+            ),
+        ] {
+            let (path, message) = load_error("questions.toml", &text);
+            assert!(message.starts_with(&format!("{path}: ")), "{message}");
+            assert!(message.contains(expected), "{message:?} lacks {expected:?}");
+        }
+        // A user's follow-up may name a section of the user's own framework, and a question
+        // without a theme is filed under "other".
+        let (_dir, cat) = load_with(&[
+            ("frameworks.toml", FRAMEWORK),
+            (
+                "questions.toml",
+                &format!(
+                    "{ok}\n[[follow_up]]\nid = \"f1\"\ntext = \"And the end?\"\nwhen = [\"missing-section:end\"]\nsource = \"me\"\n"
+                ),
+            ),
+        ]);
+        let cat = cat.expect("valid");
+        assert_eq!(cat.question("q1").map(|q| q.theme.as_str()), Some("other"));
+        assert_eq!(
+            cat.follow_up_for(&["missing-section:end"], &[])
+                .map(|f| f.id.as_str()),
+            Some("f1")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!
 //! Layers, bottom up: [`frameworks`] (the data files) and `types` (the input and report types,
 //! re-exported here); the stages ([`sentences`], [`sections`], [`pauses`], [`fillers`],
-//! [`pacing`], [`signals`]), each a function from data to data; and `pipeline`, which runs them
+//! [`pacing`], [`signals`], [`strengths`]), each a function from data to data; and `pipeline`, which runs them
 //! ([`analyze`]). Arrows only point down.
 
 pub mod fillers;
@@ -19,6 +19,7 @@ mod pipeline;
 pub mod sections;
 pub mod sentences;
 pub mod signals;
+pub mod strengths;
 mod types;
 
 pub use pipeline::{AnalyzeError, FrameworkChoice, analyze};

@@ -3,7 +3,7 @@
 
 use super::frameworks::{Catalog, Framework};
 use super::types::*;
-use super::{fillers, pacing, pauses, sections, sentences, signals};
+use super::{fillers, pacing, pauses, sections, sentences, signals, strengths};
 
 /// What to analyze against.
 #[derive(Debug, Clone)]
@@ -187,6 +187,7 @@ fn assemble(
         signals: Vec::new(),
         scorecard: Vec::new(),
         next_steps: Vec::new(),
+        strengths: Vec::new(),
         notes: input.notes.clone(),
     };
     if let Timing::Estimated { wpm } = input.timing {
@@ -204,5 +205,6 @@ fn assemble(
     analysis.signals = signals;
     analysis.scorecard = scorecard;
     analysis.next_steps = signals::next_steps(&analysis, framework);
+    analysis.strengths = strengths::find(&analysis, &catalog.settings);
     analysis
 }

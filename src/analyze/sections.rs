@@ -500,6 +500,7 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
     let mut fits: Vec<FrameworkFit> = catalog
         .frameworks
         .iter()
+        .filter(|fw| fw.auto)
         .map(|fw| {
             let (em, ev) = emissions(words, sents, fw, &catalog.sections);
             let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);

@@ -391,6 +391,10 @@ pub struct Analysis {
     pub scorecard: Vec<ScoreItem>,
     /// The three most useful things to do next, most useful first.
     pub next_steps: Vec<String>,
+    /// What went well: sections and length in their targets, pace, few fillers, numbers, what
+    /// the scorecard found shown. Absent from reports written before it existed.
+    #[serde(default)]
+    pub strengths: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }

@@ -4,7 +4,7 @@
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
@@ -82,9 +82,9 @@ impl Recording {
     }
 }
 
-const PHASE_IDLE: u8 = 0;
-const PHASE_ARMED: u8 = 1;
-static PHASE: AtomicU8 = AtomicU8::new(PHASE_IDLE);
+/// How many [`Armed`] guards are alive: a practice loop holds one around a whole take, and the
+/// recording inside it another.
+static ARMED: AtomicU32 = AtomicU32::new(0);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Ctrl-C (and SIGTERM, SIGHUP) while armed asks the recording to stop and finalize; at any
@@ -93,7 +93,7 @@ fn install_signal_handler() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let installed = ctrlc::set_handler(|| {
-            if PHASE.load(Ordering::Acquire) == PHASE_ARMED {
+            if ARMED.load(Ordering::Acquire) > 0 {
                 INTERRUPTED.store(true, Ordering::Release);
             } else {
                 std::process::exit(130);
@@ -105,21 +105,43 @@ fn install_signal_handler() {
     });
 }
 
-/// Armed for as long as it lives.
+/// Armed for as long as it lives. Guards nest: the outermost one clears the flag of an earlier
+/// Ctrl-C, the inner ones keep what the outer one has seen.
 struct Armed;
 
 impl Armed {
     fn new() -> Armed {
         install_signal_handler();
-        INTERRUPTED.store(false, Ordering::Release);
-        PHASE.store(PHASE_ARMED, Ordering::Release);
+        if ARMED.fetch_add(1, Ordering::AcqRel) == 0 {
+            INTERRUPTED.store(false, Ordering::Release);
+        }
         Armed
     }
 }
 
 impl Drop for Armed {
     fn drop(&mut self) {
-        PHASE.store(PHASE_IDLE, Ordering::Release);
+        ARMED.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// While alive, Ctrl-C (and SIGTERM, SIGHUP) does not end the process: it is only noted, for
+/// work that must finish once begun (storing an answer that was just recorded).
+pub struct DeferredInterrupts {
+    _armed: Armed,
+}
+
+/// Holds Ctrl-C back until the guard is dropped; [`DeferredInterrupts::interrupted`] says
+/// whether one came.
+pub fn defer_interrupts() -> DeferredInterrupts {
+    DeferredInterrupts {
+        _armed: Armed::new(),
+    }
+}
+
+impl DeferredInterrupts {
+    pub fn interrupted(&self) -> bool {
+        INTERRUPTED.load(Ordering::Acquire)
     }
 }
 
@@ -355,7 +377,7 @@ impl Prepared {
 
         let key = Arc::new(AtomicBool::new(false));
         let keys = term::KeyMode::enter();
-        term::watch_keys(key.clone());
+        let watch = term::watch_keys(key.clone());
         screen.line(&format!(
             "recording from {label} ({config_text}) into {}; press Enter or q to stop",
             opts.destination
@@ -427,6 +449,7 @@ impl Prepared {
             frames: status.frames.load(Ordering::Acquire),
             error: Some(std::io::Error::other("the writer thread panicked")),
         });
+        drop(watch);
         drop(keys);
         let final_snap = snapshot(&status, &counters, rate, &opts, Instant::now());
         let now_heard = heard

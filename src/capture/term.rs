@@ -1,10 +1,10 @@
 //! The terminal around a recording: single keys that stop it, the width to draw in, and the
 //! local time that names files.
 
-use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// While alive, the terminal on stdin delivers keys one at a time without echo, so `q` stops
 /// the recording without Enter. Ctrl-C still raises SIGINT (`ISIG` stays on). Dropping it puts
@@ -55,23 +55,106 @@ pub fn is_stop_key(b: u8) -> bool {
     matches!(b, b'\n' | b'\r' | b'q' | b'Q')
 }
 
-/// Watches stdin on a thread of its own and raises `flag` on a stop key. End of input (stdin
-/// is `/dev/null` or a closed pipe) only ends the watch: no key, no stop.
-pub fn watch_keys(flag: Arc<AtomicBool>) {
+/// Watches stdin on a thread of its own and raises `flag` on a stop key, until the returned
+/// guard is dropped. End of input (stdin is `/dev/null` or a closed pipe) only ends the watch:
+/// no key, no stop. The watch reads one byte at a time straight from the descriptor and stops
+/// when the guard goes, so nothing typed after the recording (an answer to `practice`'s next
+/// prompt) is taken by it.
+pub fn watch_keys(flag: Arc<AtomicBool>) -> KeyWatch {
+    let done = Arc::new(AtomicBool::new(false));
+    let stop = done.clone();
     let spawned = std::thread::Builder::new()
         .name("rehearse-keys".into())
         .spawn(move || {
-            let mut stdin = std::io::stdin();
-            let mut byte = [0u8; 1];
-            while let Ok(1) = stdin.read(&mut byte) {
-                if is_stop_key(byte[0]) {
-                    flag.store(true, Ordering::Release);
-                    return;
+            while !stop.load(Ordering::Acquire) {
+                match read_byte(Duration::from_millis(50)) {
+                    Key::Byte(b) if is_stop_key(b) => {
+                        flag.store(true, Ordering::Release);
+                        return;
+                    }
+                    Key::Byte(_) | Key::Timeout => {}
+                    Key::End => return,
                 }
             }
         });
     // Without the thread Ctrl-C and --max-duration still stop the recording.
-    drop(spawned);
+    KeyWatch {
+        done,
+        thread: spawned.ok(),
+    }
+}
+
+/// Ends the key watch when dropped (within 50 ms).
+pub struct KeyWatch {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for KeyWatch {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Release);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// What one wait on stdin gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Byte(u8),
+    /// Nothing arrived in time.
+    Timeout,
+    /// End of input, or stdin cannot be read.
+    End,
+}
+
+/// Waits up to `timeout` for one byte on stdin and reads exactly that byte, unbuffered, so that
+/// the rest stays for whoever reads next.
+pub fn read_byte(timeout: Duration) -> Key {
+    let fd = std::io::stdin().as_raw_fd();
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: poll reads and writes the one pollfd we pass, which lives on our stack.
+    let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
+    if ready == 0 {
+        return Key::Timeout;
+    }
+    if ready < 0 {
+        // A signal (Ctrl-C) interrupted the wait: the caller looks at its flags and comes back.
+        return if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            Key::Timeout
+        } else {
+            Key::End
+        };
+    }
+    let mut byte = 0u8;
+    // SAFETY: read writes at most one byte into `byte`, which lives on our stack.
+    let n = unsafe { libc::read(fd, (&raw mut byte).cast(), 1) };
+    match n {
+        1 => Key::Byte(byte),
+        n if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => {
+            Key::Timeout
+        }
+        _ => Key::End,
+    }
+}
+
+/// Drops whatever was typed on the terminal and not yet read (a second Enter that stopped a
+/// recording must not answer the next question). Does nothing when stdin is not a terminal:
+/// scripted input is never thrown away.
+pub fn discard_typeahead() {
+    let fd = std::io::stdin().as_raw_fd();
+    // SAFETY: isatty and tcflush only act on the descriptor.
+    unsafe {
+        if libc::isatty(fd) == 1 {
+            libc::tcflush(fd, libc::TCIFLUSH);
+        }
+    }
 }
 
 /// While alive, whatever this process writes to stderr goes to `/dev/null`. For libraries that

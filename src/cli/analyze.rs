@@ -12,6 +12,7 @@ use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe;
 
 use super::args::{ColorChoice, EngineArgs, Global};
+use super::attempts::asked_question;
 use super::engine::{load_model, speech_runs, transcribe_file};
 use super::output::{check_output_path, color_on, emit, report_width, show_progress};
 
@@ -24,9 +25,14 @@ pub struct AnalyzeArgs {
     /// [default: the question's framework, else star-l].
     #[arg(long)]
     pub framework: Option<String>,
-    /// The question answered: an id from `rehearse questions`, or its text.
-    #[arg(short = 'Q', long)]
+    /// The question answered: an id from `rehearse questions` (a typo is refused with the
+    /// nearest ids).
+    #[arg(short = 'Q', long, value_name = "ID")]
     pub question: Option<String>,
+    /// A question that is not in the bank, as free text (matched to a bank question when the
+    /// wording is close).
+    #[arg(long, value_name = "TEXT", conflicts_with = "question")]
+    pub question_text: Option<String>,
     /// Report format [default: from --out's extension, else text].
     #[arg(short, long, value_enum)]
     pub format: Option<ReportFormat>,
@@ -43,7 +49,7 @@ pub struct AnalyzeArgs {
     pub engine: EngineArgs,
 }
 
-pub fn run(args: AnalyzeArgs, global: &Global) -> Result<()> {
+pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
     let format = args
         .format
         .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
@@ -59,6 +65,11 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> Result<()> {
     }
     // Data files first: a broken user override should fail before minutes of transcription.
     let catalog = analyze::frameworks::Catalog::load(analyze::frameworks::config_dir().as_deref())?;
+    args.question = asked_question(
+        &catalog,
+        args.question.as_deref(),
+        args.question_text.as_deref(),
+    )?;
     let question = args.question.as_deref().map(|q| match catalog.question(q) {
         Some(found) => (
             QuestionRef {

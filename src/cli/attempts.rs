@@ -47,6 +47,38 @@ pub fn warn_problems(listing: &Listing, global: &Global) {
     }
 }
 
+/// The question a command was asked about, checked: `--question` must name a bank question
+/// (its id, or a wording close to one of its wordings), else the error names the nearest ids;
+/// `--question-text` is taken as it is. What comes back goes on to
+/// [`question_and_framework`].
+pub fn asked_question(
+    catalog: &Catalog,
+    id: Option<&str>,
+    text: Option<&str>,
+) -> Result<Option<String>> {
+    match (id, text) {
+        (Some(id), _) => {
+            let id = id.trim();
+            if let Ok(q) = catalog.question_by_id(id) {
+                return Ok(Some(q.id.clone()));
+            }
+            // A full wording still finds its question; a single word never does by accident.
+            if id.contains(char::is_whitespace)
+                && let Some(q) = catalog.question(id)
+            {
+                return Ok(Some(q.id.clone()));
+            }
+            let e = catalog.question_by_id(id).err().map(|e| e.to_string());
+            bail!("--question: {}", e.unwrap_or_default())
+        }
+        (None, Some(text)) if text.trim().is_empty() => {
+            bail!("--question-text is empty: give the question's words")
+        }
+        (None, Some(text)) => Ok(Some(text.trim().to_string())),
+        (None, None) => Ok(None),
+    }
+}
+
 /// The question as given and the framework to analyze with, the way `analyze` decides them.
 pub fn question_and_framework(
     catalog: &Catalog,

@@ -12,7 +12,7 @@ use rehearse::transcribe::{TRANSCRIPT_SCHEMA, Transcript};
 
 use super::args::{EngineArgs, Global};
 use super::attempts::{
-    AttemptPlan, NoSpeech, Processed, Recording, StoreArgs, open_store, process,
+    AttemptPlan, NoSpeech, Processed, Recording, StoreArgs, asked_question, open_store, process,
 };
 use super::engine::load_model;
 use super::frameworks::load_catalog;
@@ -23,9 +23,14 @@ pub struct AttemptImportArgs {
     /// where they say (stored without transcribing again).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// The question answered: an id from `rehearse questions`, or its text.
-    #[arg(short = 'Q', long)]
+    /// The question answered: an id from `rehearse questions` (a typo is refused with the
+    /// nearest ids).
+    #[arg(short = 'Q', long, value_name = "ID")]
     pub question: Option<String>,
+    /// A question that is not in the bank, as free text (matched to a bank question when the
+    /// wording is close).
+    #[arg(long, value_name = "TEXT", conflicts_with = "question")]
+    pub question_text: Option<String>,
     /// Framework id (see `rehearse frameworks`), or `auto` to pick the one that fits best
     /// [default: the question's framework, else star-l].
     #[arg(long)]
@@ -93,9 +98,14 @@ fn classify_import(file: &Path) -> Result<ImportSource> {
     })
 }
 
-pub fn run(args: AttemptImportArgs, global: &Global) -> Result<()> {
+pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
     let store = open_store(&args.store)?;
     let catalog = load_catalog()?;
+    args.question = asked_question(
+        &catalog,
+        args.question.as_deref(),
+        args.question_text.as_deref(),
+    )?;
     let plan = AttemptPlan::new(
         &catalog,
         args.question.as_deref(),

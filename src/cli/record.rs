@@ -31,9 +31,14 @@ use super::output::{REPORT_EXTENSIONS, color_on, pick_format, report_width, writ
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
-    /// The question to answer: an id from `rehearse questions`, or its text.
-    #[arg(short = 'Q', long)]
+    /// The question to answer: an id from `rehearse questions` (a typo is refused with the
+    /// nearest ids).
+    #[arg(short = 'Q', long, value_name = "ID")]
     pub question: Option<String>,
+    /// A question that is not in the bank, as free text (matched to a bank question when the
+    /// wording is close).
+    #[arg(long, value_name = "TEXT", conflicts_with = "question")]
+    pub question_text: Option<String>,
     /// Framework id (see `rehearse frameworks`), or `auto` for the analysis to pick
     /// [default: the question's framework, else star-l].
     #[arg(long)]
@@ -446,7 +451,7 @@ fn report_capture(rec: &session::Recording, own_file: bool, global: &Global) {
     }
 }
 
-pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
+pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     // Everything that can be wrong with the command line fails before the microphone opens,
     // not after the answer has been given.
     let format = pick_format(
@@ -459,6 +464,11 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
         check_report_path(out, args.wav.as_deref())?;
     }
     let catalog = load_catalog()?;
+    args.question = attempts::asked_question(
+        &catalog,
+        args.question.as_deref(),
+        args.question_text.as_deref(),
+    )?;
     // Checked here too (take checks again) so that a typo fails before the model loads.
     shown_framework(
         &catalog,

@@ -66,10 +66,22 @@ pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
             time::short_display(&a.meta.started_at)
         ));
     }
-    text.push_str(&report::render(
-        &analysis,
-        format,
-        &RenderOptions { color, width },
-    ));
+    let options = RenderOptions { color, width };
+    text.push_str(&report::render(&analysis, format, &options));
+    // Follow-up answers kept with the attempt, each with its own report (text and Markdown;
+    // JSON and HTML stay one report, and `history --format json` lists the follow-ups).
+    if matches!(format, ReportFormat::Text | ReportFormat::Markdown) {
+        for (i, f) in a.meta.follow_ups.iter().enumerate() {
+            let head = format!("Follow-up {}: {}", i + 1, f.question);
+            text.push_str(&match format {
+                ReportFormat::Markdown => format!("\n---\n\n## {head}\n\n"),
+                _ => format!("\n{}\n{head}\n\n", "=".repeat(width.min(100))),
+            });
+            match store.load_follow_up_report(a, f) {
+                Ok(report) => text.push_str(&report::render(&report, format, &options)),
+                Err(e) => text.push_str(&format!("(no report: {e})\n")),
+            }
+        }
+    }
     emit(args.out.as_deref(), &text)
 }

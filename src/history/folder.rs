@@ -77,7 +77,7 @@ impl std::fmt::Display for Problem {
 
 /// Identity of a file's contents as far as `stat` can tell: a replaced file (written and
 /// renamed) has a new inode, an edited one a new time or size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileKey {
     ino: u64,
     mtime_ns: i64,

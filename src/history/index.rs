@@ -26,7 +26,7 @@ pub const INDEX_FILE: &str = "index.json";
 const INDEX_SCHEMA: u32 = 1;
 
 /// Every whole attempt, oldest first, and what was wrong with the rest.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Listing {
     pub attempts: Vec<Attempt>,
     pub problems: Vec<Problem>,

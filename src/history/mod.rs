@@ -17,7 +17,8 @@
 //! ```
 //!
 //! [`folder`] reads and writes one attempt folder, [`index`] lists them cheaply, [`store`]
-//! saves, updates, finds and deletes attempts, [`progress`] turns
+//! saves, updates, finds and deletes attempts (and keeps follow-up answers with them), [`pick`]
+//! chooses what to practise next, [`progress`] turns
 //! attempts into rows and trends, [`compare`] sets two attempts side by side and [`html`] draws
 //! the progress page.
 
@@ -25,6 +26,7 @@ pub mod compare;
 pub mod folder;
 pub mod html;
 pub mod index;
+pub mod pick;
 pub mod progress;
 pub mod store;
 pub mod time;
@@ -38,7 +40,7 @@ use crate::analyze::{Analysis, PaceStatus, QuestionRef, Status};
 
 pub use folder::{Attempt, Problem};
 pub use index::Listing;
-pub use store::{NewAttempt, SourceAudio, Store, save_attempt};
+pub use store::{NewAttempt, NewFollowUp, SourceAudio, Store, save_attempt};
 
 /// Version of `meta.json`; bump it when a field changes meaning, and keep reading the older
 /// ones. 2: `summary.pace_band` is `{min_wpm, max_wpm}` (was `min_s`/`max_s`).
@@ -226,6 +228,28 @@ pub struct Meta {
     /// when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    pub analysis: AnalysisState,
+    /// Present when the analysis is ok.
+    pub summary: Option<Summary>,
+    /// Answers to follow-up questions asked after this answer (`rehearse practice`), oldest
+    /// first; each in its own folder inside the attempt's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUpMeta>,
+}
+
+/// One follow-up answer kept with an attempt: `FOLDER/audio.wav`, `transcript.json` and
+/// `report.json` (when the analysis is ok) inside the attempt's folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpMeta {
+    /// The follow-up's id in the question bank (`outcome`, `your-part`, ...).
+    pub id: String,
+    /// The question as it was asked.
+    pub question: String,
+    /// The folder inside the attempt's: `follow-up-1`, `follow-up-2`, ...
+    pub folder: String,
+    /// When the answer started, RFC 3339 UTC.
+    pub started_at: String,
+    pub duration_s: f64,
     pub analysis: AnalysisState,
     /// Present when the analysis is ok.
     pub summary: Option<Summary>,

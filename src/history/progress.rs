@@ -277,7 +277,16 @@ pub fn render_table(v: &View, color: bool) -> String {
                 time::short_display(&a.meta.started_at),
                 truncate(&question_label(a.meta.question.as_ref()), 28),
             ];
-            let best = if v.is_best(a) { "* best" } else { "" };
+            let followed = match a.meta.follow_ups.len() {
+                0 => String::new(),
+                1 => "+1 follow-up".to_string(),
+                n => format!("+{n} follow-ups"),
+            };
+            let best = match (v.is_best(a), followed.is_empty()) {
+                (true, true) => "* best".to_string(),
+                (true, false) => format!("* best  {followed}"),
+                (false, _) => followed,
+            };
             match a.summary() {
                 Some(s) => Line {
                     cells: [
@@ -292,7 +301,7 @@ pub fn render_table(v: &View, color: bool) -> String {
                         s.signals.len().to_string(),
                     ],
                     length: Some(s.length),
-                    note: best.to_string(),
+                    note: best,
                 },
                 None => Line {
                     cells: [
@@ -499,6 +508,9 @@ pub struct RowOut<'a> {
     pub summary: Option<&'a Summary>,
     /// Where the attempt's files are.
     pub dir: String,
+    /// Answers to follow-up questions kept with it (`rehearse practice`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub follow_ups: &'a [super::FollowUpMeta],
 }
 
 fn rows_out<'a>(v: &View<'a>) -> Vec<RowOut<'a>> {
@@ -516,6 +528,7 @@ fn rows_out<'a>(v: &View<'a>) -> Vec<RowOut<'a>> {
             best: v.is_best(a),
             summary: a.summary(),
             dir: a.dir.display().to_string(),
+            follow_ups: &a.meta.follow_ups,
         })
         .collect()
 }

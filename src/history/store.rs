@@ -64,6 +64,15 @@ pub struct NewAttempt {
     pub model: Option<String>,
 }
 
+/// A follow-up answer to keep with an attempt.
+#[derive(Debug, Clone)]
+pub struct NewFollowUp {
+    /// The follow-up's id in the question bank.
+    pub id: String,
+    pub question: String,
+    pub started_at: SystemTime,
+}
+
 /// A folder found by id for deletion: it may be damaged or incomplete, so `meta` is optional.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -298,6 +307,104 @@ impl Store {
         Ok(meta)
     }
 
+    /// Keeps a follow-up answer with attempt `a`: its audio (16 kHz mono, as attempts keep
+    /// theirs), transcript and analysis go into a new folder `follow-up-N` inside the
+    /// attempt's, and `meta.json` is replaced with one that lists it. Until that last rename
+    /// the attempt is as it was. A temporary recording (`audio.temporary`) is removed once
+    /// kept; on a failure it stays where it was and the error says so.
+    pub fn add_follow_up(
+        &self,
+        a: &Attempt,
+        audio: SourceAudio,
+        transcript: Option<&Transcript>,
+        analysis: Result<&Analysis, String>,
+        new: NewFollowUp,
+    ) -> Result<Meta, HistoryError> {
+        let n = a.meta.follow_ups.len() + 1;
+        let folder = format!("follow-up-{n}");
+        let dir = a.dir.join(&folder);
+        let mut b = fs::DirBuilder::new();
+        private_dir(&mut b);
+        b.create(&dir)
+            .map_err(|e| HistoryError::io(&dir, "create the follow-up folder", e))?;
+        let fill = || -> Result<Meta, HistoryError> {
+            let decoded;
+            let samples = match audio.samples {
+                Some(s) => s,
+                None => {
+                    decoded =
+                        crate::audio::load_for_whisper(audio.path).map_err(HistoryError::Audio)?;
+                    &decoded.samples[..]
+                }
+            };
+            let duration_s = transcript
+                .map(|t| t.duration_s)
+                .unwrap_or(samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE));
+            if let Some(t) = transcript {
+                write_transcript(&dir, t)?;
+            }
+            let (state, summary, _) = write_analysis(&dir, analysis)?;
+            write_with(&dir, AUDIO_FILE, true, |f| {
+                crate::audio::encode::write_analysis_wav(io::BufWriter::new(f), samples)
+            })?;
+            sync_dir(&dir)?;
+            let mut meta = a.meta.clone();
+            meta.follow_ups.push(super::FollowUpMeta {
+                id: new.id.clone(),
+                question: new.question.clone(),
+                folder: folder.clone(),
+                started_at: time::rfc3339(new.started_at),
+                duration_s,
+                analysis: state,
+                summary,
+            });
+            write_json(&a.dir, META_FILE, &meta)?;
+            sync_dir(&a.dir)?;
+            Ok(meta)
+        };
+        match fill() {
+            Ok(meta) => {
+                if audio.temporary {
+                    let _ = fs::remove_file(audio.path);
+                }
+                Ok(meta)
+            }
+            Err(reason) => {
+                let _ = fs::remove_dir_all(&dir);
+                Err(HistoryError::SaveFailed {
+                    dir: dir.clone(),
+                    audio: audio.path.to_path_buf(),
+                    reason: Box::new(reason),
+                })
+            }
+        }
+    }
+
+    /// The stored analysis of follow-up `f` of attempt `a`.
+    pub fn load_follow_up_report(
+        &self,
+        a: &Attempt,
+        f: &super::FollowUpMeta,
+    ) -> Result<Analysis, HistoryError> {
+        let path = a.dir.join(&f.folder).join(REPORT_FILE);
+        if f.analysis.status != AnalysisStatus::Ok {
+            return Err(HistoryError::AnalysisFailed {
+                id: a.id().short().to_string(),
+                error: f
+                    .analysis
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "no reason recorded".into()),
+            });
+        }
+        let bytes = fs::read(&path).map_err(|e| HistoryError::io(&path, "read", e))?;
+        serde_json::from_slice(&bytes).map_err(|e| HistoryError::Damaged {
+            id: a.id().to_string(),
+            path,
+            reason: format!("not a report ({e})"),
+        })
+    }
+
     /// Writes `report.html` into the attempt's folder unless an up-to-date one is there, and
     /// returns its path. The page plays `audio.wav` beside it.
     pub fn ensure_report_html(&self, a: &Attempt) -> Result<PathBuf, HistoryError> {
@@ -510,6 +617,7 @@ fn fill_attempt(
         original: original.map(str::to_string),
         analysis: state,
         summary,
+        follow_ups: Vec::new(),
     };
     write_json(dir, META_FILE, &meta)?;
     sync_dir(dir)

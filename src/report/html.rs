@@ -33,6 +33,23 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
+/// The page's title: the question answered (what a browser tab or a bookmark should say),
+/// else the recording's file name, never a whole path.
+fn page_title(a: &Analysis) -> String {
+    match &a.question {
+        Some(q) => format!("{} (rehearse)", q.text),
+        None => {
+            let name = std::path::Path::new(&a.source.path)
+                .file_name()
+                .map_or_else(
+                    || a.source.path.clone(),
+                    |n| n.to_string_lossy().to_string(),
+                );
+            format!("rehearse: {name}")
+        }
+    }
+}
+
 /// A file path as a relative URL: kept as given (the page is written beside or near the audio),
 /// with every byte that is not plainly safe in a URL path percent-encoded, so spaces, `#`, `?`
 /// and `%` in file names do not change what the browser loads.
@@ -171,8 +188,8 @@ pub fn render(a: &Analysis) -> String {
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>rehearse: {}</title>\n<style>{CSS}",
-        esc(&a.source.path)
+         <title>{}</title>\n<style>{CSS}",
+        esc(&page_title(a))
     );
     for slot in 0..a.section_timing.len().max(1) + 1 {
         let c = color(slot);
@@ -247,6 +264,13 @@ fn header(o: &mut String, a: &Analysis) {
         let _ = writeln!(o, "<li>{}</li>", esc(s));
     }
     o.push_str("</ol></section>\n");
+    if !a.strengths.is_empty() {
+        o.push_str("<section class=\"card\" id=\"strengths\"><h2>What went well</h2><ul class=\"steps\">\n");
+        for s in &a.strengths {
+            let _ = writeln!(o, "<li>{}</li>", esc(s));
+        }
+        o.push_str("</ul></section>\n");
+    }
 }
 
 fn legend(o: &mut String, a: &Analysis) {
@@ -746,7 +770,7 @@ fn scorecard(o: &mut String, a: &Analysis) {
     if a.scorecard.is_empty() {
         return;
     }
-    o.push_str("<section class=\"card\" id=\"scorecard\"><h2>Scorecard</h2><p class=\"meta\">What interviewers weigh in a failure answer (seed 000).</p>\n<table><thead><tr><th>criterion</th><th>verdict</th><th>evidence</th></tr></thead><tbody>\n");
+    o.push_str("<section class=\"card\" id=\"scorecard\"><h2>Scorecard</h2><p class=\"meta\">What interviewers weigh in a failure answer, as the senior engineers' failure-question guide lists it.</p>\n<table><thead><tr><th>criterion</th><th>verdict</th><th>evidence</th></tr></thead><tbody>\n");
     for item in &a.scorecard {
         let v = verdict_str(item.verdict);
         let _ = writeln!(
@@ -795,6 +819,25 @@ mod tests {
         assert!(s.contains("id=\"legend\""));
         assert!(s.contains("class=\"w filler\""));
         assert!(s.contains("class=\"pause\""));
+    }
+
+    #[test]
+    fn the_title_is_the_question_never_a_path() {
+        let mut a = sample_analysis();
+        a.source.path = "/home/me/rehearse/attempts/x/audio.wav".into();
+        a.question = Some(crate::analyze::QuestionRef {
+            id: Some("failed".into()),
+            text: "Tell me about a time you failed.".into(),
+        });
+        assert!(render(&a).contains("<title>Tell me about a time you failed. (rehearse)</title>"));
+        a.question = None;
+        let s = render(&a);
+        assert!(
+            s.contains("<title>rehearse: audio.wav</title>"),
+            "{}",
+            &s[..400]
+        );
+        assert!(!s.contains("<title>rehearse: /home"));
     }
 
     #[test]

@@ -72,6 +72,13 @@ pub fn render(a: &Analysis) -> String {
         let _ = writeln!(out, "{}. {}", i + 1, esc(s));
     }
     out.push('\n');
+    if !a.strengths.is_empty() {
+        let _ = writeln!(out, "## What went well\n");
+        for s in &a.strengths {
+            let _ = writeln!(out, "- {}", esc(s));
+        }
+        out.push('\n');
+    }
 
     timeline(&mut out, a);
     sections(&mut out, a);
@@ -320,7 +327,7 @@ fn scorecard(out: &mut String, a: &Analysis) {
     }
     let _ = writeln!(
         out,
-        "## Scorecard\n\nWhat interviewers weigh in a failure answer (seed 000).\n"
+        "## Scorecard\n\nWhat interviewers weigh in a failure answer, as the senior engineers' failure-question guide lists it.\n"
     );
     let rows: Vec<Vec<String>> = a
         .scorecard

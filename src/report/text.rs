@@ -79,6 +79,7 @@ pub fn render(a: &Analysis, opts: &RenderOptions) -> String {
     pace(&mut out, a, &p, width);
     pauses(&mut out, a, &p, width);
     fillers(&mut out, a, &p, width);
+    strengths(&mut out, a, &p, width);
     signals(&mut out, a, &p, width);
     scorecard(&mut out, a, &p, width);
     next_steps(&mut out, a, &p, width);
@@ -525,6 +526,25 @@ fn fillers(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
     }
 }
 
+/// What went well, before what to fix.
+fn strengths(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
+    if a.strengths.is_empty() {
+        return;
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", p.heading("What went well"));
+    for s in &a.strengths {
+        for (i, l) in wrap(s, width, "  + ", "    ").iter().enumerate() {
+            let l = l.trim_end();
+            if i == 0 {
+                let _ = writeln!(out, "  {}{}", p.code("32", "+"), &l[3..]);
+            } else {
+                let _ = writeln!(out, "{l}");
+            }
+        }
+    }
+}
+
 fn signals(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
     out.push('\n');
     let _ = writeln!(out, "{}", p.heading("Signals"));
@@ -575,7 +595,7 @@ fn scorecard(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
     let _ = writeln!(
         out,
         "{}",
-        p.heading("Scorecard: what interviewers weigh in a failure answer (seed 000)")
+        p.heading("Scorecard: what interviewers weigh in a failure answer")
     );
     let idw = a
         .scorecard
@@ -684,6 +704,8 @@ mod tests {
         }
         assert!(s.contains(&overall_line(&a)), "{s}");
         assert!(s.contains("Scorecard"));
+        assert!(!s.to_lowercase().contains("seed 0"), "{s}");
+        assert!(s.contains("\nWhat went well\n"), "{s}");
         assert!(s.contains("  spoken  ") && s.contains("  target  "));
     }
 

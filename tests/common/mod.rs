@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests: the built binary, the real model, real audio files.
 #![allow(dead_code)]
 
+pub mod pulse;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

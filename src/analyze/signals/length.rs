@@ -22,7 +22,8 @@ use super::{Cx, Severity, Signal, clock};
 
 pub(super) fn too_short(cx: &Cx) -> Vec<Signal> {
     let (a, fw) = (cx.a, cx.fw);
-    if a.overall.answer_s >= cx.settings.too_short_s {
+    // A framework made for short answers (a follow-up) is judged by its own band.
+    if a.overall.answer_s >= cx.settings.too_short_s.min(fw.overall.min_s) {
         return Vec::new();
     }
     vec![cx.signal(
@@ -46,7 +47,7 @@ pub(super) fn too_long(cx: &Cx) -> Vec<Signal> {
         "too-long",
         Severity::Warn,
         format!(
-            "The answer runs {} ; keep it to {}-{} (seed 001: be concise)",
+            "The answer runs {}; keep it to {}-{}: be concise",
             clock(a.overall.answer_s),
             clock(fw.overall.min_s),
             clock(fw.overall.max_s)

@@ -412,9 +412,23 @@ pub(crate) fn about(fw: &Framework, id: &str) -> String {
         .map_or(String::new(), |s| s.about.clone())
 }
 
+/// A section's length as the user should read it: whole seconds, unless rounding would put a
+/// length outside its target inside it (7.86 s against 8-20 s reads "7.9 s", not "8 s").
+fn seconds_as_read(d: f64, target: &crate::analyze::frameworks::Band) -> String {
+    let whole = d.round();
+    let outside = d < target.min_s || d > target.max_s;
+    let reads_inside = whole >= target.min_s.round() && whole <= target.max_s.round();
+    if outside && reads_inside {
+        format!("{d:.1} s")
+    } else {
+        format!("{whole:.0} s")
+    }
+}
+
 /// The three most useful next steps, most useful first.
 pub fn next_steps(a: &Analysis, fw: &Framework) -> Vec<String> {
-    let mut steps: Vec<(u8, String)> = Vec::new();
+    // (tier, how far off target, text): lower tiers first, then the furthest off.
+    let mut steps: Vec<(u8, f64, String)> = Vec::new();
     for s in &a.signals {
         let rank = match s.severity {
             Severity::Major => 0,
@@ -431,31 +445,36 @@ pub fn next_steps(a: &Analysis, fw: &Framework) -> Vec<String> {
         } else {
             s.message.clone()
         };
-        steps.push((rank, text));
+        steps.push((rank, 0.0, text));
     }
-    // Section time against target: the headline for a timing coach.
+    // Section time against target: the headline for a timing coach. Ranked by how far off
+    // target each section is (a share of the band's edge), so that a section 60% short comes
+    // before one a fraction of a second short; a miss of a quarter or more is worth more than
+    // a warning signal.
     let total = a.overall.answer_s;
     for st in &a.section_timing {
-        let rank = match st.status {
-            Status::Long => 1,
-            Status::Short => 3,
+        let miss = match st.status {
+            Status::Long => (st.duration_s - st.target.max_s) / st.target.max_s.max(1.0),
+            Status::Short => (st.target.min_s - st.duration_s) / st.target.min_s.max(1.0),
             _ => continue,
         };
+        let rank = if miss >= 0.25 { 1 } else { 3 };
         steps.push((
             rank,
+            miss,
             format!(
-                "{} took {:.0} s of a {} answer; aim for {:.0}-{:.0} s",
+                "{} took {} of a {} answer; aim for {:.0}-{:.0} s",
                 st.name,
-                st.duration_s,
+                seconds_as_read(st.duration_s, &st.target),
                 clock(total),
                 st.target.min_s,
                 st.target.max_s
             ),
         ));
     }
-    steps.sort_by_key(|(r, _)| *r);
+    steps.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
     let mut out: Vec<String> = Vec::new();
-    for (_, t) in steps {
+    for (_, _, t) in steps {
         if !out.contains(&t) {
             out.push(t);
         }
