@@ -9,5 +9,6 @@ pub mod capture;
 pub mod fsutil;
 pub mod history;
 pub mod model;
+pub mod quote;
 pub mod report;
 pub mod transcribe;
