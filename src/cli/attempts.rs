@@ -13,6 +13,7 @@ use rehearse::analyze::{
     self, Analysis, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing,
 };
 use rehearse::audio;
+use rehearse::fsutil::TempFile;
 use rehearse::history::progress::{length_cell, question_label};
 use rehearse::history::{self, AttemptSource, AudioMode, Listing, NewAttempt, Store};
 use rehearse::transcribe::Transcript;
@@ -185,17 +186,35 @@ pub fn transcribe_analyze_save(
     engine: &EngineArgs,
     global: &Global,
 ) -> Result<(history::AttemptId, std::result::Result<Analysis, String>)> {
+    // The recording is decoded unless everything it gives is known already; audio that does not
+    // decode is refused here, before anything is stored.
+    let prepared = match (&rec.transcript, &rec.speech) {
+        (Some(_), Some(_)) => None,
+        _ => Some(audio::load_for_whisper(rec.audio)?),
+    };
+    // The store keeps what the analysis needs: a compressed recording as 16 kHz mono WAV.
+    let converted = match &prepared {
+        Some(p) if p.source_container != "WAV" => {
+            plan.store.ensure_root()?;
+            let tmp = TempFile::new_in(plan.store.root())
+                .with_context(|| format!("{}: cannot write", plan.store.root().display()))?;
+            audio::write_whisper_wav(tmp.path(), &p.samples)
+                .with_context(|| format!("{}: cannot write", tmp.path().display()))?;
+            Some(tmp)
+        }
+        _ => None,
+    };
+    let (stored_audio, stored_mode) = match &converted {
+        Some(tmp) => (tmp.path(), AudioMode::Move),
+        None => (rec.audio, rec.mode),
+    };
     let (transcript, speech) = match rec.transcript {
         Some(t) => {
-            let speech = rec.speech.or_else(|| {
-                audio::load_for_whisper(rec.audio)
-                    .ok()
-                    .map(|a| speech_runs(&a))
-            });
+            let speech = rec.speech.or_else(|| prepared.as_ref().map(speech_runs));
             (Ok(t), speech)
         }
         None => {
-            let prepared = audio::load_for_whisper(rec.audio)?;
+            let prepared = prepared.context("the recording was not decoded")?;
             let speech = speech_runs(&prepared);
             let model = model.context("no model loaded to transcribe with")?;
             let t = transcribe_file(
@@ -230,7 +249,7 @@ pub fn transcribe_analyze_save(
     let duration = transcript.as_ref().map_or(0.0, |t| t.duration_s);
     let id = history::save_attempt(
         plan.store,
-        rec.audio,
+        stored_audio,
         transcript.as_ref().ok(),
         analysis.as_ref().map_err(Clone::clone),
         NewAttempt {
@@ -242,7 +261,7 @@ pub fn transcribe_analyze_save(
             source: rec.source,
             device: rec.device,
             model: None,
-            audio: rec.mode,
+            audio: stored_mode,
         },
     )?;
     match &analysis {
