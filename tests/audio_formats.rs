@@ -14,7 +14,7 @@ use common::{jfk, normalize, read_json, rehearse, tiny_en, words_of};
 
 fn ffmpeg(args: &[&str]) {
     let st = Command::new("ffmpeg")
-        .args(["-v", "error", "-y"])
+        .args(["-nostdin", "-v", "error", "-y"])
         .args(args)
         .status()
         .expect("ffmpeg installed (scripts/setup.sh --for-tests)");
@@ -141,28 +141,33 @@ fn every_format_gives_the_wav_s_words_at_the_wav_s_times() {
     let mut files = encode_all(d);
     files.push((disguised, "WAV named .mp3"));
     let mut report = Vec::new();
+    let mut bad = Vec::new();
     for (file, what) in &files {
         let (words, codec) = transcribe(file, &d.join("t.json"));
         let got: Vec<String> = words.iter().flat_map(|w| normalize(&w.0)).collect();
         assert_eq!(got, ref_words, "{what}: the words differ");
-        let diffs: Vec<f64> = words
+        let mut diffs: Vec<f64> = words
             .iter()
             .zip(&reference)
             .flat_map(|(a, b)| [(a.1 - b.1).abs(), (a.2 - b.2).abs()])
             .collect();
+        diffs.sort_by(f64::total_cmp);
         let mean = diffs.iter().sum::<f64>() / diffs.len() as f64;
-        let max = diffs.iter().cloned().fold(0.0, f64::max);
-        report.push(format!(
-            "{what} ({codec}): mean {mean:.3} s, max {max:.3} s"
-        ));
-        // Lossy coding moves Whisper's word edges a little; a misplaced stream (encoder delay
-        // not removed, wrong rate) would move them all.
-        assert!(
-            mean < 0.08 && max < 0.5,
-            "{what}: times differ by mean {mean:.3} s, max {max:.3} s"
-        );
+        let p90 = diffs[diffs.len() * 9 / 10];
+        let max = diffs.last().copied().unwrap_or(0.0);
+        let line =
+            format!("{what} ({codec}): mean {mean:.3} s, 90% within {p90:.3} s, max {max:.3} s");
+        eprintln!("{line}");
+        // Lossy coding moves some of Whisper's word edges (one edge of raw AAC moved by 1 s in
+        // one run: an end stretched over a pause); a misplaced stream (encoder delay not
+        // removed, wrong rate) moves them all, which the mean and the 90th percentile catch.
+        if mean >= 0.08 || p90 >= 0.25 {
+            bad.push(line.clone());
+        }
+        report.push(line);
     }
     eprintln!("word times against the WAV:\n  {}", report.join("\n  "));
+    assert!(bad.is_empty(), "times moved: {bad:?}");
 }
 
 /// The error line of a command, without its "error: " prefix.

@@ -21,6 +21,9 @@ use super::wav::format_tag_name;
 /// not audio at all, and one bad frame in a long recording should not cost the rest.
 const MAX_BAD_PACKETS: usize = 100;
 
+/// Frames of silence an AAC-LC encoder puts before the audio.
+const ADTS_PRIMING_FRAMES: usize = 1024;
+
 /// The name of a codec rehearse may meet but cannot decode, and the codec names it reports.
 fn codec_name(id: AudioCodecId) -> &'static str {
     match id {
@@ -191,6 +194,12 @@ pub(super) fn decode<S: MediaSource + 'static>(
             }
         });
     };
+    if container == Container::Adts {
+        // Raw AAC keeps no record of the encoder's priming (MP4 does, and symphonia trims it
+        // there): AAC-LC encoders (ffmpeg's, Fraunhofer's) prime 1024 frames, which would make
+        // every word 64 ms late at 16 kHz.
+        mono.drain(..mono.len().min(ADTS_PRIMING_FRAMES));
+    }
     // Lossy codecs overshoot full scale a little on loud passages; Whisper wants [-1, 1].
     for s in &mut mono {
         *s = if s.is_finite() {

@@ -4,7 +4,7 @@
 //! whichever command met it.
 
 use std::fs::File;
-use std::io::{Read, SeekFrom};
+use std::io::SeekFrom;
 use std::path::Path;
 
 use symphonia::core::io::MediaSource;
@@ -113,7 +113,7 @@ pub fn decode<S: MediaSource + 'static>(
     };
     let mut head = [0u8; 64];
     src.seek(SeekFrom::Start(0)).map_err(io)?;
-    let n = read_head(&mut src, &mut head).map_err(io)?;
+    let n = wav::read_up_to(&mut src, &mut head).map_err(io)?;
     let head = &head[..n];
     if n == 0 {
         return Err(AudioError::invalid(path, "the file is empty"));
@@ -151,19 +151,6 @@ pub fn decode<S: MediaSource + 'static>(
         )),
         c => compressed::decode(path, src, c, None, limits),
     }
-}
-
-fn read_head(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// Appends the channel average of each frame of `interleaved` to `out`.
