@@ -3,6 +3,8 @@
 
 mod compressed;
 pub mod decode;
+pub mod encode;
+pub mod level;
 pub mod resample;
 pub mod sniff;
 mod wav;

@@ -187,7 +187,7 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
     }
     if !failed.is_empty() {
         bail!(
-            "{} of {} attempts could not be reanalyzed ({}); each is left as it was or marked failed, as said above",
+            "{} of {} attempts could not be reanalyzed ({}); each is left as it was or marked failed, as said above (`rehearse delete --failed` removes every failed attempt)",
             failed.len(),
             targets.len(),
             failed.join(", ")
