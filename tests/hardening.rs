@@ -228,10 +228,10 @@ fn infinite_override_values_are_refused_with_file_line_and_field() {
     );
     fs::remove_file(&fw).expect("rm");
     let lexicon =
-        rehearse::analyze::frameworks::LEXICON_TOML.replacen("max_s = 170.0", "max_s = inf", 1);
+        rehearse::analyze::frameworks::LEXICON_TOML.replacen("max_wpm = 170.0", "max_wpm = inf", 1);
     let lx = write(&c.config(), "lexicon.toml", lexicon);
     let e = refused(c.cmd().arg("frameworks"), &lx);
-    assert!(e.contains("settings: pace_wpm.max_s = inf"), "{e}");
+    assert!(e.contains("settings: pace_wpm.max_wpm = inf"), "{e}");
     assert!(e.contains(": line "), "{e}");
     let t = c.jfk_transcript("t.json", |_| {});
     refused(c.cmd().arg("import").arg(&t), &lx);

@@ -537,32 +537,31 @@ fn number(
 
 /// A band's two ends are numbers in `[lo, hi]` and in order.
 fn band(at: Vec<Step>, what: &str, name: &str, b: &Band, lo: f64, hi: f64) -> Result<(), Issue> {
+    band_named(at, what, name, ["min_s", "max_s"], b, lo, hi)
+}
+
+/// [`band`] for a band whose bounds are written under other names (pace: `min_wpm`, `max_wpm`).
+fn band_named(
+    at: Vec<Step>,
+    what: &str,
+    name: &str,
+    [min, max]: [&'static str; 2],
+    b: &Band,
+    lo: f64,
+    hi: f64,
+) -> Result<(), Issue> {
     let field = |end: &'static str| {
         let mut a = at.clone();
         a.push(Step::Key(end));
         a
     };
-    number(
-        field("min_s"),
-        what,
-        &format!("{name}.min_s"),
-        b.min_s,
-        lo,
-        hi,
-    )?;
-    number(
-        field("max_s"),
-        what,
-        &format!("{name}.max_s"),
-        b.max_s,
-        lo,
-        hi,
-    )?;
+    number(field(min), what, &format!("{name}.{min}"), b.min_s, lo, hi)?;
+    number(field(max), what, &format!("{name}.{max}"), b.max_s, lo, hi)?;
     if b.min_s > b.max_s {
         return Err(Issue {
-            at: field("max_s"),
+            at: field(max),
             message: format!(
-                "{what}{name}.max_s = {} is below {name}.min_s = {}: min_s must be <= max_s",
+                "{what}{name}.{max} = {} is below {name}.{min} = {}: {min} must be <= {max}",
                 b.max_s, b.min_s
             ),
         });
@@ -718,7 +717,15 @@ fn validate_settings(path: &str, text: &str, settings: &Settings) -> Result<(), 
     let at = |key: &'static str| vec![Step::Key("settings"), Step::Key(key)];
     let what = "settings: ";
     let checks = || -> Result<(), Issue> {
-        band(at("pace_wpm"), what, "pace_wpm", &s.pace_wpm, 0.0, 1000.0)?;
+        band_named(
+            at("pace_wpm"),
+            what,
+            "pace_wpm",
+            ["min_wpm", "max_wpm"],
+            &s.pace_wpm,
+            0.0,
+            1000.0,
+        )?;
         number(
             at("pace_window_s"),
             what,
@@ -1097,9 +1104,9 @@ target = { min_s = 5.0, max_s = 20.0 }
             ),
             (
                 "lexicon.toml",
-                lexicon("max_s = 170.0", "max_s = inf"),
+                lexicon("max_wpm = 170.0", "max_wpm = inf"),
                 format!(
-                    "line {}: settings: pace_wpm.max_s = inf: give a number from 0 to 1000",
+                    "line {}: settings: pace_wpm.max_wpm = inf: give a number from 0 to 1000",
                     line_of_lexicon("pace_wpm =")
                 ),
             ),
@@ -1243,7 +1250,7 @@ target = { min_s = 5.0, max_s = 20.0 }
             &LEXICON_TOML.replace("min_wpm = 120.0", "min_wpm = 200.0"),
         );
         assert!(
-            message.contains("pace_wpm min_wpm must be >= 0 and <= max_wpm"),
+            message.contains("pace_wpm.max_wpm = 170 is below pace_wpm.min_wpm = 200"),
             "{message}"
         );
     }
