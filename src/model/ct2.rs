@@ -374,10 +374,19 @@ impl<R: Read> Cursor<R> {
         if buf.last() == Some(&0) {
             buf.pop();
         }
-        String::from_utf8(buf).map_err(|_| Ct2Error::BadFormat {
+        let name = String::from_utf8(buf).map_err(|_| Ct2Error::BadFormat {
             path: self.path.clone(),
             reason: format!("a name that is not UTF-8 ({})", context()),
-        })
+        })?;
+        // Real names are short identifiers; a control character means a damaged header, and
+        // would break the one-line message that quotes the name.
+        if name.chars().any(char::is_control) {
+            return Err(Ct2Error::BadFormat {
+                path: self.path.clone(),
+                reason: format!("a name with control characters ({})", context()),
+            });
+        }
+        Ok(name)
     }
 }
 
@@ -496,8 +505,10 @@ impl Ct2Model {
         let mut index = HashMap::with_capacity(nvars as usize);
         for i in 0..nvars {
             let name = r.string(&|| format!("name of variable {i}"))?;
+            // Quoted short: a name may be up to 64 KB long.
+            let shown = crate::quote::snippet(&name);
             let ctx = |what: &str| {
-                let name = name.clone();
+                let name = shown.clone();
                 let what = what.to_string();
                 move || format!("{what} of variable {name}")
             };
@@ -505,7 +516,7 @@ impl Ct2Model {
             if rank > 8 {
                 return Err(Ct2Error::BadFormat {
                     path: path.into(),
-                    reason: format!("variable {name} has rank {rank}"),
+                    reason: format!("variable {shown} has rank {rank}"),
                 });
             }
             let mut shape = Vec::with_capacity(usize::from(rank));
@@ -517,7 +528,7 @@ impl Ct2Model {
                 .try_fold(1usize, |acc, &d| acc.checked_mul(d))
                 .ok_or_else(|| Ct2Error::BadFormat {
                     path: path.into(),
-                    reason: format!("variable {name} has an impossible shape {shape:?}"),
+                    reason: format!("variable {shown} has an impossible shape {shape:?}"),
                 })?;
             let (dtype, nbytes) = if version >= 4 {
                 let dtype = DType::from_code(r.u8(&ctx("type"))?);
@@ -528,7 +539,7 @@ impl Ct2Model {
                     return Err(Ct2Error::BadFormat {
                         path: path.into(),
                         reason: format!(
-                            "variable {name} of shape {shape:?} and type {} has {nbytes} bytes",
+                            "variable {shown} of shape {shape:?} and type {} has {nbytes} bytes",
                             dtype.name()
                         ),
                     });
@@ -540,12 +551,12 @@ impl Ct2Model {
                 let dtype =
                     DType::from_item_size(item_size).ok_or_else(|| Ct2Error::BadFormat {
                         path: path.into(),
-                        reason: format!("variable {name} has item size {item_size}"),
+                        reason: format!("variable {shown} has item size {item_size}"),
                     })?;
                 (dtype, count * u64::from(item_size))
             };
             if nbytes > r.remaining() {
-                return Err(r.truncated(format!("variable {name} needs {nbytes} bytes")));
+                return Err(r.truncated(format!("variable {shown} needs {nbytes} bytes")));
             }
             let data = if headers_only && nbytes > SMALL_VARIABLE_BYTES {
                 r.skip(nbytes, &ctx("data"))?;
