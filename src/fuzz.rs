@@ -224,7 +224,18 @@ fn overrides(data: &[u8]) {
     };
     let name = USER_FILES[usize::from(pick) % USER_FILES.len()];
     let mut cat = catalog().clone();
-    match cat.overlay(name, name, rest) {
+    let laid = cat.overlay(name, name, rest).and_then(|()| {
+        cat.check_roles().map_err(|e| match e {
+            crate::analyze::frameworks::DataError::Invalid { message, .. } => {
+                crate::analyze::frameworks::DataError::Invalid {
+                    path: name.to_string(),
+                    message,
+                }
+            }
+            other => other,
+        })
+    });
+    match laid {
         Ok(()) => {
             let words: Vec<Word> = SAMPLE
                 .split_whitespace()
