@@ -38,8 +38,9 @@ fi
 PACKAGES=(build-essential cmake clang libclang-dev pkg-config libasound2-dev python3 python3-pip)
 if [ "$FOR_TESTS" = 1 ]; then
     # flite/espeak-ng/sox make test audio; alsa-utils, pulseaudio and the ALSA plugins give the
-    # capture tests a real sound server without a sound card; tmux gives `practice` a terminal.
-    PACKAGES+=(flite espeak-ng sox alsa-utils chromium pulseaudio pulseaudio-utils libasound2-plugins tmux)
+    # capture tests a real sound server without a sound card; ffmpeg encodes the test speech as
+    # MP3, M4A, Ogg, Opus and WebM for the decoder's tests; tmux gives `practice` a terminal.
+    PACKAGES+=(flite espeak-ng sox ffmpeg alsa-utils chromium pulseaudio pulseaudio-utils libasound2-plugins tmux)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -125,4 +126,11 @@ say "model ready: $MODEL"
 if [ "$FOR_TESTS" = 1 ]; then
     ct2_tiny_en
     ct2_base
+fi
+
+if [ "$FOR_TESTS" = 1 ] && ! cargo fuzz --version >/dev/null 2>&1; then
+    # The fuzz targets (fuzz/, run by scripts/fuzz.sh and briefly by scripts/test.sh) are built
+    # and run by cargo-fuzz.
+    say "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked --version 0.13.2 --quiet
 fi

@@ -7,7 +7,10 @@ pub mod analyze;
 pub mod audio;
 pub mod capture;
 pub mod fsutil;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod history;
 pub mod model;
+pub mod quote;
 pub mod report;
 pub mod transcribe;

@@ -270,12 +270,9 @@ pub struct Catalog {
 pub enum DataError {
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // Not a `source`: the message holds it, and a chained source would print it twice.
+    #[error("{path}: cannot read: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -326,8 +323,10 @@ impl SectionsFile {
 fn parse<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, DataError> {
     toml::from_str(text).map_err(|e| {
         // toml's Display is a multi-line snippet whose first line says where but not what; the
-        // user gets one line with both.
-        let what = e.message().lines().next().unwrap_or("invalid TOML").trim();
+        // user gets one line with both, and at most a few dozen characters of a long value.
+        let what = crate::quote::short_message(
+            e.message().lines().next().unwrap_or("invalid TOML").trim(),
+        );
         let message = match e.span() {
             Some(span) => {
                 let before = &text.as_bytes()[..span.start.min(text.len())];
@@ -347,14 +346,22 @@ impl Catalog {
     /// The data compiled into the binary.
     pub fn embedded() -> Result<Catalog, DataError> {
         let f: FrameworksFile = parse("(embedded) frameworks.toml", FRAMEWORKS_TOML)?;
-        let fw_file = DataFile::new("(embedded) frameworks.toml", FRAMEWORKS_TOML);
-        validate_frameworks(&fw_file, &f.frameworks)?;
+        validate_frameworks("(embedded) frameworks.toml", FRAMEWORKS_TOML, &f.frameworks)?;
         let q: QuestionsFile = parse("(embedded) questions.toml", QUESTIONS_TOML)?;
-        let q_file = DataFile::new("(embedded) questions.toml", QUESTIONS_TOML);
-        validate_questions(&q_file, &q.questions, &f.frameworks)?;
-        validate_follow_ups(&q_file, &q.follow_ups, &f.frameworks)?;
+        validate_questions(
+            "(embedded) questions.toml",
+            QUESTIONS_TOML,
+            &q.questions,
+            &f.frameworks,
+        )?;
+        validate_follow_ups(
+            "(embedded) questions.toml",
+            QUESTIONS_TOML,
+            &q.follow_ups,
+            &f.frameworks,
+        )?;
         let l: LexiconFile = parse("(embedded) lexicon.toml", LEXICON_TOML)?;
-        validate_settings("(embedded) lexicon.toml", &l.settings)?;
+        validate_settings("(embedded) lexicon.toml", LEXICON_TOML, &l.settings)?;
         let sec: SectionsFile = parse("(embedded) sections.toml", SECTIONS_TOML)?;
         validate_sections("(embedded) sections.toml", &sec)?;
         validate_roles("(embedded) frameworks.toml", &f.frameworks, &sec.roles)?;
@@ -373,74 +380,99 @@ impl Catalog {
     pub fn load(dir: Option<&Path>) -> Result<Catalog, DataError> {
         let mut cat = Catalog::embedded()?;
         let Some(dir) = dir else { return Ok(cat) };
-        let read = |name: &str| -> Result<Option<(String, String)>, DataError> {
+        let read = |name: &str| -> Result<Option<(String, Vec<u8>)>, DataError> {
             let p = dir.join(name);
-            match std::fs::read_to_string(&p) {
+            match std::fs::read(&p) {
                 Ok(t) => Ok(Some((p.display().to_string(), t))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(source) => Err(DataError::Read {
+                Err(error) => Err(DataError::Read {
                     path: p.display().to_string(),
-                    source,
+                    error,
                 }),
             }
         };
-        if let Some((p, t)) = read("frameworks.toml")? {
-            let f: FrameworksFile = parse(&p, &t)?;
-            validate_frameworks(&DataFile::new(&p, &t), &f.frameworks)?;
-            for fw in f.frameworks {
-                match cat.frameworks.iter_mut().find(|x| x.id == fw.id) {
-                    Some(x) => *x = fw,
-                    None => cat.frameworks.push(fw),
-                }
+        for name in USER_FILES {
+            if let Some((p, bytes)) = read(name)? {
+                cat.overlay(name, &p, &bytes)?;
             }
-        }
-        if let Some((p, t)) = read("questions.toml")? {
-            let q: QuestionsFile = parse(&p, &t)?;
-            // Against the merged frameworks, so that a user question may use a user framework.
-            let file = DataFile::new(&p, &t);
-            validate_questions(&file, &q.questions, &cat.frameworks)?;
-            validate_follow_ups(&file, &q.follow_ups, &cat.frameworks)?;
-            for qu in q.questions {
-                match cat.questions.iter_mut().find(|x| x.id == qu.id) {
-                    Some(x) => *x = qu,
-                    None => cat.questions.push(qu),
-                }
-            }
-            for f in q.follow_ups {
-                match cat.follow_ups.iter_mut().find(|x| x.id == f.id) {
-                    Some(x) => *x = f,
-                    None => cat.follow_ups.push(f),
-                }
-            }
-        }
-        if let Some((p, t)) = read("lexicon.toml")? {
-            let l: LexiconFile = parse(&p, &t)?;
-            validate_settings(&p, &l.settings)?;
-            cat.lexicon = l.lexicon;
-            cat.settings = l.settings;
-        }
-        let mut roles_from = "(embedded) sections.toml".to_string();
-        if let Some((p, t)) = read("sections.toml")? {
-            let sec: SectionsFile = parse(&p, &t)?;
-            validate_sections(&p, &sec)?;
-            cat.sections = sec.into_data();
-            roles_from = p;
         }
         // Every framework's roles against the roles in force, whichever files they came from.
-        if let Err(DataError::Invalid { message, .. }) =
-            validate_roles("", &cat.frameworks, &cat.sections.roles)
-        {
+        if let Err(DataError::Invalid { message, .. }) = cat.check_roles() {
             let frameworks = dir.join("frameworks.toml");
+            let sections = dir.join("sections.toml");
+            let path = if frameworks.exists() || !sections.exists() {
+                frameworks
+            } else {
+                sections
+            };
             return Err(DataError::Invalid {
-                path: if frameworks.exists() {
-                    frameworks.display().to_string()
-                } else {
-                    roles_from
-                },
+                path: path.display().to_string(),
                 message,
             });
         }
         Ok(cat)
+    }
+
+    /// Lays the user's file `name` (one of [`USER_FILES`]), read from `path` as `bytes`, over
+    /// this catalog, after checking every value in it. The fuzz target for override files
+    /// enters here.
+    pub fn overlay(&mut self, name: &str, path: &str, bytes: &[u8]) -> Result<(), DataError> {
+        let text = utf8(path, bytes)?;
+        match name {
+            "frameworks.toml" => {
+                let f: FrameworksFile = parse(path, text)?;
+                validate_frameworks(path, text, &f.frameworks)?;
+                for fw in f.frameworks {
+                    match self.frameworks.iter_mut().find(|x| x.id == fw.id) {
+                        Some(x) => *x = fw,
+                        None => self.frameworks.push(fw),
+                    }
+                }
+            }
+            "questions.toml" => {
+                let q: QuestionsFile = parse(path, text)?;
+                // Against the merged frameworks, so that a user question may use a user
+                // framework.
+                validate_questions(path, text, &q.questions, &self.frameworks)?;
+                validate_follow_ups(path, text, &q.follow_ups, &self.frameworks)?;
+                for qu in q.questions {
+                    match self.questions.iter_mut().find(|x| x.id == qu.id) {
+                        Some(x) => *x = qu,
+                        None => self.questions.push(qu),
+                    }
+                }
+                for f in q.follow_ups {
+                    match self.follow_ups.iter_mut().find(|x| x.id == f.id) {
+                        Some(x) => *x = f,
+                        None => self.follow_ups.push(f),
+                    }
+                }
+            }
+            "lexicon.toml" => {
+                let l: LexiconFile = parse(path, text)?;
+                validate_settings(path, text, &l.settings)?;
+                self.lexicon = l.lexicon;
+                self.settings = l.settings;
+            }
+            "sections.toml" => {
+                let sec: SectionsFile = parse(path, text)?;
+                validate_sections(path, &sec)?;
+                self.sections = sec.into_data();
+            }
+            other => {
+                return Err(DataError::Invalid {
+                    path: path.to_string(),
+                    message: format!("{other} is not one of {}", USER_FILES.join(", ")),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Every framework's section roles are among the roles in force: run once all the user's
+    /// files are laid over, since a new role and the framework using it may come in two files.
+    pub fn check_roles(&self) -> Result<(), DataError> {
+        validate_roles("", &self.frameworks, &self.sections.roles)
     }
 
     pub fn framework(&self, id: &str) -> Option<&Framework> {
@@ -681,118 +713,210 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     }
 }
 
-/// A data file being validated: its name for messages and its text, to find the line of the
-/// table an error is about.
-struct DataFile<'a> {
-    path: &'a str,
-    text: &'a str,
+/// A data file's text, or the line where it stops being UTF-8.
+fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, DataError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        DataError::Parse {
+            path: path.to_string(),
+            message: format!("line {line}: not valid UTF-8 text (save the file as UTF-8)"),
+        }
+    })
 }
 
-impl<'a> DataFile<'a> {
-    fn new(path: &'a str, text: &'a str) -> DataFile<'a> {
-        DataFile { path, text }
-    }
+/// One step down a TOML document: a key, or an index into an array (of tables).
+#[derive(Debug, Clone)]
+enum Step {
+    Key(&'static str),
+    Index(usize),
+}
 
-    /// An error about the table (`[[framework]]`, `[[question]]`, ...) whose `id` is `id`,
-    /// naming its line: the `id = ...` line, or the line of `field` inside the table when
-    /// `field` is given and found.
-    fn invalid(&self, table: &str, id: &str, field: Option<&str>, message: String) -> DataError {
-        let line = self.line_of(table, id, field);
-        DataError::Invalid {
-            path: self.path.to_string(),
-            message: match line {
-                Some(n) => format!("line {n}: {message}"),
-                None => message,
-            },
+/// A value that failed its check: where it is in the file, and what is wrong.
+struct Issue {
+    at: Vec<Step>,
+    message: String,
+}
+
+/// The line of the value at `at` in `text`, or of the nearest enclosing one that is written
+/// there (a defaulted field has no line of its own).
+fn line_of(text: &str, at: &[Step]) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut span: Option<std::ops::Range<usize>> = None;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    let mut array: Option<&[toml::Spanned<DeValue>]> = None;
+    for step in at {
+        let next = match step {
+            Step::Key(k) => table.and_then(|t| {
+                t.iter()
+                    .find(|(key, _)| key.get_ref().as_ref() == *k)
+                    .map(|(_, v)| v)
+            }),
+            Step::Index(i) => array.and_then(|a| a.get(*i)),
+        };
+        let Some(next) = next else { break };
+        span = Some(next.span());
+        table = None;
+        array = None;
+        match next.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
         }
     }
+    let start = span?.start.min(text.len());
+    Some(
+        text.as_bytes()[..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1,
+    )
+}
 
-    fn line_of(&self, table: &str, id: &str, field: Option<&str>) -> Option<usize> {
-        let header = format!("[[{table}]]");
-        let mut in_table = false;
-        let mut found: Option<usize> = None;
-        for (i, raw) in self.text.lines().enumerate() {
-            let line = raw.trim();
-            if line.starts_with('[') {
-                if found.is_some()
-                    && line.starts_with("[[")
-                    && !line.starts_with(&format!("[[{table}."))
-                {
-                    break;
-                }
-                in_table = line == header;
-                continue;
-            }
-            if !in_table {
-                continue;
-            }
-            let key_is = |key: &str| {
-                line.strip_prefix(key)
-                    .map(str::trim_start)
-                    .is_some_and(|r| r.starts_with('='))
-            };
-            if found.is_none() && key_is("id") {
-                let value = line.split_once('=').map_or("", |(_, v)| v.trim());
-                let value = value.trim_matches(|c| c == '"' || c == '\'');
-                if value == id {
-                    found = Some(i + 1);
-                    if field.is_none() {
-                        return found;
-                    }
-                }
-            } else if found.is_some()
-                && let Some(f) = field
-                && key_is(f)
-            {
-                return Some(i + 1);
-            }
-        }
-        found
+/// The error for `issue` in the file at `path` whose text is `text`: file, line, then what.
+fn data_error(path: &str, text: &str, issue: Issue) -> DataError {
+    let message = match line_of(text, &issue.at) {
+        Some(line) => format!("line {line}: {}", issue.message),
+        None => issue.message,
+    };
+    DataError::Invalid {
+        path: path.to_string(),
+        message,
     }
 }
 
-fn validate(file: &DataFile, fw: &Framework) -> Result<(), DataError> {
-    let bad = |message: String| file.invalid("framework", &fw.id, None, message);
-    if !is_kebab(&fw.id) {
-        return Err(bad(format!("framework '{}': {KEBAB}", fw.id)));
+/// Longest time any target may name, seconds: the longest recording rehearse reads.
+const MAX_TARGET_S: f64 = crate::audio::MAX_DURATION_S;
+
+/// `value` must be a number in `[lo, hi]`; `name` is how the file spells the field.
+fn number(
+    at: Vec<Step>,
+    what: &str,
+    name: &str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+) -> Result<(), Issue> {
+    // Written so that NaN fails.
+    if value.is_finite() && value >= lo && value <= hi {
+        return Ok(());
     }
-    if !band_ok(&fw.overall) {
-        return Err(file.invalid(
-            "framework",
-            &fw.id,
-            Some("overall"),
-            format!(
-                "framework '{}': overall min_s must be >= 0 and <= max_s",
-                fw.id
+    Err(Issue {
+        at,
+        message: format!("{what}{name} = {value}: give a number from {lo} to {hi}"),
+    })
+}
+
+/// A band's two ends are numbers in `[lo, hi]` and in order.
+fn band(at: Vec<Step>, what: &str, name: &str, b: &Band, lo: f64, hi: f64) -> Result<(), Issue> {
+    band_named(at, what, name, ["min_s", "max_s"], b, lo, hi)
+}
+
+/// [`band`] for a band whose bounds are written under other names (pace: `min_wpm`, `max_wpm`).
+fn band_named(
+    at: Vec<Step>,
+    what: &str,
+    name: &str,
+    [min, max]: [&'static str; 2],
+    b: &Band,
+    lo: f64,
+    hi: f64,
+) -> Result<(), Issue> {
+    let field = |end: &'static str| {
+        let mut a = at.clone();
+        a.push(Step::Key(end));
+        a
+    };
+    number(field(min), what, &format!("{name}.{min}"), b.min_s, lo, hi)?;
+    number(field(max), what, &format!("{name}.{max}"), b.max_s, lo, hi)?;
+    if b.min_s > b.max_s {
+        return Err(Issue {
+            at: field(max),
+            message: format!(
+                "{what}{name}.{max} = {} is below {name}.{min} = {}: {min} must be <= {max}",
+                b.max_s, b.min_s
             ),
-        ));
-    }
-    if fw.sections.is_empty() {
-        return Err(bad(format!("framework '{}' has no sections", fw.id)));
-    }
-    for (i, s) in fw.sections.iter().enumerate() {
-        let bad = |message: String| file.invalid("framework.section", &s.id, None, message);
-        if !is_kebab(&s.id) {
-            return Err(bad(format!(
-                "framework '{}', section '{}': {KEBAB}",
-                fw.id, s.id
-            )));
-        }
-        // Section ids name the spans in a report; two alike would merge two sections' times.
-        if fw.sections[..i].iter().any(|x| x.id == s.id) {
-            return Err(bad(format!(
-                "framework '{}': section '{}' appears twice",
-                fw.id, s.id
-            )));
-        }
-        if !band_ok(&s.target) {
-            return Err(bad(format!(
-                "framework '{}', section '{}': target min_s must be >= 0 and <= max_s",
-                fw.id, s.id
-            )));
-        }
+        });
     }
     Ok(())
+}
+
+fn validate(i: usize, fw: &Framework) -> Result<(), Issue> {
+    let here = |rest: &[Step]| {
+        let mut a = vec![Step::Key("framework"), Step::Index(i)];
+        a.extend_from_slice(rest);
+        a
+    };
+    let bad = |rest: &[Step], message: String| Issue {
+        at: here(rest),
+        message,
+    };
+    if !is_kebab(&fw.id) {
+        return Err(bad(
+            &[Step::Key("id")],
+            format!("framework '{}': {KEBAB}", snip(&fw.id)),
+        ));
+    }
+    let what = format!("framework '{}': ", fw.id);
+    band(
+        here(&[Step::Key("overall")]),
+        &what,
+        "overall",
+        &fw.overall,
+        0.0,
+        MAX_TARGET_S,
+    )?;
+    if fw.sections.is_empty() {
+        return Err(bad(&[], format!("framework '{}' has no sections", fw.id)));
+    }
+    for (j, s) in fw.sections.iter().enumerate() {
+        let at = |rest: &[Step]| {
+            let mut a = vec![Step::Key("section"), Step::Index(j)];
+            a.extend_from_slice(rest);
+            here(&a)
+        };
+        if !is_kebab(&s.id) {
+            return Err(Issue {
+                at: at(&[Step::Key("id")]),
+                message: format!("framework '{}', section '{}': {KEBAB}", fw.id, snip(&s.id)),
+            });
+        }
+        // Section ids name the spans in a report; two alike would merge two sections' times.
+        if fw.sections[..j].iter().any(|x| x.id == s.id) {
+            return Err(Issue {
+                at: at(&[Step::Key("id")]),
+                message: format!("framework '{}': section '{}' appears twice", fw.id, s.id),
+            });
+        }
+        let what = format!("framework '{}', section '{}': ", fw.id, s.id);
+        band(
+            at(&[Step::Key("target")]),
+            &what,
+            "target",
+            &s.target,
+            0.0,
+            MAX_TARGET_S,
+        )?;
+        number(
+            at(&[Step::Key("past_actions")]),
+            &what,
+            "past_actions",
+            s.past_actions,
+            0.0,
+            100.0,
+        )?;
+    }
+    Ok(())
+}
+
+/// At most a few dozen characters of a value from a file, for a message.
+fn snip(s: &str) -> String {
+    crate::quote::snippet(s)
 }
 
 const KEBAB: &str = "id must be kebab-case (lowercase letters and digits joined by single hyphens)";
@@ -808,20 +932,16 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
-fn band_ok(b: &Band) -> bool {
-    // Written so that NaN fails.
-    b.min_s.is_finite() && b.min_s >= 0.0 && b.min_s <= b.max_s
-}
-
 /// One file's frameworks: each sane, and no id twice (a second one would silently win).
-fn validate_frameworks(file: &DataFile, frameworks: &[Framework]) -> Result<(), DataError> {
+fn validate_frameworks(path: &str, text: &str, frameworks: &[Framework]) -> Result<(), DataError> {
     for (i, fw) in frameworks.iter().enumerate() {
-        validate(file, fw)?;
+        validate(i, fw).map_err(|issue| data_error(path, text, issue))?;
         if frameworks[..i].iter().any(|x| x.id == fw.id) {
-            return Err(DataError::Invalid {
-                path: file.path.to_string(),
+            let issue = Issue {
+                at: vec![Step::Key("framework"), Step::Index(i), Step::Key("id")],
                 message: format!("framework '{}' is defined twice", fw.id),
-            });
+            };
+            return Err(data_error(path, text, issue));
         }
     }
     Ok(())
@@ -830,42 +950,42 @@ fn validate_frameworks(file: &DataFile, frameworks: &[Framework]) -> Result<(), 
 /// One file's questions: kebab-case ids and themes, no id twice, text present, a framework
 /// that exists.
 fn validate_questions(
-    file: &DataFile,
+    path: &str,
+    text: &str,
     questions: &[Question],
     frameworks: &[Framework],
 ) -> Result<(), DataError> {
     for (i, q) in questions.iter().enumerate() {
-        let bad =
-            |field: Option<&str>, message: String| file.invalid("question", &q.id, field, message);
+        let bad = |key: &'static str, message: String| {
+            let issue = Issue {
+                at: vec![Step::Key("question"), Step::Index(i), Step::Key(key)],
+                message,
+            };
+            data_error(path, text, issue)
+        };
         if !is_kebab(&q.id) {
-            return Err(bad(None, format!("question '{}': {KEBAB}", q.id)));
+            return Err(bad("id", format!("question '{}': {KEBAB}", snip(&q.id))));
         }
         if questions[..i].iter().any(|x| x.id == q.id) {
-            return Err(DataError::Invalid {
-                path: file.path.to_string(),
-                message: format!("question '{}' is defined twice", q.id),
-            });
+            return Err(bad("id", format!("question '{}' is defined twice", q.id)));
         }
         if q.text.trim().is_empty() {
-            return Err(bad(
-                Some("text"),
-                format!("question '{}' has no text", q.id),
-            ));
+            return Err(bad("text", format!("question '{}' has no text", q.id)));
         }
         if !is_kebab(&q.theme) {
             return Err(bad(
-                Some("theme"),
-                format!("question '{}': theme '{}': {KEBAB}", q.id, q.theme),
+                "theme",
+                format!("question '{}': theme '{}': {KEBAB}", q.id, snip(&q.theme)),
             ));
         }
         if !frameworks.iter().any(|f| f.id == q.framework) {
             let known: Vec<&str> = frameworks.iter().map(|f| f.id.as_str()).collect();
             return Err(bad(
-                Some("framework"),
+                "framework",
                 format!(
                     "question '{}': unknown framework '{}'; known: {}",
                     q.id,
-                    q.framework,
+                    snip(&q.framework),
                     known.join(", ")
                 ),
             ));
@@ -897,31 +1017,31 @@ pub const FOLLOW_UP_SIGNALS: &[&str] = &[
 /// One file's follow-ups: kebab-case ids, no id twice, text present, and every `when` a signal
 /// the analysis can raise.
 fn validate_follow_ups(
-    file: &DataFile,
+    path: &str,
+    text: &str,
     follow_ups: &[FollowUp],
     frameworks: &[Framework],
 ) -> Result<(), DataError> {
     for (i, f) in follow_ups.iter().enumerate() {
-        let bad =
-            |field: Option<&str>, message: String| file.invalid("follow_up", &f.id, field, message);
+        let bad = |key: &'static str, message: String| {
+            let issue = Issue {
+                at: vec![Step::Key("follow_up"), Step::Index(i), Step::Key(key)],
+                message,
+            };
+            data_error(path, text, issue)
+        };
         if !is_kebab(&f.id) {
-            return Err(bad(None, format!("follow-up '{}': {KEBAB}", f.id)));
+            return Err(bad("id", format!("follow-up '{}': {KEBAB}", snip(&f.id))));
         }
         if follow_ups[..i].iter().any(|x| x.id == f.id) {
-            return Err(DataError::Invalid {
-                path: file.path.to_string(),
-                message: format!("follow-up '{}' is defined twice", f.id),
-            });
+            return Err(bad("id", format!("follow-up '{}' is defined twice", f.id)));
         }
         if f.text.trim().is_empty() {
-            return Err(bad(
-                Some("text"),
-                format!("follow-up '{}' has no text", f.id),
-            ));
+            return Err(bad("text", format!("follow-up '{}' has no text", f.id)));
         }
         if f.when.is_empty() {
             return Err(bad(
-                Some("when"),
+                "when",
                 format!("follow-up '{}': `when` names no signal", f.id),
             ));
         }
@@ -935,10 +1055,11 @@ fn validate_follow_ups(
             };
             if !known {
                 return Err(bad(
-                    Some("when"),
+                    "when",
                     format!(
-                        "follow-up '{}': unknown signal '{w}'; known: {}, missing-section:SECTION, long-section:SECTION",
+                        "follow-up '{}': unknown signal '{}'; known: {}, missing-section:SECTION, long-section:SECTION",
                         f.id,
+                        snip(w),
                         FOLLOW_UP_SIGNALS.join(", ")
                     ),
                 ));
@@ -948,14 +1069,97 @@ fn validate_follow_ups(
     Ok(())
 }
 
-fn validate_settings(path: &str, settings: &Settings) -> Result<(), DataError> {
-    if band_ok(&settings.pace_wpm) {
-        return Ok(());
-    }
-    Err(DataError::Invalid {
-        path: path.to_string(),
-        message: "settings: pace_wpm min_wpm must be >= 0 and <= max_wpm".to_string(),
-    })
+/// Every number in `[settings]`: a number, in a range that makes sense, and ordered where two
+/// go together.
+fn validate_settings(path: &str, text: &str, settings: &Settings) -> Result<(), DataError> {
+    let s = settings;
+    let at = |key: &'static str| vec![Step::Key("settings"), Step::Key(key)];
+    let what = "settings: ";
+    let checks = || -> Result<(), Issue> {
+        band_named(
+            at("pace_wpm"),
+            what,
+            "pace_wpm",
+            ["min_wpm", "max_wpm"],
+            &s.pace_wpm,
+            0.0,
+            1000.0,
+        )?;
+        number(
+            at("pace_window_s"),
+            what,
+            "pace_window_s",
+            s.pace_window_s,
+            1.0,
+            600.0,
+        )?;
+        number(
+            at("pause_min_s"),
+            what,
+            "pause_min_s",
+            s.pause_min_s,
+            0.05,
+            60.0,
+        )?;
+        number(
+            at("long_pause_s"),
+            what,
+            "long_pause_s",
+            s.long_pause_s,
+            0.05,
+            600.0,
+        )?;
+        if s.long_pause_s < s.pause_min_s {
+            return Err(Issue {
+                at: at("long_pause_s"),
+                message: format!(
+                    "{what}long_pause_s = {} is below pause_min_s = {}: a long pause is a pause",
+                    s.long_pause_s, s.pause_min_s
+                ),
+            });
+        }
+        let per_min = [
+            ("fillers_heavy_per_min", s.fillers_heavy_per_min),
+            ("hedges_per_min", s.hedges_per_min),
+        ];
+        for (name, v) in per_min {
+            number(at(name), what, name, v, 0.0, 1000.0)?;
+        }
+        number(
+            at("too_short_s"),
+            what,
+            "too_short_s",
+            s.too_short_s,
+            0.0,
+            MAX_TARGET_S,
+        )?;
+        number(
+            at("too_long_s"),
+            what,
+            "too_long_s",
+            s.too_long_s,
+            0.0,
+            MAX_TARGET_S,
+        )?;
+        if s.too_long_s < s.too_short_s {
+            return Err(Issue {
+                at: at("too_long_s"),
+                message: format!(
+                    "{what}too_long_s = {} is below too_short_s = {}",
+                    s.too_long_s, s.too_short_s
+                ),
+            });
+        }
+        number(
+            at("long_section_share"),
+            what,
+            "long_section_share",
+            s.long_section_share,
+            0.0,
+            1.0,
+        )
+    };
+    checks().map_err(|issue| data_error(path, text, issue))
 }
 
 /// `sections.toml`: sane decoder weights, and each role a kebab-case id with examples, once.
@@ -1287,12 +1491,12 @@ target = { min_s = 5.0, max_s = 20.0 }
             (
                 "frameworks.toml",
                 framework("min_s = 30.0, max_s = 90.0", "min_s = 90.0, max_s = 30.0"),
-                "framework 'my-story': overall min_s must be >= 0 and <= max_s",
+                "line 7: framework 'my-story': overall.max_s = 30 is below overall.min_s = 90: min_s must be <= max_s",
             ),
             (
                 "frameworks.toml",
                 framework("min_s = 5.0, max_s = 20.0", "min_s = 25.0, max_s = 20.0"),
-                "framework 'my-story', section 'start': target min_s must be >= 0 and <= max_s",
+                "line 12: framework 'my-story', section 'start': target.max_s = 20 is below target.min_s = 25",
             ),
             (
                 "frameworks.toml",
@@ -1334,6 +1538,100 @@ target = { min_s = 5.0, max_s = 20.0 }
             );
             assert!(message.contains(expected), "{message:?} lacks {expected:?}");
         }
+    }
+
+    #[test]
+    fn every_number_in_an_override_is_checked_with_file_line_and_field() {
+        let framework = |from: &str, to: &str| FRAMEWORK.replacen(from, to, 1);
+        let lexicon = |from: &str, to: &str| {
+            assert!(LEXICON_TOML.contains(from), "{from}");
+            LEXICON_TOML.replacen(from, to, 1)
+        };
+        let line_of_lexicon = |needle: &str| {
+            let k = LEXICON_TOML.find(needle).expect(needle);
+            LEXICON_TOML[..k].matches('\n').count() + 1
+        };
+        let cases: Vec<(&str, String, String)> = vec![
+            (
+                "frameworks.toml",
+                framework("max_s = 90.0", "max_s = inf"),
+                "line 7: framework 'my-story': overall.max_s = inf: give a number from 0 to 14400"
+                    .into(),
+            ),
+            (
+                "frameworks.toml",
+                framework("min_s = 5.0", "min_s = nan"),
+                "line 12: framework 'my-story', section 'start': target.min_s = NaN".into(),
+            ),
+            (
+                "frameworks.toml",
+                framework("min_s = 5.0", "min_s = -5.0"),
+                "line 12: framework 'my-story', section 'start': target.min_s = -5".into(),
+            ),
+            (
+                "lexicon.toml",
+                lexicon("max_wpm = 170.0", "max_wpm = inf"),
+                format!(
+                    "line {}: settings: pace_wpm.max_wpm = inf: give a number from 0 to 1000",
+                    line_of_lexicon("pace_wpm =")
+                ),
+            ),
+            (
+                "lexicon.toml",
+                lexicon("pace_window_s = 10.0", "pace_window_s = 0.0"),
+                format!(
+                    "line {}: settings: pace_window_s = 0: give a number from 1 to 600",
+                    line_of_lexicon("pace_window_s =")
+                ),
+            ),
+            (
+                "lexicon.toml",
+                lexicon("long_section_share = 0.5", "long_section_share = inf"),
+                format!(
+                    "line {}: settings: long_section_share = inf",
+                    line_of_lexicon("long_section_share =")
+                ),
+            ),
+            (
+                "lexicon.toml",
+                lexicon("too_long_s = 180.0", "too_long_s = 10.0"),
+                format!(
+                    "line {}: settings: too_long_s = 10 is below too_short_s = 45",
+                    line_of_lexicon("too_long_s =")
+                ),
+            ),
+        ];
+        for (name, text, expected) in cases {
+            let (path, message) = load_error(name, &text);
+            assert!(message.starts_with(&format!("{path}: ")), "{message}");
+            assert!(
+                message.contains(&expected),
+                "{message:?} lacks {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unreadable_text_and_huge_values_give_one_short_line() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("frameworks.toml"),
+            b"# caf\xe9 notes\n[[framework]]\n".as_slice(),
+        )
+        .expect("write");
+        let e = Catalog::load(Some(dir.path()))
+            .expect_err("not UTF-8")
+            .to_string();
+        let path = dir.path().join("frameworks.toml").display().to_string();
+        assert_eq!(
+            e,
+            format!("{path}: line 1: not valid UTF-8 text (save the file as UTF-8)")
+        );
+        let big = "a".repeat(1 << 20);
+        let text = FRAMEWORK.replacen("min_s = 30.0", &format!("min_s = \"{big}\""), 1);
+        let (_, message) = load_error("frameworks.toml", &text);
+        assert!(message.len() < path.len() + 300, "{} bytes", message.len());
+        assert!(message.contains("line 7: "), "{message}");
     }
 
     #[test]
@@ -1568,7 +1866,7 @@ target = { min_s = 5.0, max_s = 20.0 }
             &LEXICON_TOML.replace("min_wpm = 120.0", "min_wpm = 200.0"),
         );
         assert!(
-            message.contains("pace_wpm min_wpm must be >= 0 and <= max_wpm"),
+            message.contains("pace_wpm.max_wpm = 170 is below pace_wpm.min_wpm = 200"),
             "{message}"
         );
     }

@@ -19,6 +19,8 @@ pub enum AnalyzeError {
     NoWords { path: String },
     #[error("unknown framework '{id}'; known: {known} (see `rehearse frameworks`)")]
     UnknownFramework { id: String, known: String },
+    #[error("{path}: {what}")]
+    BadTimes { path: String, what: String },
 }
 
 /// Runs the whole analysis.
@@ -30,6 +32,14 @@ pub fn analyze(
 ) -> Result<Analysis, AnalyzeError> {
     if input.words.is_empty() {
         return Err(AnalyzeError::NoWords { path: input.path });
+    }
+    // Every way words come in meets this check, so no stage below sizes its work by a time
+    // beyond any real recording.
+    if let Err(what) = crate::transcribe::check::check_words(&input.words, input.duration_s) {
+        return Err(AnalyzeError::BadTimes {
+            path: input.path,
+            what,
+        });
     }
     let unknown = |id: &str| AnalyzeError::UnknownFramework {
         id: id.to_string(),

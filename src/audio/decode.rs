@@ -1,236 +1,168 @@
-//! WAV decoding: every PCM layout hound reads, turned into mono `f32` at the file's own rate.
-//!
-//! The header is inspected by hand first so that the formats hound refuses (mu-law, ADPCM, ...)
-//! and files that are not WAV at all get a message that names the problem, not a parser error.
+//! The one decoding path every command takes from a user's audio file to mono `f32` at the
+//! file's own rate: the content is sniffed (never the name), WAV goes through its own reader,
+//! everything else through symphonia. One path means one message for each kind of bad file,
+//! whichever command met it.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::SeekFrom;
 use std::path::Path;
 
+use symphonia::core::io::MediaSource;
+
 use super::AudioError;
+use super::compressed;
+use super::sniff::{Container, describe_other, sniff};
+use super::wav::{self, Wav};
 
 /// Lowest and highest sample rates accepted; outside this range the file is almost certainly
 /// mislabelled, and resampling it would produce nonsense rather than an error.
 pub const MIN_RATE: u32 = 8_000;
 pub const MAX_RATE: u32 = 192_000;
 
-/// What a WAV file held, before resampling.
+/// Longest recording read, seconds. Interview answers last minutes and a whole mock interview
+/// an hour or two; four hours keeps a file's decoded samples (at most 2.8 GB at 48 kHz)
+/// well inside memory, and stops a small compressed file that decodes to days of silence.
+pub const MAX_DURATION_S: f64 = 4.0 * 3600.0;
+
+/// What the decoder will accept.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest audio decoded, seconds.
+    pub max_duration_s: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_duration_s: MAX_DURATION_S,
+        }
+    }
+}
+
+impl Limits {
+    pub(super) fn max_frames(&self, rate: u32) -> usize {
+        (self.max_duration_s * f64::from(rate)) as usize
+    }
+}
+
+pub(super) fn too_long(path: &Path, seconds: f64, limits: &Limits) -> AudioError {
+    AudioError::invalid(
+        path,
+        &format!(
+            "the audio lasts over {} (about {}); rehearse reads recordings up to {}: cut out the answer first, e.g. `sox IN OUT.wav trim START LENGTH`",
+            hours(limits.max_duration_s),
+            hours(seconds),
+            hours(limits.max_duration_s)
+        ),
+    )
+}
+
+fn hours(s: f64) -> String {
+    if s >= 3600.0 {
+        format!("{:.1} h", s / 3600.0)
+    } else {
+        format!("{:.0} min", s / 60.0)
+    }
+}
+
+/// What an audio file held, before resampling.
 #[derive(Debug, Clone)]
 pub struct MonoAudio {
     /// Mono samples in [-1, 1] at `sample_rate`.
     pub samples: Vec<f32>,
     pub sample_rate: u32,
     pub channels: u16,
+    /// Bits per sample of PCM; 0 for compressed audio, which has none.
     pub bits_per_sample: u16,
-    /// `"int"` or `"float"`.
+    /// `"int"` or `"float"` for PCM WAV, else the codec (`"mp3"`, `"aac"`, `"flac"`, ...).
     pub sample_format: &'static str,
+    /// The container: `"WAV"`, `"MP3"`, `"MP4/M4A"`, ...
+    pub container: &'static str,
+    /// What the reader changed or the user should know (clipped samples, skipped frames).
+    pub notes: Vec<String>,
 }
 
-/// Names a WAVE format tag the way a person would look it up.
-fn format_tag_name(tag: u16) -> String {
-    match tag {
-        0x0002 => "Microsoft ADPCM".into(),
-        0x0006 => "A-law".into(),
-        0x0007 => "mu-law".into(),
-        0x0011 => "IMA ADPCM".into(),
-        0x0031 => "GSM 6.10".into(),
-        0x0055 => "MP3".into(),
-        other => format!("format tag 0x{other:04x}"),
-    }
-}
+/// What rehearse reads, for messages that refuse a file.
+pub const SUPPORTED: &str = "WAV, MP3, M4A/AAC, FLAC, Ogg Vorbis, AIFF, CAF, or the audio of an MP4, MOV, MKV or WebM video";
 
-/// Reads the RIFF header and the `fmt ` chunk's format tag, so that unsupported files are
-/// refused with a precise reason before hound sees them.
-fn precheck(path: &Path) -> Result<(), AudioError> {
+/// Decodes the audio file at `path` to mono, averaging channels.
+pub fn read_mono(path: &Path) -> Result<MonoAudio, AudioError> {
     let file = File::open(path).map_err(|e| AudioError::open(path, e))?;
-    let mut r = BufReader::new(file);
-    let mut head = [0u8; 12];
-    let n = read_up_to(&mut r, &mut head).map_err(|e| AudioError::open(path, e))?;
+    let meta = file.metadata().map_err(|e| AudioError::open(path, e))?;
+    if meta.is_dir() {
+        return Err(AudioError::invalid(path, "a folder, not an audio file"));
+    }
+    decode(path, file, &Limits::default())
+}
+
+/// Decodes audio held in memory; `path` is only used in messages. The fuzz targets enter here.
+pub fn decode_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<MonoAudio, AudioError> {
+    decode(path, std::io::Cursor::new(bytes.to_vec()), limits)
+}
+
+/// Decodes `src` (a file or bytes in memory); `path` is only used in messages.
+pub fn decode<S: MediaSource + 'static>(
+    path: &Path,
+    mut src: S,
+    limits: &Limits,
+) -> Result<MonoAudio, AudioError> {
+    let io = |e| AudioError::open(path, e);
+    let len = match src.byte_len() {
+        Some(n) => n,
+        None => src.seek(SeekFrom::End(0)).map_err(io)?,
+    };
+    let mut head = [0u8; 64];
+    src.seek(SeekFrom::Start(0)).map_err(io)?;
+    let n = wav::read_up_to(&mut src, &mut head).map_err(io)?;
+    let head = &head[..n];
     if n == 0 {
         return Err(AudioError::invalid(path, "the file is empty"));
     }
-    if n < 12 || &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
-        let what = sniff(&head[..n]);
-        return Err(AudioError::invalid(
+    let container = match sniff(head) {
+        Some(c) => c,
+        None => {
+            return Err(AudioError::invalid(
+                path,
+                &format!(
+                    "not an audio file ({}); rehearse reads {SUPPORTED}",
+                    describe_other(head)
+                ),
+            ));
+        }
+    };
+    match container {
+        Container::Wav | Container::Rf64 => match wav::decode(path, &mut src, len, limits)? {
+            Wav::Pcm(m) => Ok(m),
+            Wav::Compressed(fmt) => {
+                src.seek(SeekFrom::Start(0)).map_err(io)?;
+                compressed::decode(path, src, container, Some(fmt.tag), limits)
+            }
+        },
+        Container::Rifx => Err(AudioError::invalid(
             path,
-            &format!("not a WAV file ({what}); convert it first, e.g. `sox IN OUT.wav`"),
-        ));
-    }
-    // Walk chunks until `fmt `; a WAV without one is damaged.
-    loop {
-        let mut hdr = [0u8; 8];
-        if read_up_to(&mut r, &mut hdr).map_err(|e| AudioError::open(path, e))? < 8 {
-            return Err(AudioError::invalid(path, "truncated: no `fmt ` chunk"));
-        }
-        let size = u32::from_le_bytes([hdr[4], hdr[5], hdr[6], hdr[7]]) as u64;
-        if &hdr[0..4] == b"fmt " {
-            let mut fmt = [0u8; 2];
-            if read_up_to(&mut r, &mut fmt).map_err(|e| AudioError::open(path, e))? < 2 {
-                return Err(AudioError::invalid(
-                    path,
-                    "truncated inside the `fmt ` chunk",
-                ));
-            }
-            let mut tag = u16::from_le_bytes(fmt);
-            if tag == 0xFFFE && size >= 26 {
-                // WAVE_FORMAT_EXTENSIBLE: the real tag is the first two bytes of the sub-format GUID.
-                let mut rest = [0u8; 24];
-                if read_up_to(&mut r, &mut rest).map_err(|e| AudioError::open(path, e))? < 24 {
-                    return Err(AudioError::invalid(
-                        path,
-                        "truncated inside the `fmt ` chunk",
-                    ));
-                }
-                tag = u16::from_le_bytes([rest[22], rest[23]]);
-            }
-            return match tag {
-                1 | 3 => Ok(()),
-                other => Err(AudioError::invalid(
-                    path,
-                    &format!(
-                        "compressed WAV ({}) is not supported; convert it to PCM, e.g. `sox IN -e signed -b 16 OUT.wav`",
-                        format_tag_name(other)
-                    ),
-                )),
-            };
-        }
-        let skip = size + (size & 1);
-        let skipped = std::io::copy(&mut (&mut r).take(skip), &mut std::io::sink())
-            .map_err(|e| AudioError::open(path, e))?;
-        if skipped < skip {
-            return Err(AudioError::invalid(path, "truncated: no `fmt ` chunk"));
-        }
-    }
-}
-
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
-
-/// A guess at what a non-WAV file is, for the error message.
-fn sniff(head: &[u8]) -> &'static str {
-    if head.starts_with(b"fLaC") {
-        "it looks like FLAC"
-    } else if head.starts_with(b"OggS") {
-        "it looks like Ogg"
-    } else if head.starts_with(b"ID3") || head.starts_with(&[0xFF, 0xFB]) {
-        "it looks like MP3"
-    } else if head.len() >= 8 && &head[4..8] == b"ftyp" {
-        "it looks like MP4/M4A"
-    } else if head.starts_with(b"RIFF") {
-        "a RIFF file that is not WAVE"
-    } else if head.starts_with(b"{") || head.starts_with(b"[") {
-        "it looks like JSON"
-    } else {
-        "no RIFF/WAVE header"
-    }
-}
-
-/// Decodes `path` to mono, averaging channels.
-pub fn read_wav_mono(path: &Path) -> Result<MonoAudio, AudioError> {
-    precheck(path)?;
-    let reader = hound::WavReader::open(path).map_err(|e| AudioError::from_hound(path, e))?;
-    let spec = reader.spec();
-    if spec.channels == 0 {
-        return Err(AudioError::invalid(path, "the header says 0 channels"));
-    }
-    if !(MIN_RATE..=MAX_RATE).contains(&spec.sample_rate) {
-        return Err(AudioError::invalid(
+            "RIFX is big-endian WAV, which rehearse does not read; convert it to ordinary WAV first, e.g. `sox IN OUT.wav`",
+        )),
+        c if !c.readable() => Err(AudioError::invalid(
             path,
             &format!(
-                "sample rate {} Hz is outside the supported {MIN_RATE}..{MAX_RATE} Hz",
-                spec.sample_rate
+                "{} audio is not supported; convert it first, e.g. `ffmpeg -i IN -ar 16000 -ac 1 OUT.wav` (rehearse reads {SUPPORTED})",
+                c.name()
             ),
-        ));
+        )),
+        c => compressed::decode(path, src, c, None, limits),
     }
-    let channels = spec.channels as usize;
-    let declared = reader.len() as usize;
-    if declared == 0 {
-        return Err(AudioError::Empty {
-            path: path.to_path_buf(),
-        });
+}
+
+/// Appends the channel average of each frame of `interleaved` to `out`.
+pub(super) fn push_mono(out: &mut Vec<f32>, interleaved: &[f32], channels: usize) {
+    if channels <= 1 {
+        out.extend_from_slice(interleaved);
+        return;
     }
-    let frames = declared / channels;
-    let mut mono = Vec::with_capacity(frames);
-    let inv_ch = 1.0 / channels as f32;
-    let mut acc = 0.0f32;
-    let mut k = 0usize;
-    let mut read = 0usize;
-    let mut push = |v: f32| {
-        acc += v;
-        k += 1;
-        if k == channels {
-            mono.push(acc * inv_ch);
-            acc = 0.0;
-            k = 0;
-        }
-    };
-    let truncated = |read: usize| AudioError::Truncated {
-        path: path.to_path_buf(),
-        declared,
-        found: read,
-    };
-    match spec.sample_format {
-        hound::SampleFormat::Float => {
-            if spec.bits_per_sample != 32 {
-                return Err(AudioError::invalid(
-                    path,
-                    &format!(
-                        "{}-bit float samples are not supported (only 32-bit)",
-                        spec.bits_per_sample
-                    ),
-                ));
-            }
-            let mut reader = reader;
-            for s in reader.samples::<f32>() {
-                match s {
-                    Ok(v) => push(if v.is_finite() { v } else { 0.0 }),
-                    Err(hound::Error::IoError(_)) => return Err(truncated(read)),
-                    Err(e) => return Err(AudioError::from_hound(path, e)),
-                }
-                read += 1;
-            }
-        }
-        hound::SampleFormat::Int => {
-            let bits = spec.bits_per_sample;
-            if !(matches!(bits, 8 | 16 | 24 | 32)) {
-                return Err(AudioError::invalid(
-                    path,
-                    &format!("{bits}-bit integer samples are not supported (8, 16, 24 or 32)"),
-                ));
-            }
-            let scale = 1.0 / (1u64 << (bits - 1)) as f32;
-            let mut reader = reader;
-            for s in reader.samples::<i32>() {
-                match s {
-                    Ok(v) => push(v as f32 * scale),
-                    Err(hound::Error::IoError(_)) => return Err(truncated(read)),
-                    Err(e) => return Err(AudioError::from_hound(path, e)),
-                }
-                read += 1;
-            }
-        }
-    }
-    if read < declared {
-        return Err(truncated(read));
-    }
-    Ok(MonoAudio {
-        samples: mono,
-        sample_rate: spec.sample_rate,
-        channels: spec.channels,
-        bits_per_sample: spec.bits_per_sample,
-        sample_format: match spec.sample_format {
-            hound::SampleFormat::Float => "float",
-            hound::SampleFormat::Int => "int",
-        },
-    })
+    let inv = 1.0 / channels as f32;
+    out.extend(
+        interleaved
+            .chunks_exact(channels)
+            .map(|f| f.iter().sum::<f32>() * inv),
+    );
 }

@@ -1,13 +1,17 @@
-//! Audio input: decoding WAV files and resampling to the 16 kHz mono that Whisper wants.
+//! Audio input: decoding a user's audio file (WAV, or compressed audio through symphonia), by
+//! its content and never its name, and resampling to the 16 kHz mono that Whisper wants.
 
+mod compressed;
 pub mod decode;
 pub mod encode;
 pub mod level;
 pub mod resample;
+pub mod sniff;
+mod wav;
 
 use std::path::{Path, PathBuf};
 
-pub use decode::{MonoAudio, read_wav_mono};
+pub use decode::{Limits, MAX_DURATION_S, MonoAudio, SUPPORTED, decode_bytes, read_mono};
 
 /// The rate every later stage works at: Whisper's input rate.
 pub const WHISPER_RATE: u32 = 16_000;
@@ -16,15 +20,16 @@ pub const WHISPER_RATE: u32 = 16_000;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AudioError {
-    #[error("{}: cannot open: {source}", path.display())]
+    // Not a `source`: the message already holds it, and a chained source would print it twice.
+    #[error("{}: cannot open: {error}", path.display())]
     Open {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: {reason}", path.display())]
     Invalid { path: PathBuf, reason: String },
     #[error(
-        "{}: truncated WAV: the header announces {declared} samples but the file holds {found}",
+        "{}: truncated WAV: the header announces {declared} samples but the file holds {found}; it was cut short",
         path.display()
     )]
     Truncated {
@@ -32,17 +37,17 @@ pub enum AudioError {
         declared: usize,
         found: usize,
     },
-    #[error("{}: the WAV holds no audio samples", path.display())]
+    #[error("{}: the file holds no audio samples", path.display())]
     Empty { path: PathBuf },
     #[error("{}: resampling failed: {reason}", path.display())]
     Resample { path: PathBuf, reason: String },
 }
 
 impl AudioError {
-    pub(crate) fn open(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn open(path: &Path, error: std::io::Error) -> Self {
         AudioError::Open {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
     pub(crate) fn invalid(path: &Path, reason: &str) -> Self {
@@ -51,17 +56,22 @@ impl AudioError {
             reason: reason.to_string(),
         }
     }
-    pub(crate) fn from_hound(path: &Path, e: hound::Error) -> Self {
-        match e {
-            hound::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-                Self::invalid(path, "truncated WAV header")
-            }
-            hound::Error::IoError(io) => Self::open(path, io),
-            hound::Error::FormatError(msg) => Self::invalid(path, &format!("malformed WAV: {msg}")),
-            hound::Error::Unsupported => Self::invalid(path, "unsupported WAV layout"),
-            other => Self::invalid(path, &format!("unreadable WAV: {other}")),
-        }
+}
+
+/// Writes 16 kHz mono samples as a 16-bit PCM WAV: what the store keeps of a compressed
+/// recording (32 KB a second, and exactly what the analysis reads).
+pub fn write_whisper_wav(path: &Path, samples: &[f32]) -> Result<(), hound::Error> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: WHISPER_RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec)?;
+    for &s in samples {
+        w.write_sample((s.clamp(-1.0, 1.0) * 32_767.0).round() as i16)?;
     }
+    w.finalize()
 }
 
 /// Audio ready for Whisper, with what the file was like before conversion.
@@ -73,6 +83,10 @@ pub struct PreparedAudio {
     pub source_channels: u16,
     pub source_bits: u16,
     pub source_format: &'static str,
+    /// The container the audio came in: `"WAV"`, `"MP3"`, `"MP4/M4A"`, ...
+    pub source_container: &'static str,
+    /// What decoding changed that a reader should know (clipped samples, skipped frames).
+    pub notes: Vec<String>,
 }
 
 impl PreparedAudio {
@@ -81,9 +95,14 @@ impl PreparedAudio {
     }
 }
 
-/// Reads `path` and converts it to 16 kHz mono.
+/// Reads the audio file at `path` (any format [`read_mono`] reads) and converts it to 16 kHz
+/// mono.
 pub fn load_for_whisper(path: &Path) -> Result<PreparedAudio, AudioError> {
-    let mono = read_wav_mono(path)?;
+    prepare(path, read_mono(path)?)
+}
+
+/// Resamples decoded audio to 16 kHz; `path` is only used in messages.
+pub fn prepare(path: &Path, mono: MonoAudio) -> Result<PreparedAudio, AudioError> {
     let samples =
         resample::to_rate(&mono.samples, mono.sample_rate, WHISPER_RATE).map_err(|reason| {
             AudioError::Resample {
@@ -97,5 +116,7 @@ pub fn load_for_whisper(path: &Path) -> Result<PreparedAudio, AudioError> {
         source_channels: mono.channels,
         source_bits: mono.bits_per_sample,
         source_format: mono.sample_format,
+        source_container: mono.container,
+        notes: mono.notes,
     })
 }

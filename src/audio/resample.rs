@@ -49,7 +49,7 @@ fn fft(from: u32, to: u32) -> Result<Fft<f32>, String> {
 }
 
 /// Downmixing and resampling of audio as it arrives (a recording in progress), producing
-/// exactly what [`super::decode::read_wav_mono`] and [`to_rate`] produce from the finished
+/// exactly what [`super::decode::read_mono`] and [`to_rate`] produce from the finished
 /// file: the same channel average, the same FFT chunks, the same delay trimmed. The live
 /// transcript therefore hears the very samples the offline one would.
 pub struct Stream {

@@ -18,8 +18,8 @@ use super::output::{check_output_path, color_on, emit, report_width, show_progre
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// A WAV recording (transcribed first), rehearse's transcript JSON, whisper.cpp JSON, SRT,
-    /// WebVTT or plain text.
+    /// A recording (WAV, MP3, M4A/AAC, FLAC, Ogg Vorbis, or a video's audio; transcribed
+    /// first), rehearse's transcript JSON, whisper.cpp JSON, SRT, WebVTT or plain text.
     pub file: PathBuf,
     /// Framework id (see `rehearse frameworks`), or `auto` to pick the one that fits best
     /// [default: the question's framework, else star-l].
@@ -125,7 +125,11 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
         std::io::ErrorKind::NotFound => anyhow::anyhow!("{}: no such file", file.display()),
         _ => anyhow::anyhow!("{}: cannot read: {e}", file.display()),
     })?;
-    if bytes.starts_with(b"RIFF") || bytes.starts_with(b"RIFX") || bytes.starts_with(b"RF64") {
+    // Audio by its content, or by its name: a file named like audio that is not audio gets the
+    // decoder's message, not a reading as a transcript.
+    if audio::sniff::sniff(&bytes[..bytes.len().min(64)]).is_some()
+        || audio::sniff::has_audio_extension(file)
+    {
         drop(bytes);
         let prepared = audio::load_for_whisper(file)?;
         let speech = speech_runs(&prepared);

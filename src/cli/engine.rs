@@ -116,7 +116,10 @@ pub fn transcribe_file(
     if let Some(pb) = bar {
         pb.finish_and_clear();
     }
-    result.with_context(|| format!("{}: transcription failed", file.display()))
+    let mut t = result.with_context(|| format!("{}: transcription failed", file.display()))?;
+    // What decoding changed (clipped samples, skipped frames) belongs with the words.
+    t.notes.extend(prepared.notes.iter().cloned());
+    Ok(t)
 }
 
 /// Stretches of speech in prepared audio, as the analysis takes them.

@@ -1,14 +1,16 @@
 //! `rehearse import`: add recordings, or transcripts with their recording, to the history.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use rehearse::audio;
 use rehearse::fsutil::parent_dir;
 use rehearse::history::AttemptSource;
-use rehearse::transcribe::{TRANSCRIPT_SCHEMA, Transcript};
+use rehearse::transcribe::Transcript;
+use rehearse::transcribe::import::ImportedKind;
 
 use super::args::{EngineArgs, Global};
 use super::attempts::{
@@ -19,8 +21,9 @@ use super::frameworks::load_catalog;
 
 #[derive(Debug, Args)]
 pub struct AttemptImportArgs {
-    /// WAV recordings (transcribed first), or rehearse transcript JSON files whose WAV is still
-    /// where they say (stored without transcribing again).
+    /// Recordings (WAV, MP3, M4A/AAC, FLAC, Ogg Vorbis, or a video's audio; transcribed first),
+    /// or rehearse transcript JSON files whose recording is still where they say (stored
+    /// without transcribing again). Every recording is stored as 16 kHz mono WAV.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The question answered: an id from `rehearse questions` (a typo is refused with the
@@ -47,37 +50,42 @@ pub struct AttemptImportArgs {
 
 /// What one import argument turned out to be.
 enum ImportSource {
-    Wav,
-    Transcript { t: Box<Transcript>, audio: PathBuf },
+    /// A recording, in any format the decoder reads.
+    Audio,
+    Transcript {
+        t: Box<Transcript>,
+        audio: PathBuf,
+    },
 }
 
 fn classify_import(file: &Path) -> Result<ImportSource> {
-    let mut head = [0u8; 4];
-    let mut f = std::fs::File::open(file).map_err(|e| match e.kind() {
+    let cannot_read = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => anyhow::anyhow!("{}: no such file", file.display()),
         _ => anyhow::anyhow!("{}: cannot read: {e}", file.display()),
-    })?;
-    if std::io::Read::read(&mut f, &mut head).unwrap_or(0) == 4
-        && matches!(&head, b"RIFF" | b"RIFX" | b"RF64")
-    {
-        return Ok(ImportSource::Wav);
-    }
-    drop(f);
-    let not_ours = || {
-        anyhow::anyhow!(
-            "{}: not a WAV recording or a rehearse transcript JSON; import takes those (`rehearse transcribe FILE.wav -o FILE.json` makes the JSON)",
-            file.display()
-        )
     };
-    let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
-    let t: Transcript = serde_json::from_slice(&bytes).map_err(|_| not_ours())?;
-    if t.schema > TRANSCRIPT_SCHEMA {
+    let head = read_head(file).map_err(cannot_read)?;
+    // Audio by content or by name: the decoder then says what is wrong with a bad one, in the
+    // same words `transcribe` and `analyze` use.
+    if audio::sniff::sniff(&head).is_some() || audio::sniff::has_audio_extension(file) {
+        return Ok(ImportSource::Audio);
+    }
+    let bytes = std::fs::read(file).map_err(cannot_read)?;
+    // The importer `analyze` uses: the same checks on every word's times.
+    let imported = rehearse::transcribe::import::import(file, &bytes, 150.0)?;
+    if imported.kind != ImportedKind::Transcript {
         bail!(
-            "{}: transcript schema {} is newer than this rehearse reads ({TRANSCRIPT_SCHEMA})",
+            "{}: {} holds no recording to keep; import takes recordings, or rehearse transcript JSON whose recording is still where it says (`rehearse transcribe FILE -o FILE.json` makes one)",
             file.display(),
-            t.schema
+            imported.kind
         );
     }
+    let t: Transcript = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not a valid rehearse transcript: {}",
+            file.display(),
+            rehearse::quote::short_message(&e.to_string())
+        )
+    })?;
     // As `analyze` does: the audio path as written, else beside the transcript.
     let named = PathBuf::from(&t.audio.path);
     let audio = if named.is_absolute() || named.is_file() {
@@ -87,15 +95,38 @@ fn classify_import(file: &Path) -> Result<ImportSource> {
     };
     if !audio.is_file() {
         bail!(
-            "{}: its recording {} is not there; an attempt keeps its recording, so import the WAV itself",
+            "{}: its recording {} is not there; an attempt keeps its recording, so import the recording itself",
             file.display(),
             audio.display()
+        );
+    }
+    // Only audio is copied into the store, whatever the transcript names.
+    let head = read_head(&audio).with_context(|| {
+        format!(
+            "{}: cannot read its recording {}",
+            file.display(),
+            audio.display()
+        )
+    })?;
+    if audio::sniff::sniff(&head).is_none() {
+        bail!(
+            "{}: its recording {} is not audio ({}); an attempt keeps only a recording",
+            file.display(),
+            audio.display(),
+            audio::sniff::describe_other(&head)
         );
     }
     Ok(ImportSource::Transcript {
         t: Box::new(t),
         audio,
     })
+}
+
+/// The first bytes of a file, enough to tell what it holds.
+fn read_head(file: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(file)?.take(64).read_to_end(&mut head)?;
+    Ok(head)
 }
 
 pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
@@ -118,7 +149,7 @@ pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
         .iter()
         .map(|f| classify_import(f))
         .collect::<Result<_>>()?;
-    let loaded = if sources.iter().any(|s| matches!(s, ImportSource::Wav)) {
+    let loaded = if sources.iter().any(|s| matches!(s, ImportSource::Audio)) {
         Some(load_model(&args.engine)?)
     } else {
         None
@@ -127,7 +158,7 @@ pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
     let mut silent = 0usize;
     for (file, source) in args.files.iter().zip(sources) {
         let (audio_path, transcript) = match source {
-            ImportSource::Wav => (file.clone(), None),
+            ImportSource::Audio => (file.clone(), None),
             ImportSource::Transcript { t, audio } => (audio, Some(*t)),
         };
         let processed = process(

@@ -185,6 +185,14 @@ fn import(args: ImportArgs, global: &Global) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create folder", dir.display()))?;
     }
+    // Ctrl-C or a kill ends the process without unwinding, so the partial file is removed
+    // here; one left by `kill -9` goes at the next import of the same file.
+    let partial = convert::partial_path(&out);
+    let _ = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_file(&partial);
+        eprintln!("\ninterrupted: the partial model file was removed");
+        std::process::exit(130);
+    });
     let bar = show_progress(global).then(|| {
         let pb = ProgressBar::new(0);
         pb.set_style(

@@ -25,6 +25,10 @@ pub struct ReanalyzeArgs {
     /// Every attempt in the store.
     #[arg(long)]
     pub all: bool,
+    /// Transcribe the recording again even though a transcript is stored (needed when the
+    /// stored transcript.json is damaged; that file is kept as transcript.damaged.json).
+    #[arg(long)]
+    pub retranscribe: bool,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Used only for an attempt that has no transcript (its transcription had failed).
@@ -63,10 +67,31 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
             .then(|| audio::load_for_whisper(&audio_path).ok())
             .flatten();
         let stored = match store.load_transcript(a) {
+            Ok(_) if args.retranscribe => None,
             Ok(t) => t,
-            Err(e) => {
-                eprintln!("warning: {e}; transcribing the recording again");
+            Err(e) if args.retranscribe => {
+                let damaged = a
+                    .transcript_path()
+                    .with_file_name("transcript.damaged.json");
+                if let Err(io) = std::fs::rename(a.transcript_path(), &damaged) {
+                    eprintln!("error: attempt {short}: cannot keep the damaged transcript: {io}");
+                    failed.push(short.to_string());
+                    continue;
+                }
+                eprintln!(
+                    "note: attempt {short}: {e}; kept as {} and transcribing the recording again",
+                    damaged.display()
+                );
                 None
+            }
+            Err(e) => {
+                // A hand-edited transcript may be worth more than a new one: never replace it
+                // unasked.
+                eprintln!(
+                    "error: {e}; fix it, or run `rehearse reanalyze {short} --retranscribe` to transcribe the recording again"
+                );
+                failed.push(short.to_string());
+                continue;
             }
         };
         let (transcript, fresh) = match stored {
@@ -125,11 +150,17 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
             Err(e) => Err(e.clone()),
         };
         let was = a.meta.analysis.status;
-        store.update_analysis(
+        // One attempt that cannot be written (a read-only folder, a full disk) must not cost
+        // the others their turn.
+        if let Err(e) = store.update_analysis(
             a,
             transcript.as_ref().ok().filter(|_| fresh),
             analysis.as_ref().map_err(Clone::clone),
-        )?;
+        ) {
+            eprintln!("error: attempt {short}: {e}");
+            failed.push(short.to_string());
+            continue;
+        }
         match &analysis {
             Ok(r) => {
                 if !global.quiet {
@@ -156,7 +187,7 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
     }
     if !failed.is_empty() {
         bail!(
-            "{} of {} attempts could not be analyzed ({}); they stay marked failed (`rehearse delete --failed` removes every failed attempt)",
+            "{} of {} attempts could not be reanalyzed ({}); each is left as it was or marked failed, as said above (`rehearse delete --failed` removes every failed attempt)",
             failed.len(),
             targets.len(),
             failed.join(", ")

@@ -1,4 +1,4 @@
-//! `rehearse transcribe`: WAV files in, transcripts with word times out.
+//! `rehearse transcribe`: recordings in, transcripts with word times out.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,9 @@ use super::output::{check_output_path, emit, show_progress};
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
-    /// WAV files: 8/16/24/32-bit integer or 32-bit float PCM, 8-192 kHz, any channel count.
+    /// Recordings: WAV (8/16/24/32-bit integer or 32/64-bit float PCM, mu-law, A-law, ADPCM),
+    /// MP3, M4A/AAC, FLAC, Ogg Vorbis, AIFF, CAF, or the audio of an MP4/MOV/MKV/WebM video;
+    /// 8-192 kHz, any channel count. The format is read from the content, not the name.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[command(flatten)]

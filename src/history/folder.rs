@@ -112,7 +112,7 @@ impl FileKey {
 }
 
 /// Serializes `value` as pretty JSON into `dir/name`, atomically and synced.
-pub(crate) fn write_json<T: Serialize>(
+pub(crate) fn write_json<T: Serialize + serde::de::DeserializeOwned>(
     dir: &Path,
     name: &str,
     value: &T,
@@ -120,6 +120,18 @@ pub(crate) fn write_json<T: Serialize>(
     let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| {
         HistoryError::io(dir.join(name), "serialize", io::Error::other(e.to_string()))
     })?;
+    // JSON has no infinity: serde writes one as `null`, and the file would be unreadable
+    // afterwards (history skipped such attempts as damaged). Read it back before it is written.
+    if let Err(e) = serde_json::from_slice::<T>(&bytes) {
+        return Err(HistoryError::io(
+            dir.join(name),
+            "write",
+            io::Error::other(format!(
+                "it would not read back ({}); nothing was written",
+                crate::quote::short_message(&e.to_string())
+            )),
+        ));
+    }
     bytes.push(b'\n');
     write_file(dir, name, &bytes, true)
 }

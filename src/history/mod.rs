@@ -308,6 +308,15 @@ pub enum HistoryError {
         audio: PathBuf,
         reason: Box<HistoryError>,
     },
+    #[error("cannot delete attempt {name}: {}: {error}; {left}", path.display())]
+    DeleteFailed {
+        name: String,
+        /// The file or folder that could not be removed.
+        path: PathBuf,
+        error: std::io::Error,
+        /// What is left and where, in words.
+        left: String,
+    },
 }
 
 impl HistoryError {

@@ -422,20 +422,91 @@ impl Store {
         Ok(html)
     }
 
-    /// Deletes an attempt's folder and everything in it. The folder is first renamed to a
-    /// hidden name, so no listing ever sees a half-deleted attempt, then removed (a listing
-    /// finishes the job if this process is interrupted); the index is refreshed so it no longer
+    /// Deletes an attempt's folder and everything in it, or leaves it listed and says what is
+    /// left. A folder whose files cannot be removed (a read-only folder) is found out before
+    /// anything moves. The folder is then renamed to a hidden name, so no listing sees a
+    /// half-deleted attempt, and emptied, `meta.json` last; if a file still will not go, the
+    /// folder is renamed back, listed as before, and the error names what is left. A listing
+    /// finishes the job if this process is interrupted; the index is refreshed so it no longer
     /// holds the attempt's question and figures.
     pub fn delete(&self, found: &Found) -> Result<(), HistoryError> {
+        let failed = |path: &Path, error: io::Error, left: String| HistoryError::DeleteFailed {
+            name: found.name.clone(),
+            path: path.to_path_buf(),
+            error,
+            left,
+        };
+        let untouched = || {
+            format!(
+                "nothing was removed: the attempt is still there ({})",
+                found.dir.display()
+            )
+        };
+        // Removing a file needs write access to its folder: try it before anything moves.
+        let probe = found
+            .dir
+            .join(format!(".delete-probe-{}", std::process::id()));
+        fs::File::create(&probe)
+            .and_then(|_| fs::remove_file(&probe))
+            .map_err(|e| failed(&found.dir, e, untouched()))?;
         let hidden = self
             .root
             .join(format!(".deleting-{}-{}", found.name, std::process::id()));
-        fs::rename(&found.dir, &hidden)
-            .map_err(|e| HistoryError::io(&found.dir, "delete the attempt", e))?;
-        fs::remove_dir_all(&hidden)
-            .map_err(|e| HistoryError::io(&hidden, "delete the attempt's files", e))?;
+        fs::rename(&found.dir, &hidden).map_err(|e| failed(&found.dir, e, untouched()))?;
+        match empty_folder(&hidden) {
+            Ok(()) => {}
+            Err((path, error)) => {
+                let mut left: Vec<String> = fs::read_dir(&hidden)
+                    .map(|rd| {
+                        rd.flatten()
+                            .map(|e| e.file_name().to_string_lossy().into_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                left.sort();
+                let (shown, where_) = if fs::rename(&hidden, &found.dir).is_ok() {
+                    let listed = if left.iter().any(|n| n == META_FILE) {
+                        "the attempt is still listed"
+                    } else {
+                        "`rehearse delete` finds the rest"
+                    };
+                    (listed, found.dir.clone())
+                } else {
+                    ("the files stay hidden", hidden.clone())
+                };
+                let what = format!(
+                    "{} left in {} ({}); {shown}",
+                    match left.len() {
+                        1 => "1 file".to_string(),
+                        n => format!("{n} files"),
+                    },
+                    where_.display(),
+                    left.join(", ")
+                );
+                return Err(failed(&path, error, what));
+            }
+        }
         self.list().map(|_| ())
     }
+}
+
+/// Removes everything in `dir`, `meta.json` last (so that a folder that keeps it is still a whole
+/// attempt), then `dir` itself; the error names what would not go.
+fn empty_folder(dir: &Path) -> Result<(), (PathBuf, io::Error)> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| (dir.to_path_buf(), e))?
+        .map(|e| e.map(|e| e.path()).map_err(|e| (dir.to_path_buf(), e)))
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(|p| p.file_name().is_some_and(|n| n == META_FILE));
+    for p in entries {
+        let removed = if p.is_dir() && !p.is_symlink() {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
+        };
+        removed.map_err(|e| (p.clone(), e))?;
+    }
+    fs::remove_dir(dir).map_err(|e| (dir.to_path_buf(), e))
 }
 
 /// Index of the single name `q` picks out of `names`: an exact name, its six-character short

@@ -95,12 +95,20 @@ pub enum Ct2Error {
     #[error("{}: unusable vocabulary: {reason}", path.display())]
     BadVocabulary { path: PathBuf, reason: String },
 
-    #[error("{}: invalid JSON ({source}); the file is damaged: copy or download it again", path.display())]
-    Json {
-        path: PathBuf,
-        #[source]
-        source: serde_json::Error,
-    },
+    #[error("{}: invalid JSON ({message}); the file is damaged: copy or download it again", path.display())]
+    Json { path: PathBuf, message: String },
+
+    #[error("{}: {reason}; the file is damaged: copy or download it again", path.display())]
+    BadConfig { path: PathBuf, reason: String },
+}
+
+impl Ct2Error {
+    fn json(path: PathBuf, e: &serde_json::Error) -> Ct2Error {
+        Ct2Error::Json {
+            path,
+            message: crate::quote::short_message(&e.to_string()),
+        }
+    }
 }
 
 /// Element type of a CTranslate2 variable, as coded in `model.bin` (version 4 and later).
@@ -366,10 +374,19 @@ impl<R: Read> Cursor<R> {
         if buf.last() == Some(&0) {
             buf.pop();
         }
-        String::from_utf8(buf).map_err(|_| Ct2Error::BadFormat {
+        let name = String::from_utf8(buf).map_err(|_| Ct2Error::BadFormat {
             path: self.path.clone(),
             reason: format!("a name that is not UTF-8 ({})", context()),
-        })
+        })?;
+        // Real names are short identifiers; a control character means a damaged header, and
+        // would break the one-line message that quotes the name.
+        if name.chars().any(char::is_control) {
+            return Err(Ct2Error::BadFormat {
+                path: self.path.clone(),
+                reason: format!("a name with control characters ({})", context()),
+            });
+        }
+        Ok(name)
     }
 }
 
@@ -488,8 +505,10 @@ impl Ct2Model {
         let mut index = HashMap::with_capacity(nvars as usize);
         for i in 0..nvars {
             let name = r.string(&|| format!("name of variable {i}"))?;
+            // Quoted short: a name may be up to 64 KB long.
+            let shown = crate::quote::snippet(&name);
             let ctx = |what: &str| {
-                let name = name.clone();
+                let name = shown.clone();
                 let what = what.to_string();
                 move || format!("{what} of variable {name}")
             };
@@ -497,7 +516,7 @@ impl Ct2Model {
             if rank > 8 {
                 return Err(Ct2Error::BadFormat {
                     path: path.into(),
-                    reason: format!("variable {name} has rank {rank}"),
+                    reason: format!("variable {shown} has rank {rank}"),
                 });
             }
             let mut shape = Vec::with_capacity(usize::from(rank));
@@ -509,7 +528,7 @@ impl Ct2Model {
                 .try_fold(1usize, |acc, &d| acc.checked_mul(d))
                 .ok_or_else(|| Ct2Error::BadFormat {
                     path: path.into(),
-                    reason: format!("variable {name} has an impossible shape {shape:?}"),
+                    reason: format!("variable {shown} has an impossible shape {shape:?}"),
                 })?;
             let (dtype, nbytes) = if version >= 4 {
                 let dtype = DType::from_code(r.u8(&ctx("type"))?);
@@ -520,7 +539,7 @@ impl Ct2Model {
                     return Err(Ct2Error::BadFormat {
                         path: path.into(),
                         reason: format!(
-                            "variable {name} of shape {shape:?} and type {} has {nbytes} bytes",
+                            "variable {shown} of shape {shape:?} and type {} has {nbytes} bytes",
                             dtype.name()
                         ),
                     });
@@ -532,12 +551,12 @@ impl Ct2Model {
                 let dtype =
                     DType::from_item_size(item_size).ok_or_else(|| Ct2Error::BadFormat {
                         path: path.into(),
-                        reason: format!("variable {name} has item size {item_size}"),
+                        reason: format!("variable {shown} has item size {item_size}"),
                     })?;
                 (dtype, count * u64::from(item_size))
             };
             if nbytes > r.remaining() {
-                return Err(r.truncated(format!("variable {name} needs {nbytes} bytes")));
+                return Err(r.truncated(format!("variable {shown} needs {nbytes} bytes")));
             }
             let data = if headers_only && nbytes > SMALL_VARIABLE_BYTES {
                 r.skip(nbytes, &ctx("data"))?;
@@ -768,9 +787,39 @@ pub fn read_config(dir: &Path) -> Result<Option<Ct2Config>, Ct2Error> {
         path: path.clone(),
         source,
     })?;
-    serde_json::from_slice(&text)
-        .map(Some)
-        .map_err(|source| Ct2Error::Json { path, source })
+    parse_config(&path, &text).map(Some)
+}
+
+/// Parses the bytes of a `config.json` read from `path` (used only in messages). The fuzz
+/// target for it enters here.
+pub fn parse_config(path: &Path, bytes: &[u8]) -> Result<Ct2Config, Ct2Error> {
+    serde_json::from_slice(bytes).map_err(|e| Ct2Error::json(path.into(), &e))
+}
+
+impl Ct2Config {
+    /// Checks the ids and heads against the model's shape: a vocabulary of `n_vocab` tokens and
+    /// a decoder of `n_layers` layers of `n_heads` heads.
+    pub fn check(&self, n_vocab: usize, n_layers: usize, n_heads: usize) -> Result<(), String> {
+        for (layer, head) in &self.alignment_heads {
+            if *layer as usize >= n_layers || *head as usize >= n_heads {
+                return Err(format!(
+                    "alignment head [{layer}, {head}] is outside the decoder's {n_layers} layers of {n_heads} heads"
+                ));
+            }
+        }
+        for (name, ids) in [
+            ("lang_ids", &self.lang_ids),
+            ("suppress_ids", &self.suppress_ids),
+            ("suppress_ids_begin", &self.suppress_ids_begin),
+        ] {
+            if let Some(id) = ids.iter().find(|&&id| id as usize >= n_vocab) {
+                return Err(format!(
+                    "{name} holds token {id}, beyond the model's {n_vocab} tokens"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Token strings by id, as the model directory stores them (GPT-2 byte-level text).
@@ -800,10 +849,7 @@ pub fn read_vocabulary(dir: &Path) -> Result<Vocabulary, Ct2Error> {
     let json = dir.join("vocabulary.json");
     if json.is_file() {
         let tokens: Vec<String> =
-            serde_json::from_slice(&read(&json)?).map_err(|source| Ct2Error::Json {
-                path: json.clone(),
-                source,
-            })?;
+            serde_json::from_slice(&read(&json)?).map_err(|e| Ct2Error::json(json.clone(), &e))?;
         return Ok(Vocabulary { path: json, tokens });
     }
     let txt = dir.join("vocabulary.txt");
@@ -846,10 +892,8 @@ fn tokenizer_json_tokens(path: &Path, bytes: &[u8]) -> Result<Vec<String>, Ct2Er
         #[serde(default)]
         added_tokens: Vec<Added>,
     }
-    let t: Tokenizer = serde_json::from_slice(bytes).map_err(|source| Ct2Error::Json {
-        path: path.into(),
-        source,
-    })?;
+    let t: Tokenizer =
+        serde_json::from_slice(bytes).map_err(|e| Ct2Error::json(path.into(), &e))?;
     let pairs = t
         .model
         .vocab
@@ -1074,6 +1118,21 @@ mod tests {
         b.add("heads", &[], DType::I16, 6i16.to_le_bytes().to_vec());
         b.aliases.push(("a/alias".into(), "a/q/weight".into()));
         b
+    }
+
+    /// Writes the fuzz target's seeds (`cargo test --release --lib write_ct2_fuzz_seeds --
+    /// --ignored`): the sample model in every binary version.
+    #[test]
+    #[ignore]
+    fn write_ct2_fuzz_seeds() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/ct2");
+        for version in 1..=MAX_BINARY_VERSION {
+            fs::write(
+                dir.join(format!("seed-v{version}.bin")),
+                sample(version).bytes(),
+            )
+            .unwrap();
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! This is the boundary where whisper's 10 ms ticks become seconds; everything downstream sees
 //! only [`Transcript`] and [`Word`].
 
+pub mod check;
 pub mod chunker;
 pub mod export;
 pub mod import;

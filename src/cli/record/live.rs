@@ -137,6 +137,8 @@ pub fn transcript(
         source_channels: channels,
         source_bits: 16,
         source_format: "int",
+        source_container: "WAV",
+        notes: Vec::new(),
     };
     let info = AudioInfo {
         path: wav.display().to_string(),

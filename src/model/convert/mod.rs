@@ -146,9 +146,12 @@ pub fn import_ct2_dir(
     if out.exists() && !opts.force {
         return Err(ConvertError::OutputExists { path: out.into() });
     }
+    // What an import killed before it could clean up left behind.
+    remove_stale_partials(out);
     // Cheap checks first, so that a wrong directory fails before a large model is read.
     let files = ct2::model_files(dir)?;
     let vocab = ct2::read_vocabulary(dir)?;
+    let config = ct2::read_config(dir)?;
     let mut source_size = 0u64;
     for f in &files {
         source_size += fs::metadata(f)
@@ -170,6 +173,19 @@ pub fn import_ct2_dir(
         .map(Quantization::tensor_type)
         .unwrap_or(TensorType::F16);
     let hparams = whisper_hparams(&model, wtype)?;
+    if let Some(c) = &config {
+        // Nothing in it is written to the ggml file, but a config.json that does not fit the
+        // weights means the folder is damaged or mixed up: refuse rather than guess.
+        c.check(
+            hparams.n_vocab as usize,
+            hparams.n_text_layer as usize,
+            hparams.n_text_head as usize,
+        )
+        .map_err(|reason| Ct2Error::BadConfig {
+            path: dir.join("config.json"),
+            reason,
+        })?;
+    }
     let vocab_bytes = vocabulary_bytes(&vocab, &hparams)?;
     let plan = plan_tensors(&model, &hparams)?;
     let mel = MelFilters {
@@ -266,6 +282,64 @@ fn scale(done: u64, of: u64, to: u64) -> u64 {
     u64::try_from(v).unwrap_or(to)
 }
 
+/// The hidden name an import of `out` writes to first: `.NAME.PID.partial` beside `out`.
+pub fn partial_path(out: &Path) -> PathBuf {
+    partial_path_for(out, std::process::id())
+}
+
+fn partial_path_for(out: &Path, pid: u32) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".{name}.{pid}.partial"))
+}
+
+/// Removes the partial files that imports of `out` killed before they could clean up left
+/// beside it (a process that is still running keeps its own); returns what was removed.
+pub fn remove_stale_partials(out: &Path) -> Vec<PathBuf> {
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(".{name}.");
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".partial"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        if fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
+/// Whether a process with this id runs (signal 0 checks without sending anything).
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only reports whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 /// A file being written under a hidden temporary name, removed unless persisted.
 struct TempFile {
     path: PathBuf,
@@ -290,6 +364,7 @@ impl TempFile {
             source,
         })?;
         let path = parent.join(format!(".{name}.{}.partial", std::process::id()));
+        debug_assert_eq!(path, partial_path(out));
         let file = OpenOptions::new()
             .write(true)
             .create(true)

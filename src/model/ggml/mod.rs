@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use half::f16;
 use serde::Serialize;
 
-pub use read::{GgmlHeader, inspect, read_header, read_tensors};
+pub use read::{GgmlHeader, inspect, inspect_bytes, read_header, read_tensors};
 pub use write::{GgmlWriter, header_size, tensor_header_size};
 
 /// `"ggml"` as a little-endian u32; the first four bytes of the file are `6c 6d 67 67`.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use super::{
@@ -31,11 +31,23 @@ pub(super) struct TensorEntry {
 
 /// Reads the structure of a file with bounds checks everywhere, so that a damaged file yields
 /// an error rather than a huge allocation or a panic.
-pub(super) struct Walker {
-    r: BufReader<File>,
+pub(super) struct Walker<R = File> {
+    r: BufReader<R>,
     path: PathBuf,
     offset: u64,
     size: u64,
+}
+
+impl Walker<io::Cursor<&[u8]>> {
+    /// A walker over a file held in memory; `path` is only used in messages.
+    fn over_bytes<'a>(path: &Path, bytes: &'a [u8]) -> Walker<io::Cursor<&'a [u8]>> {
+        Walker {
+            r: BufReader::with_capacity(1 << 16, io::Cursor::new(bytes)),
+            path: path.into(),
+            offset: 0,
+            size: bytes.len() as u64,
+        }
+    }
 }
 
 impl Walker {
@@ -59,7 +71,9 @@ impl Walker {
             size: meta.len(),
         })
     }
+}
 
+impl<R: Read + Seek> Walker<R> {
     fn truncated(&self, what: String, needed: u64) -> ModelFileError {
         ModelFileError::Truncated {
             path: self.path.clone(),
@@ -388,7 +402,22 @@ pub(super) fn ct2_spec(head: &[u8]) -> Option<String> {
 /// plausible hyperparameters, mel filters, vocabulary, and every tensor header against the
 /// exact layout whisper.cpp expects (names, shapes, types), with each tensor's data present.
 pub fn inspect(path: &Path) -> Result<GgmlInfo, ModelFileError> {
-    let mut w = Walker::open(path)?;
+    inspect_walker(path, Walker::open(path)?)
+}
+
+/// [`inspect`] for a file held in memory; `path` is only used in messages. The fuzz target for
+/// the model check enters here.
+pub fn inspect_bytes(path: &Path, bytes: &[u8]) -> Result<GgmlInfo, ModelFileError> {
+    if bytes.is_empty() {
+        return Err(ModelFileError::Empty { path: path.into() });
+    }
+    inspect_walker(path, Walker::over_bytes(path, bytes))
+}
+
+fn inspect_walker<R: Read + Seek>(
+    path: &Path,
+    mut w: Walker<R>,
+) -> Result<GgmlInfo, ModelFileError> {
     let hparams = w.magic_and_hparams()?;
     hparams
         .check()

@@ -244,3 +244,31 @@ fn refuses_implausible_hparams_and_layouts() {
     let e = err_of(dir.path(), "n.bin", &bad);
     assert!(e.contains("unknown tensor encoder.ln_pre_"), "{e}");
 }
+
+/// Writes the fuzz target's seeds (`cargo test --release --lib write_ggml_fuzz_seed --
+/// --ignored`): the start of the smallest valid file (its hyperparameters, mel filters and the
+/// first tokens; the whole file is 4 MB, too big to mutate quickly).
+#[test]
+#[ignore]
+fn write_ggml_fuzz_seed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/ggml");
+    let bytes = write_valid(&tiny_hparams(TensorType::F16));
+    std::fs::write(dir.join("seed-head.bin"), &bytes[..73_728]).unwrap();
+    std::fs::write(dir.join("seed-hparams.bin"), &bytes[..48]).unwrap();
+}
+
+#[test]
+fn inspect_bytes_agrees_with_inspect() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = write_valid(&tiny_hparams(TensorType::Q8_0));
+    let p = write(dir.path(), "m.bin", &bytes);
+    let a = inspect(&p).unwrap();
+    let b = inspect_bytes(&p, &bytes).unwrap();
+    assert_eq!((a.tensor_count, a.file_size), (b.tensor_count, b.file_size));
+    let cut = &bytes[..bytes.len() / 2];
+    let p2 = write(dir.path(), "cut.bin", cut);
+    assert_eq!(
+        inspect(&p2).unwrap_err().to_string(),
+        inspect_bytes(&p2, cut).unwrap_err().to_string()
+    );
+}

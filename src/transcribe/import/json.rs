@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 
-use super::shared::one_line;
 use super::types::ImportError;
 
 /// Parses JSON, tolerating two flaws of whisper.cpp's hand-written JSON: it escapes only `"` and
@@ -83,7 +82,7 @@ pub(super) fn json_error(path: String, e: &serde_json::Error) -> ImportError {
     // serde_json ends its message with " at line L column C"; that goes in its own fields.
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = one_line(full.strip_suffix(&suffix).unwrap_or(&full));
+    let message = crate::quote::short_message(full.strip_suffix(&suffix).unwrap_or(&full));
     ImportError::Json {
         path,
         line: e.line(),

@@ -32,13 +32,13 @@ use transcript_json::import_transcript;
 pub use types::{ImportError, Imported, ImportedKind, WordTiming};
 use whisper_json::import_whisper_cpp;
 
-/// Tells what `bytes` (read from `path`) are. `Ok(None)` means WAV audio, for the caller to
+/// Tells what `bytes` (read from `path`) are. `Ok(None)` means audio, for the caller to
 /// transcribe. Content decides first (JSON keys, a `WEBVTT` header, an SRT cue at the top); the
 /// extension only breaks ties, and anything else that is text is plain text. Binary data, an
 /// empty file, text that is not UTF-8 and malformed JSON are errors.
 pub fn sniff(path: &Path, bytes: &[u8]) -> Result<Option<ImportedKind>, ImportError> {
     Ok(match classify(path, bytes)? {
-        Content::Wav => None,
+        Content::Audio => None,
         Content::Json { kind, .. } | Content::Text { kind, .. } => Some(kind),
     })
 }
@@ -48,7 +48,7 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<Option<ImportedKind>, ImportEr
 pub fn import(path: &Path, bytes: &[u8], text_wpm: f64) -> Result<Imported, ImportError> {
     let p = shown(path);
     let (mut out, why_empty) = match classify(path, bytes)? {
-        Content::Wav => return Err(ImportError::Wav { path: p }),
+        Content::Audio => return Err(ImportError::Audio { path: p }),
         Content::Json {
             kind: ImportedKind::Transcript,
             text,
@@ -77,6 +77,13 @@ pub fn import(path: &Path, bytes: &[u8], text_wpm: f64) -> Result<Imported, Impo
     } else {
         last_end
     };
+    // The check every way words come in goes through (`analyze` applies it again).
+    crate::transcribe::check::check_words(&out.words, out.duration_s).map_err(|what| {
+        ImportError::Invalid {
+            path: p.clone(),
+            what,
+        }
+    })?;
     if out.audio_path.is_none()
         && let Some(audio) = audio_beside(path)
     {

@@ -9,10 +9,9 @@ use super::types::ImportError;
 use crate::transcribe::Word;
 
 /// How far a cue, segment or word may start before the previous one ended and still be taken
-/// as rounding (it is clamped to the previous end). Subtitle tools and hand edits leave overlaps
-/// of a frame or a few hundred milliseconds; more than half a second means the file is out of
-/// order, and guessing which time is right would make up pauses.
-pub const OVERLAP_TOLERANCE_S: f64 = 0.5;
+/// as rounding (it is clamped to the previous end).
+pub use crate::transcribe::check::OVERLAP_TOLERANCE_S;
+use crate::transcribe::check::{MAX_TIME_S, max_time_words, show_time};
 
 /// Longest `[...]` span taken as a non-speech annotation such as `[BLANK_AUDIO]`; a longer one is
 /// more likely a stray bracket in real text.
@@ -154,8 +153,22 @@ pub(super) fn check_span(
         return Err(ImportError::Invalid {
             path: p.to_string(),
             what: format!(
-                "{} has a negative or invalid time ({start}, {end})",
-                place()
+                "{} has a negative or invalid time ({}, {})",
+                place(),
+                show_time(*start),
+                show_time(*end)
+            ),
+        });
+    }
+    // Later stages size their work by these times: one beyond any real recording stops here.
+    if start.max(*end) > MAX_TIME_S {
+        return Err(ImportError::Invalid {
+            path: p.to_string(),
+            what: format!(
+                "{} ends at {}, beyond {}, the longest recording rehearse reads; is the time a typo?",
+                place(),
+                show(start.max(*end)),
+                max_time_words()
             ),
         });
     }
@@ -237,7 +250,7 @@ pub(super) fn audio_beside(path: &Path) -> Option<String> {
 
 /// Seconds, for times read from JSON.
 pub(super) fn seconds(t: f64) -> String {
-    format!("{t:.3} s")
+    show_time(t)
 }
 
 /// `HH:MM:SS,mmm` (SRT) or `HH:MM:SS.mmm` (WebVTT).

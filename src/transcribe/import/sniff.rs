@@ -16,7 +16,8 @@ pub(super) const SNIFF_BYTES: usize = 8192;
 
 /// A file after sniffing, decoded as far as sniffing needed.
 pub(super) enum Content {
-    Wav,
+    /// Audio of any format the decoder recognises.
+    Audio,
     Json {
         kind: ImportedKind,
         text: String,
@@ -30,8 +31,8 @@ pub(super) enum Content {
 
 pub(super) fn classify(path: &Path, bytes: &[u8]) -> Result<Content, ImportError> {
     let p = shown(path);
-    if bytes.starts_with(b"RIFF") {
-        return Ok(Content::Wav);
+    if crate::audio::sniff::sniff(bytes).is_some() {
+        return Ok(Content::Audio);
     }
     let bytes = decode_bom(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {

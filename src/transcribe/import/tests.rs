@@ -150,14 +150,14 @@ fn sniff_refuses_what_it_cannot_read() {
         ("a.txt", b" \r\n\t\n", "a.txt: empty file"),
         ("a.txt", b"\xEF\xBB\xBF\n", "a.txt: empty file"),
         (
-            "a.mp3",
-            b"ID3\x04\x00\x00\x00\x00\x00#TSSE",
-            "a.mp3: not a transcript or WAV (binary data)",
+            "a.bin",
+            b"\x00\x01\x02\x03binary",
+            "a.bin: not a transcript or audio (binary data)",
         ),
         (
             "a.png",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-            "a.png: not a transcript or WAV (binary data)",
+            "a.png: not a transcript or audio (binary data)",
         ),
         (
             "a.txt",
@@ -209,12 +209,19 @@ fn sniff_refuses_what_it_cannot_read() {
 }
 
 #[test]
-fn import_refuses_wav() {
-    let e = import(Path::new("a.wav"), b"RIFF\x24\x00\x00\x00WAVE", 150.0).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "a.wav: WAV audio, not a transcript (transcribe it first)"
-    );
+fn import_refuses_audio_whatever_its_name() {
+    for (name, bytes) in [
+        ("a.wav", &b"RIFF\x24\x00\x00\x00WAVE"[..]),
+        ("a.txt", &b"ID3\x04\x00\x00\x00\x00\x00#TSSE"[..]),
+        ("a.srt", &b"fLaC\x00\x00\x00\x22"[..]),
+    ] {
+        assert!(matches!(sniff(Path::new(name), bytes), Ok(None)), "{name}");
+        let e = import(Path::new(name), bytes, 150.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{name}: audio, not a transcript (transcribe it first)")
+        );
+    }
 }
 
 #[test]
@@ -236,11 +243,15 @@ fn rehearse_transcript_errors() {
     let cases = [
         (
             transcript("7", SEGMENT, WORDS, "[]"),
-            "t.json: unsupported schema 7 (this rehearse reads schema 1)",
+            "t.json: unsupported transcript: schema 7 (this rehearse reads schema 1)",
         ),
         (
             transcript("\"one\"", SEGMENT, WORDS, "[]"),
-            "t.json: unsupported schema \"one\" (this rehearse reads schema 1)",
+            "t.json: unsupported transcript: \"schema\" is \"one\", not a version number (this rehearse reads schema 1)",
+        ),
+        (
+            transcript("\"1\"", SEGMENT, WORDS, "[]"),
+            "t.json: unsupported transcript: \"schema\" is the string \"1\"; write the number 1, without quotes (this rehearse reads schema 1)",
         ),
         (
             transcript("1", SEGMENT, "[]", "[]"),
@@ -289,7 +300,7 @@ fn rehearse_transcript_errors() {
                 r#"[{"text": "a", "start_s": -1.0, "end_s": 1.5, "p": 1}]"#,
                 "[]",
             ),
-            "t.json: word 1 'a' has a negative or invalid time (-1, 1.5)",
+            "t.json: word 1 'a' has a negative or invalid time (-1.000 s, 1.500 s)",
         ),
     ];
     for (json, want) in cases {

@@ -18,16 +18,28 @@ pub(super) fn import_transcript(
 ) -> Result<(Imported, String), ImportError> {
     let schema = value.get("schema").unwrap_or(&Value::Null);
     if schema.as_u64() != Some(u64::from(TRANSCRIPT_SCHEMA)) {
+        let found = match schema {
+            // "1" for 1: the right version written as a string, which is a typo to point at.
+            Value::String(s) if s.trim() == TRANSCRIPT_SCHEMA.to_string() => format!(
+                "\"schema\" is the string {}; write the number {TRANSCRIPT_SCHEMA}, without quotes",
+                snippet(&schema.to_string())
+            ),
+            Value::Number(_) => format!("schema {}", snippet(&schema.to_string())),
+            _ => format!(
+                "\"schema\" is {}, not a version number",
+                snippet(&schema.to_string())
+            ),
+        };
         return Err(ImportError::Schema {
             path: p.to_string(),
-            found: one_line(&schema.to_string()),
+            found,
         });
     }
     let t: Transcript = serde_json::from_str(text).map_err(|e| ImportError::Invalid {
         path: p.to_string(),
         what: format!(
             "not a valid rehearse transcript: {}",
-            one_line(&e.to_string())
+            crate::quote::short_message(&e.to_string())
         ),
     })?;
     let mut notes = t.notes.clone();

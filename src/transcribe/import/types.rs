@@ -68,10 +68,10 @@ pub struct Imported {
 pub enum ImportError {
     #[error("{path}: empty file")]
     Empty { path: String },
-    #[error("{path}: not a transcript or WAV (binary data)")]
+    #[error("{path}: not a transcript or audio (binary data)")]
     Binary { path: String },
-    #[error("{path}: WAV audio, not a transcript (transcribe it first)")]
-    Wav { path: String },
+    #[error("{path}: audio, not a transcript (transcribe it first)")]
+    Audio { path: String },
     #[error("{path}: line {line}: not valid UTF-8 text (save the file as UTF-8)")]
     NotUtf8 { path: String, line: usize },
     #[error("{path}: malformed JSON at line {line} column {column}: {message}")]
@@ -83,7 +83,9 @@ pub enum ImportError {
     },
     #[error("{path}: JSON is neither a rehearse transcript nor whisper.cpp output")]
     UnknownJson { path: String },
-    #[error("{path}: unsupported schema {found} (this rehearse reads schema {TRANSCRIPT_SCHEMA})")]
+    #[error(
+        "{path}: unsupported transcript: {found} (this rehearse reads schema {TRANSCRIPT_SCHEMA})"
+    )]
     Schema { path: String, found: String },
     /// The file is the right kind but a field or value is wrong; `what` says which.
     #[error("{path}: {what}")]

@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use super::json::{unmask, unmask_text};
 use super::shared::{
-    check_span, count, drop_annotated, note_clamped, note_dropped, one_line, only_annotations,
-    parse_clock, seconds, split_words, spread,
+    check_span, count, drop_annotated, note_clamped, note_dropped, only_annotations, parse_clock,
+    seconds, split_words, spread,
 };
 use super::types::{ImportError, Imported, ImportedKind, WordTiming};
 use crate::transcribe::TimestampMethod;
@@ -85,7 +85,10 @@ pub(super) fn is_special_token(text: &str) -> bool {
 pub(super) fn import_whisper_cpp(p: &str, text: &str) -> Result<(Imported, String), ImportError> {
     let file: WcppFile = serde_json::from_str(text).map_err(|e| ImportError::Invalid {
         path: p.to_string(),
-        what: format!("not valid whisper.cpp JSON: {}", one_line(&e.to_string())),
+        what: format!(
+            "not valid whisper.cpp JSON: {}",
+            crate::quote::short_message(&e.to_string())
+        ),
     })?;
     let mut notes = Vec::new();
     if file.params.as_ref().and_then(|x| x.translate) == Some(true) {

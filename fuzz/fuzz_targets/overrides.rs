@@ -1,0 +1,6 @@
+//! Fuzzes the user's override files (frameworks.toml, questions.toml, lexicon.toml); the checks are in `rehearse::fuzz`, shared with the corpus replay test.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| rehearse::fuzz::run("overrides", data));
