@@ -1,6 +1,7 @@
 //! Audio input: decoding WAV files and resampling to the 16 kHz mono that Whisper wants.
 
 pub mod decode;
+pub mod pitch;
 pub mod resample;
 
 use std::path::{Path, PathBuf};
