@@ -8,6 +8,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use super::AudioError;
+use super::clipping::{ClipCounter, Clipping};
 
 /// Lowest and highest sample rates accepted; outside this range the file is almost certainly
 /// mislabelled, and resampling it would produce nonsense rather than an error.
@@ -24,6 +25,8 @@ pub struct MonoAudio {
     pub bits_per_sample: u16,
     /// `"int"` or `"float"`.
     pub sample_format: &'static str,
+    /// Samples at full scale, counted on every channel before mixing.
+    pub clipping: Clipping,
 }
 
 /// Names a WAVE format tag the way a person would look it up.
@@ -165,7 +168,9 @@ pub fn read_wav_mono(path: &Path) -> Result<MonoAudio, AudioError> {
     let mut acc = 0.0f32;
     let mut k = 0usize;
     let mut read = 0usize;
+    let mut clips = ClipCounter::new(spec.sample_rate);
     let mut push = |v: f32| {
+        clips.sample(mono.len() as u64, v);
         acc += v;
         k += 1;
         if k == channels {
@@ -223,6 +228,7 @@ pub fn read_wav_mono(path: &Path) -> Result<MonoAudio, AudioError> {
     if read < declared {
         return Err(truncated(read));
     }
+    let clipping = clips.finish();
     Ok(MonoAudio {
         samples: mono,
         sample_rate: spec.sample_rate,
@@ -232,5 +238,6 @@ pub fn read_wav_mono(path: &Path) -> Result<MonoAudio, AudioError> {
             hound::SampleFormat::Float => "float",
             hound::SampleFormat::Int => "int",
         },
+        clipping,
     })
 }

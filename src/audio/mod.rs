@@ -1,6 +1,9 @@
-//! Audio input: decoding WAV files and resampling to the 16 kHz mono that Whisper wants.
+//! Audio input: decoding WAV files and resampling to the 16 kHz mono that Whisper wants, and
+//! the voice measured from the samples (pitch, level, clipping) for the delivery analysis.
 
+pub mod clipping;
 pub mod decode;
+pub mod loudness;
 pub mod pitch;
 pub mod resample;
 
@@ -72,12 +75,32 @@ pub struct PreparedAudio {
     pub source_channels: u16,
     pub source_bits: u16,
     pub source_format: &'static str,
+    /// Samples at full scale in the file as read (before resampling).
+    pub clipping: clipping::Clipping,
 }
 
 impl PreparedAudio {
     pub fn duration_s(&self) -> f64 {
         self.samples.len() as f64 / WHISPER_RATE as f64
     }
+
+    /// The voice as the delivery analysis measures it: F0 and level over time, and clipping.
+    pub fn voice(&self) -> Voice {
+        Voice {
+            pitch: pitch::track(&self.samples, WHISPER_RATE),
+            level: loudness::track(&self.samples, WHISPER_RATE),
+            clipping: self.clipping.clone(),
+        }
+    }
+}
+
+/// What the delivery analysis reads from a recording: samples in, tracks out, nothing about
+/// words (those meet the tracks in `analyze::delivery`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Voice {
+    pub pitch: pitch::PitchTrack,
+    pub level: loudness::LevelTrack,
+    pub clipping: clipping::Clipping,
 }
 
 /// Reads `path` and converts it to 16 kHz mono.
@@ -96,5 +119,6 @@ pub fn load_for_whisper(path: &Path) -> Result<PreparedAudio, AudioError> {
         source_channels: mono.channels,
         source_bits: mono.bits_per_sample,
         source_format: mono.sample_format,
+        clipping: mono.clipping,
     })
 }

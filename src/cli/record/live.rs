@@ -137,6 +137,8 @@ pub fn transcript(
         source_channels: channels,
         source_bits: 16,
         source_format: "int",
+        // Counted by the recorder; `record` fills it in from its own count.
+        clipping: Default::default(),
     };
     let info = AudioInfo {
         path: wav.display().to_string(),
