@@ -108,6 +108,8 @@ fn sample_analysis(audio: Option<&str>) -> Analysis {
         duration_s: 93.3,
         words,
         speech: None,
+        voice: None,
+        pitch_baseline: None,
         notes: vec![],
     };
     let catalog = Catalog::embedded().expect("embedded catalog");

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::delivery_data::{self, DeliverySettings};
+
 /// A target range in seconds (or, for pace, words per minute).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Band {
@@ -124,6 +126,8 @@ pub struct Catalog {
     pub questions: Vec<Question>,
     pub lexicon: Lexicon,
     pub settings: Settings,
+    /// `lexicon.toml`'s `[delivery]` table.
+    pub delivery: DeliverySettings,
 }
 
 /// Data file errors, naming the file.
@@ -161,6 +165,9 @@ struct QuestionsFile {
 struct LexiconFile {
     lexicon: Lexicon,
     settings: Settings,
+    /// Optional in a user's file (older copies have none): the embedded one applies then.
+    #[serde(default)]
+    delivery: Option<DeliverySettings>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, DataError> {
@@ -192,11 +199,17 @@ impl Catalog {
         validate_questions("(embedded) questions.toml", &q.questions, &f.frameworks)?;
         let l: LexiconFile = parse("(embedded) lexicon.toml", LEXICON_TOML)?;
         validate_settings("(embedded) lexicon.toml", &l.settings)?;
+        let delivery = l.delivery.ok_or_else(|| DataError::Invalid {
+            path: "(embedded) lexicon.toml".into(),
+            message: "no [delivery] table".into(),
+        })?;
+        delivery_data::validate("(embedded) lexicon.toml", LEXICON_TOML, &delivery)?;
         Ok(Catalog {
             frameworks: f.frameworks,
             questions: q.questions,
             lexicon: l.lexicon,
             settings: l.settings,
+            delivery,
         })
     }
 
@@ -240,6 +253,10 @@ impl Catalog {
         if let Some((p, t)) = read("lexicon.toml")? {
             let l: LexiconFile = parse(&p, &t)?;
             validate_settings(&p, &l.settings)?;
+            if let Some(d) = l.delivery {
+                delivery_data::validate(&p, &t, &d)?;
+                cat.delivery = d;
+            }
             cat.lexicon = l.lexicon;
             cat.settings = l.settings;
         }

@@ -10,6 +10,8 @@
 //! [`pacing`], [`signals`]), each a function from data to data; and `pipeline`, which runs them
 //! ([`analyze`]). Arrows only point down.
 
+pub mod delivery;
+pub mod delivery_data;
 pub mod fillers;
 pub mod frameworks;
 pub mod pacing;

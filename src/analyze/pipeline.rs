@@ -3,7 +3,7 @@
 
 use super::frameworks::{Catalog, Framework};
 use super::types::*;
-use super::{fillers, pacing, pauses, sections, sentences, signals};
+use super::{delivery, fillers, pacing, pauses, sections, sentences, signals};
 
 /// What to analyze against.
 #[derive(Debug, Clone)]
@@ -153,6 +153,7 @@ fn assemble(
             p: w.p,
             sentence: sentence_of[i],
             filler: is_filler[i],
+            level_dbfs: None,
         })
         .collect();
 
@@ -181,6 +182,7 @@ fn assemble(
         signals: Vec::new(),
         scorecard: Vec::new(),
         next_steps: Vec::new(),
+        delivery: Delivery::default(),
         notes: input.notes.clone(),
     };
     if let Timing::Estimated { wpm } = input.timing {
@@ -188,8 +190,19 @@ fn assemble(
             "times are estimated from a speaking rate of {wpm:.0} words per minute (the input has no timing); every time and duration is an estimate"
         ));
     }
-    let (signals, scorecard) =
+    let (delivery, levels) = delivery::measure(
+        &analysis,
+        input.voice.as_ref(),
+        input.pitch_baseline.clone(),
+        &catalog.delivery,
+    );
+    for (w, level) in analysis.words.iter_mut().zip(levels) {
+        w.level_dbfs = level;
+    }
+    analysis.delivery = delivery;
+    let (mut signals, scorecard) =
         signals::evaluate(&analysis, framework, &catalog.lexicon, &catalog.settings);
+    signals.extend(delivery::signals(&analysis));
     analysis.signals = signals;
     analysis.scorecard = scorecard;
     analysis.next_steps = signals::next_steps(&analysis, framework);

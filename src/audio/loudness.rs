@@ -23,7 +23,11 @@ impl LevelTrack {
     /// Mean power of the frames that overlap `[start_s, end_s)` (at least the one frame at
     /// `start_s`); `None` outside the signal.
     pub fn mean_power(&self, start_s: f64, end_s: f64) -> Option<f64> {
-        if self.power.is_empty() || !(self.step_s > 0.0) || !start_s.is_finite() {
+        if self.power.is_empty()
+            || self.step_s.is_nan()
+            || self.step_s <= 0.0
+            || !start_s.is_finite()
+        {
             return None;
         }
         let first = (start_s / self.step_s).floor().max(0.0) as usize;

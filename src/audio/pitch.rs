@@ -83,7 +83,12 @@ impl PitchTrack {
 
     /// Frames whose centres fall in `[start_s, end_s)`.
     pub fn frames_in(&self, start_s: f64, end_s: f64) -> std::ops::Range<usize> {
-        if self.f0_hz.is_empty() || !(self.step_s > 0.0) || !(end_s > start_s) {
+        if self.f0_hz.is_empty()
+            || self.step_s.is_nan()
+            || self.step_s <= 0.0
+            || end_s.is_nan()
+            || end_s <= start_s
+        {
             return 0..0;
         }
         let idx = |t: f64| {
@@ -326,7 +331,7 @@ impl Analyzer {
         sc.frame[..n_win].copy_from_slice(&an.window);
         an.autocorrelate(&mut sc);
         let r0 = sc.ac[0];
-        if !(r0 > 0.0) {
+        if r0.is_nan() || r0 <= 0.0 {
             return None;
         }
         an.window_r = sc.ac[..=ix_max].iter().map(|v| v / r0).collect();
@@ -412,7 +417,7 @@ impl Analyzer {
         }
         self.autocorrelate(sc);
         let r0 = sc.ac[0];
-        if !(r0 > 0.0) || !r0.is_finite() {
+        if r0.is_nan() || r0 <= 0.0 || r0.is_infinite() {
             out.push(intensity, &[]);
             return;
         }
@@ -511,7 +516,7 @@ fn refine(r: &[f32], lag: f64, at_lag: f64) -> (f64, f64) {
     const H: f64 = 0.25;
     let (lo, hi) = (interpolate(r, lag - H), interpolate(r, lag + H));
     let d2 = 2.0 * at_lag - lo - hi;
-    if !(d2 > 0.0) {
+    if d2.is_nan() || d2 <= 0.0 {
         return (lag, at_lag);
     }
     let shift = (0.5 * H * (hi - lo) / d2).clamp(-H, H);

@@ -10,7 +10,7 @@ use clap::Args;
 
 use rehearse::analyze::frameworks::Catalog;
 use rehearse::analyze::{
-    self, Analysis, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing,
+    self, Analysis, AnalysisInput, FrameworkChoice, InputKind, PitchBaseline, QuestionRef, Timing,
 };
 use rehearse::audio;
 use rehearse::history::progress::{length_cell, question_label};
@@ -18,7 +18,7 @@ use rehearse::history::{self, AttemptSource, AudioMode, Listing, NewAttempt, Sto
 use rehearse::transcribe::Transcript;
 
 use super::args::{EngineArgs, Global};
-use super::engine::{LoadedModel, speech_runs, transcribe_file};
+use super::engine::{AudioFacts, LoadedModel, audio_facts, transcribe_file};
 use super::output::show_progress;
 
 /// Where the attempts are kept; flattened into every command that reads or writes them.
@@ -88,23 +88,57 @@ pub fn question_and_framework(
     Ok((q, choice))
 }
 
+/// The speaker's usual pitch variation from the history `store` names, when it holds enough
+/// attempts that measured it (before `before`, when given). A history that cannot be read
+/// gives none: the analysis goes on without it.
+pub fn history_baseline(
+    store: &StoreArgs,
+    catalog: &Catalog,
+    before: Option<&history::AttemptId>,
+) -> Option<PitchBaseline> {
+    let store = open_store(store).ok()?;
+    if !store.root().is_dir() {
+        return None;
+    }
+    let listing = store.list().ok()?;
+    baseline_from(&listing.attempts, catalog, before)
+}
+
+/// [`history_baseline`] over attempts already listed (oldest first).
+pub fn baseline_from(
+    attempts: &[history::Attempt],
+    catalog: &Catalog,
+    before: Option<&history::AttemptId>,
+) -> Option<PitchBaseline> {
+    let upto = before
+        .and_then(|id| attempts.iter().position(|a| a.id() == id))
+        .unwrap_or(attempts.len());
+    history::pitch_baseline(&attempts[..upto], catalog.delivery.own_range_attempts)
+}
+
 /// Analyzes a stored or fresh transcript of `audio_path` the way `analyze` would a WAV.
+#[allow(clippy::too_many_arguments)]
 pub fn analyze_transcript(
     t: &Transcript,
     shown_path: &Path,
     audio_path: &Path,
-    speech: Option<Vec<(f64, f64)>>,
+    facts: Option<AudioFacts>,
     catalog: &Catalog,
     choice: &FrameworkChoice,
     question: Option<QuestionRef>,
+    pitch_baseline: Option<PitchBaseline>,
 ) -> Result<Analysis, String> {
     let mut notes = t.notes.clone();
-    if speech.is_none() {
+    if facts.is_none() {
         notes.push(format!(
-            "audio {} not found or unreadable: pauses come from word times only",
+            "audio {} not found or unreadable: pauses come from word times only, and pitch and loudness are not measured",
             audio_path.display()
         ));
     }
+    let (speech, voice) = match facts {
+        Some(f) => (Some(f.speech), Some(f.voice)),
+        None => (None, None),
+    };
     let input = AnalysisInput {
         path: shown_path.display().to_string(),
         kind: InputKind::Wav,
@@ -114,6 +148,8 @@ pub fn analyze_transcript(
         words: t.words.clone(),
         speech,
         notes,
+        voice,
+        pitch_baseline,
     };
     analyze::analyze(input, catalog, choice, question).map_err(|e| e.to_string())
 }
@@ -165,8 +201,8 @@ pub struct Recording<'a> {
     pub shown: &'a Path,
     /// Its transcript when one was made already; else the WAV is transcribed.
     pub transcript: Option<Transcript>,
-    /// Stretches of speech in its audio, when already known (else read from the WAV).
-    pub speech: Option<Vec<(f64, f64)>>,
+    /// What its audio holds besides words, when already known (else read from the WAV).
+    pub facts: Option<AudioFacts>,
     /// When the answer started; `None`: the file's modification time less its length.
     pub started_at: Option<SystemTime>,
     pub source: AttemptSource,
@@ -185,18 +221,18 @@ pub fn transcribe_analyze_save(
     engine: &EngineArgs,
     global: &Global,
 ) -> Result<(history::AttemptId, std::result::Result<Analysis, String>)> {
-    let (transcript, speech) = match rec.transcript {
+    let (transcript, facts) = match rec.transcript {
         Some(t) => {
-            let speech = rec.speech.or_else(|| {
+            let facts = rec.facts.or_else(|| {
                 audio::load_for_whisper(rec.audio)
                     .ok()
-                    .map(|a| speech_runs(&a))
+                    .map(|a| audio_facts(&a))
             });
-            (Ok(t), speech)
+            (Ok(t), facts)
         }
         None => {
             let prepared = audio::load_for_whisper(rec.audio)?;
-            let speech = speech_runs(&prepared);
+            let facts = audio_facts(&prepared);
             let model = model.context("no model loaded to transcribe with")?;
             let t = transcribe_file(
                 rec.audio,
@@ -205,7 +241,7 @@ pub fn transcribe_analyze_save(
                 show_progress(global),
                 Some(prepared),
             );
-            (t.map_err(|e| format!("{e:#}")), Some(speech))
+            (t.map_err(|e| format!("{e:#}")), Some(facts))
         }
     };
     if !global.quiet
@@ -215,15 +251,21 @@ pub fn transcribe_analyze_save(
             eprintln!("note: {}: {note}", rec.shown.display());
         }
     }
+    let baseline = plan
+        .store
+        .list()
+        .ok()
+        .and_then(|l| baseline_from(&l.attempts, plan.catalog, None));
     let analysis = match &transcript {
         Ok(t) => analyze_transcript(
             t,
             rec.shown,
             rec.audio,
-            speech,
+            facts,
             plan.catalog,
             &plan.choice,
             plan.question.clone(),
+            baseline,
         ),
         Err(e) => Err(format!("transcription failed: {e}")),
     };

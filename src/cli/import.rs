@@ -119,7 +119,7 @@ pub fn run(args: AttemptImportArgs, global: &Global) -> Result<()> {
             Recording {
                 audio: &audio_path,
                 shown: file,
-                speech: None,
+                facts: None,
                 transcript,
                 started_at: None,
                 source: AttemptSource::Import {

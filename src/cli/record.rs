@@ -20,7 +20,7 @@ use rehearse::report::ReportFormat;
 use super::analyze;
 use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, StoreArgs};
-use super::engine::{load_model, speech_runs, transcribe_options};
+use super::engine::{AudioFacts, audio_facts, load_model, transcribe_options};
 use super::frameworks::{clock, clock_band, load_catalog};
 use super::output::print_report;
 
@@ -66,6 +66,24 @@ pub struct RecordArgs {
     pub store: StoreArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+}
+
+/// The audio facts of a live-transcribed recording: from the samples the worker resampled, with
+/// the clipping the recorder counted, placed in time by reading the file once more.
+fn live_facts(
+    audio16: &rehearse::audio::PreparedAudio,
+    rec: &rehearse::capture::session::Recording,
+) -> AudioFacts {
+    let mut facts = audio_facts(audio16);
+    if rec.clipped > 0 {
+        facts.voice.clipping = rehearse::audio::read_wav_mono(&rec.path)
+            .map(|m| m.clipping)
+            .unwrap_or(rehearse::audio::clipping::Clipping {
+                samples: rec.clipped,
+                runs: Vec::new(),
+            });
+    }
+    facts
 }
 
 fn parse_max_duration(s: &str) -> std::result::Result<Duration, String> {
@@ -298,10 +316,11 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
             t,
             &rec.path,
             &rec.path,
-            Some(speech_runs(audio16)),
+            Some(live_facts(audio16, &rec)),
             &catalog,
             &choice,
             question_ref,
+            attempts::history_baseline(&args.store, &catalog, None),
         )
         .map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", rec.path.display()))?;
         print_report(&analysis, args.format)?;
@@ -315,8 +334,8 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
             args.question.as_deref(),
             args.framework.as_deref(),
         )?;
-        let (transcript, speech) = match live {
-            Some((t, audio16)) => (Some(t), Some(speech_runs(&audio16))),
+        let (transcript, facts) = match live {
+            Some((t, audio16)) => (Some(t), Some(live_facts(&audio16, &rec))),
             None => (None, None),
         };
         let (_, analysis) = attempts::transcribe_analyze_save(
@@ -325,7 +344,7 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
                 audio: &rec.path,
                 shown: &rec.path,
                 transcript,
-                speech,
+                facts,
                 started_at: Some(started),
                 source: rehearse::history::AttemptSource::Record,
                 device: Some(rec.device.clone()),
@@ -350,6 +369,7 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
                 text_wpm: 150.0,
                 color: ColorChoice::Auto,
                 engine: args.engine.clone(),
+                store: args.store.clone(),
             },
             global,
         )?;

@@ -631,6 +631,7 @@ mod tests {
             fillers_per_min: fpm,
             signals: vec!["x".into(); signals],
             estimated: false,
+            pitch_variation_st: None,
         }
     }
 

@@ -346,6 +346,8 @@ pub(crate) fn sample_analysis() -> Analysis {
         words,
         speech: None,
         notes: vec![],
+        voice: None,
+        pitch_baseline: None,
     };
     let catalog = Catalog::embedded().expect("embedded catalog parses");
     analyze(

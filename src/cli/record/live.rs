@@ -82,6 +82,8 @@ impl LiveAnalysis {
             duration_s: upto_s,
             words: words.to_vec(),
             speech: None,
+            voice: None,
+            pitch_baseline: None,
             notes: Vec::new(),
         };
         let section = analyze::analyze(input, &self.catalog, &self.choice, self.question.clone())
