@@ -89,25 +89,20 @@ def line(label, s):
     )
 
 
-def main(argv):
-    as_json = "--json" in argv
-    argv = [a for a in argv if a != "--json"]
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
+def run(tracks_path, specs):
+    """Summaries per set and pooled (`all`) for `specs` (`LABEL=WAV`), with `per_file`."""
     tracks = {}
-    with open(argv[0]) as f:
+    with open(tracks_path) as f:
         for l in f:
             if l.strip():
                 t = json.loads(l)
                 tracks[t["file"]] = t
     sets = {}
     per_file = {}
-    for spec in argv[1:]:
+    for spec in specs:
         label, _, path = spec.partition("=")
         if path not in tracks:
-            print("delivery_pitch.py: no track for %s" % path, file=sys.stderr)
-            return 2
+            raise SystemExit("delivery_pitch.py: no track for %s" % path)
         r = compare(tracks[path], path)
         if r is None:
             continue
@@ -115,15 +110,27 @@ def main(argv):
         per_file[path] = summarize([r])
     out = {label: summarize(rows) for label, rows in sets.items()}
     out["all"] = summarize([r for rows in sets.values() for r in rows])
+    out["per_file"] = per_file
+    return out
+
+
+def main(argv):
+    as_json = "--json" in argv
+    argv = [a for a in argv if a != "--json"]
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = run(argv[0], argv[1:])
+    per_file = out.pop("per_file")
     if as_json:
         print(json.dumps({"sets": out, "per_file": per_file}, indent=1))
-    else:
-        for label, s in out.items():
-            print(line(label, s))
-        worst = sorted(per_file.items(), key=lambda kv: kv[1]["voicing"])[:3]
-        for path, s in worst:
-            print("  lowest voicing agreement: %s voicing=%.3f mae_st=%.3f gross=%.4f"
-                  % (path.rsplit("/", 1)[-1], s["voicing"], s["mae_st"], s["gross"]))
+        return 0
+    for label, s in out.items():
+        print(line(label, s))
+    worst = sorted(per_file.items(), key=lambda kv: kv[1]["voicing"])[:3]
+    for path, s in worst:
+        print("  lowest voicing agreement: %s voicing=%.3f mae_st=%.3f gross=%.4f"
+              % (path.rsplit("/", 1)[-1], s["voicing"], s["mae_st"], s["gross"]))
     return 0
 
 
