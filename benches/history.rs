@@ -99,6 +99,7 @@ fn populate(root: &Path, n: usize) {
             device: Some("default".into()),
             model: Some("tiny.en".into()),
             rehearse_version: env!("CARGO_PKG_VERSION").into(),
+            original: None,
             analysis: AnalysisState {
                 status: if failed {
                     AnalysisStatus::Failed

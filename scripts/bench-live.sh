@@ -78,14 +78,14 @@ dur, gap = float(dur), float(gap)
 def record():
     out = os.path.join(work, "rec.wav")
     args = [bin_, "record", "--device", "answer", "--countdown", "0", "--no-save",
-            "--format", "json", "--threads", threads, "--out", out, "--force"]
+            "--format", "json", "--threads", threads, "--wav", out, "--force"]
     p = subprocess.Popen(args + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = threading.Event()
     err = []
     def read_err():
         for line in p.stderr:
             err.append(line)
-            if line.startswith("recording to "):
+            if line.startswith("recording from "):
                 started.set()
     t = threading.Thread(target=read_err, daemon=True)
     t.start()

@@ -56,7 +56,7 @@ for answer in "$ANSWERS"/*.json; do
     echo "eval-live: $name ($framework, $dur s, played in real time)" >&2
     paced_device_load "$AUDIO/$name.wav" 5
     "$BIN" record --device answer --countdown 0 --max-duration "$dur" --no-save --format json \
-        --framework "$framework" --out "$WORK/wav/$name.wav" --force "${EXTRA[@]}" \
+        --framework "$framework" --wav "$WORK/wav/$name.wav" --force "${EXTRA[@]}" \
         > "$WORK/live/$name.json" 2> "$WORK/live/$name.log"
     grep -E '^(dropped samples|live transcription)' "$WORK/live/$name.log" | sed 's/^/  /' >&2
     "$BIN" --quiet analyze "$WORK/wav/$name.wav" --format json --framework "$framework" \

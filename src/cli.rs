@@ -24,6 +24,8 @@ mod record;
 mod show;
 mod transcribe;
 
+pub use attempts::NoSpeech;
+
 /// Practice spoken interview answers offline: record, transcribe, analyze.
 #[derive(Debug, Parser)]
 #[command(name = "rehearse", version, about, propagate_version = true)]

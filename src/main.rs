@@ -1,4 +1,5 @@
-//! The `rehearse` binary: parse arguments, run, print errors as one line, pick the exit code.
+//! The `rehearse` binary: parse arguments, run, print errors as one line, pick the exit code
+//! (0 done, 2 an error, 3 no speech heard so nothing was saved; clap's usage errors are 2).
 
 mod cli;
 
@@ -18,7 +19,13 @@ fn main() {
                 std::process::exit(0);
             }
             eprintln!("error: {err:#}");
-            std::process::exit(2);
+            // 3: a false start (no speech heard, nothing saved); 2: anything else.
+            let code = if err.downcast_ref::<cli::NoSpeech>().is_some() {
+                3
+            } else {
+                2
+            };
+            std::process::exit(code);
         }
     }
 }

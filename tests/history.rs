@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 
 use common::{chromium, console_lines, html_attr, rehearse, root, tiny_en};
 use rehearse::analyze::Analysis;
-use rehearse::history::{AttemptSource, AudioMode, HistoryError, NewAttempt, Store, save_attempt};
+use rehearse::history::{
+    AttemptSource, HistoryError, NewAttempt, SourceAudio, Store, save_attempt,
+};
 use rehearse::transcribe::Transcript;
 use serde_json::Value;
 
@@ -243,7 +245,7 @@ fn import_wav_stores_a_whole_private_attempt() {
         assert_eq!(mode(&f.attempt.join(n)), 0o600, "{n}");
     }
     let meta = read_json(&f.attempt.join("meta.json"));
-    assert_eq!(meta["schema"], 1);
+    assert_eq!(meta["schema"], 2);
     assert_eq!(meta["id"], id);
     assert_eq!(meta["question"]["id"], "failed");
     assert_eq!(meta["framework"], "star-l");
@@ -278,7 +280,7 @@ fn import_wav_stores_a_whole_private_attempt() {
     );
     let report = read_json(&f.attempt.join("report.json"));
     assert_eq!(report["source"]["audio"], "audio.wav");
-    assert_eq!(report["schema"], 1);
+    assert_eq!(report["schema"], 2);
     assert!(
         report["words"].as_array().expect("words").len() > 200,
         "the real transcription"
@@ -319,7 +321,7 @@ fn history_table_json_csv_and_show() {
     assert!(!table.contains('\x1b'), "no colour into a pipe");
 
     let h = c.history_json(&[]);
-    assert_eq!(h["schema"], 1);
+    assert_eq!(h["schema"], 2);
     assert_eq!(ids(&h), all.map(|s| s.to_string()));
     let rows = h["attempts"].as_array().expect("attempts");
     assert_eq!(rows.iter().filter(|r| r["best"] == true).count(), 1);
@@ -558,22 +560,27 @@ fn reanalyze_follows_changed_frameworks_and_recovers_failed_attempts() {
     assert!(text.contains("Two parts"), "{text:.300}");
 }
 
-/// A recording with no speech is stored, marked failed, listed, and stays failed on reanalyze.
-#[test]
-fn failed_analysis_is_kept_and_marked() {
-    let c = Case::new();
-    let silent = c.path().join("silence.wav");
+/// Three seconds of digital silence as a 16 kHz mono WAV.
+fn silent_wav(p: &Path) {
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: 16_000,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::create(&silent, spec).expect("create wav");
+    let mut w = hound::WavWriter::create(p, spec).expect("create wav");
     for _ in 0..16_000 * 3 {
         w.write_sample(0i16).expect("sample");
     }
     w.finalize().expect("finalize");
+}
+
+/// A recording with no speech is not stored: exit status 3 and one line saying so.
+#[test]
+fn a_recording_with_no_speech_is_not_imported() {
+    let c = Case::new();
+    let silent = c.path().join("silence.wav");
+    silent_wav(&silent);
     let out = c
         .cmd()
         .args(["import", "--model"])
@@ -582,29 +589,150 @@ fn failed_analysis_is_kept_and_marked() {
         .output()
         .expect("runs");
     let (so, se) = texts(&out);
-    assert!(out.status.success(), "the attempt is saved: {se}");
-    assert!(se.contains("analysis failed"), "{se}");
-    let id = so.trim();
-    let meta = read_json(&c.store().join(id).join("meta.json"));
-    assert_eq!(meta["analysis"]["status"], "failed");
-    assert!(
-        meta["analysis"]["error"]
-            .as_str()
-            .expect("error")
-            .contains("no words"),
-        "{meta}"
+    assert_eq!(out.status.code(), Some(3), "{se}");
+    assert!(so.is_empty(), "no id printed: {so}");
+    assert_eq!(
+        se.trim(),
+        format!(
+            "error: {}: no speech heard in its 3.0 s; nothing saved",
+            silent.display()
+        )
     );
+    assert!(silent.is_file(), "the user's file is left alone");
+    let listed: Vec<_> = fs::read_dir(c.store())
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        listed.iter().all(|n| n == "index.json"),
+        "nothing stored: {listed:?}"
+    );
+    // Among others, the rest are imported and the status still says one was not.
+    let out = c
+        .cmd()
+        .args(["import", "--model"])
+        .arg(tiny_en())
+        .arg(&silent)
+        .arg(c.base())
+        .output()
+        .expect("runs");
+    let (so, se) = texts(&out);
+    assert_eq!(out.status.code(), Some(3), "{se}");
+    assert_eq!(so.trim().lines().count(), 1, "{so}");
+    assert!(
+        se.contains("1 of 2 files held no speech and were not imported"),
+        "{se}"
+    );
+}
+
+/// An attempt whose analysis failed (as older versions stored false starts) is listed as
+/// failed, stays failed on reanalyze, and `delete --failed` removes it and only it.
+#[test]
+fn failed_attempts_are_marked_and_delete_failed_removes_them() {
+    let c = Case::new();
+    let ok_id = c.import(&c.base(), &["-Q", "failed"]);
+    let silent = c.path().join("silence.wav");
+    silent_wav(&silent);
+    let failed = save_attempt(
+        &Store::at(c.store()),
+        SourceAudio {
+            path: &silent,
+            samples: None,
+            temporary: false,
+            keep_original: false,
+        },
+        None,
+        Err("no words to analyze (the transcript is empty)".into()),
+        NewAttempt {
+            started_at: std::time::SystemTime::now(),
+            question: None,
+            framework_requested: None,
+            source: AttemptSource::Record,
+            device: None,
+            model: None,
+        },
+    )
+    .expect("saved")
+    .to_string();
+    let meta = read_json(&c.store().join(&failed).join("meta.json"));
+    assert_eq!(meta["analysis"]["status"], "failed");
     assert!((meta["duration_s"].as_f64().expect("duration") - 3.0).abs() < 0.01);
-    assert!(c.store().join(id).join("audio.wav").is_file());
-    assert!(c.store().join(id).join("transcript.json").is_file());
-    assert!(!c.store().join(id).join("report.json").exists());
     let (table, _) = c.ok(&["history"]);
     assert!(table.contains("analysis failed"), "{table}");
     let (csv, _) = c.ok(&["history", "--format", "csv"]);
-    assert!(csv.lines().nth(1).expect("row").contains(",failed,"));
-    let out = c.cmd().args(["reanalyze", "--all"]).output().expect("runs");
+    assert!(
+        csv.lines().nth(2).expect("row").contains(",failed,"),
+        "{csv}"
+    );
+    let out = c
+        .cmd()
+        .args(["reanalyze", "--all", "--model"])
+        .arg(tiny_en())
+        .output()
+        .expect("runs");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("stay marked failed"));
+    let (_, se) = texts(&out);
+    assert!(se.contains("stay marked failed"), "{se}");
+    assert!(se.contains("rehearse delete --failed"), "{se}");
+
+    // As `delete ID`: never without asking, and no terminal to ask on is a refusal.
+    let out = c
+        .cmd()
+        .args(["delete", "--failed"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    let (_, se) = texts(&out);
+    assert_eq!(out.status.code(), Some(2), "{se}");
+    assert!(
+        se.contains(&format!("refusing to delete attempt {failed}"))
+            && se.contains("without --yes"),
+        "{se}"
+    );
+    assert!(c.store().join(&failed).is_dir());
+    let out = c
+        .cmd()
+        .args(["delete", "--failed", &ok_id])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(texts(&out).1.contains("cannot be used with"));
+    let (_, se) = c.ok(&["delete", "--failed", "--yes"]);
+    assert!(se.contains(&format!("deleted {failed}")), "{se}");
+    assert!(!c.store().join(&failed).exists());
+    assert!(c.store().join(&ok_id).is_dir(), "the good attempt stays");
+    let (_, se) = c.ok(&["delete", "--failed", "--yes"]);
+    assert!(se.contains("no failed attempts in"), "{se}");
+}
+
+/// What a killed `record` leaves behind (its capture file, hidden in the store) is pointed out
+/// once it is clearly no longer being written, with the command that keeps it.
+#[test]
+fn a_recording_left_by_a_killed_record_is_pointed_out() {
+    let c = Case::new();
+    fs::create_dir_all(c.store()).expect("store");
+    let old = c.store().join(".recording-20250101-000000-4242-0.wav");
+    let young = c.store().join(".recording-20250101-000100-4243-0.wav");
+    silent_wav(&old);
+    silent_wav(&young);
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    File::options()
+        .write(true)
+        .open(&old)
+        .and_then(|f| f.set_modified(an_hour_ago))
+        .expect("set mtime");
+    let (_, se) = c.ok(&["history"]);
+    assert!(
+        se.contains(&format!(
+            "warning: {}: a recording that was never saved",
+            old.display()
+        )) && se.contains(&format!("`rehearse import '{}'`", old.display())),
+        "{se}"
+    );
+    assert!(
+        !se.contains(".recording-20250101-000100"),
+        "one being written is left alone: {se}"
+    );
+    assert!(old.is_file() && young.is_file(), "never removed");
 }
 
 #[test]
@@ -881,6 +1009,61 @@ fn two_processes_saving_at_once_do_not_collide() {
 
 /// `save_attempt` as `rehearse record` calls it.
 #[test]
+fn attempts_stored_with_report_and_meta_schema_1_still_read() {
+    // Schema 1 named the pace band's words per minute `min_s`/`max_s`. An attempt stored then
+    // is listed, shown and compared in today's names, and reanalyze rewrites it as today's.
+    let f = fixture();
+    let c = Case::new();
+    let id = f
+        .attempt
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("id")
+        .to_string();
+    let dir = c.store().join(&id);
+    fs::create_dir_all(&dir).expect("attempt folder");
+    for n in ["audio.wav", "transcript.json"] {
+        fs::copy(f.attempt.join(n), dir.join(n)).expect("copy");
+    }
+    let old_band = serde_json::json!({"min_s": 120.0, "max_s": 170.0});
+    let new_band = serde_json::json!({"min_wpm": 120.0, "max_wpm": 170.0});
+    let mut report = read_json(&f.attempt.join("report.json"));
+    assert_eq!(report["pace"]["band"], new_band);
+    report["schema"] = 1.into();
+    report["pace"]["band"] = old_band.clone();
+    fs::write(dir.join("report.json"), report.to_string()).expect("write report");
+    let mut meta = read_json(&f.attempt.join("meta.json"));
+    meta["schema"] = 1.into();
+    meta["summary"]["pace_band"] = old_band;
+    fs::write(dir.join("meta.json"), meta.to_string()).expect("write meta");
+
+    let (table, stderr) = c.ok(&["history"]);
+    assert!(stderr.is_empty(), "not taken for damaged: {stderr}");
+    assert!(table.contains(short(&id)), "{table}");
+    let h = c.history_json(&[]);
+    assert_eq!(ids(&h), std::slice::from_ref(&id));
+    assert_eq!(h["attempts"][0]["summary"]["pace_band"], new_band);
+
+    let (shown, _) = c.ok(&["show", &id, "--format", "json"]);
+    let shown: Value = serde_json::from_str(&shown).expect("report JSON");
+    assert_eq!(shown["schema"], 2, "read as today's report");
+    assert_eq!(shown["pace"]["band"], new_band);
+    let (text, _) = c.ok(&["show", &id]);
+    assert!(text.contains("(target 120-170 wpm)"), "{text}");
+    let (compared, _) = c.ok(&["compare", &id, &id, "--format", "json"]);
+    let compared: Value = serde_json::from_str(&compared).expect("compare JSON");
+    assert_eq!(compared["a"]["pace_band"], new_band, "{compared}");
+
+    c.ok(&["reanalyze", &id]);
+    let meta = read_json(&dir.join("meta.json"));
+    assert_eq!(meta["schema"], 2);
+    assert_eq!(meta["summary"]["pace_band"], new_band);
+    let report = read_json(&dir.join("report.json"));
+    assert_eq!(report["schema"], 2);
+    assert_eq!(report["pace"]["band"], new_band);
+}
+
+#[test]
 fn save_attempt_library_api() {
     let f = fixture();
     let c = Case::new();
@@ -894,42 +1077,55 @@ fn save_attempt_library_api() {
     let recording = c.path().join("take.wav");
     fs::copy(f.attempt.join("audio.wav"), &recording).expect("copy");
     fs::set_permissions(&recording, fs::Permissions::from_mode(0o644)).expect("chmod");
-    let new = |audio| NewAttempt {
+    let new = || NewAttempt {
         started_at: std::time::SystemTime::now(),
         question: analysis.question.clone(),
         framework_requested: None,
         source: AttemptSource::Record,
         device: Some("pulse".into()),
         model: None,
-        audio,
     };
+    let audio = |path, temporary, keep_original| SourceAudio {
+        path,
+        samples: None,
+        temporary,
+        keep_original,
+    };
+    // A capture made for the attempt, kept as made: moved in as original.wav.
     let id = save_attempt(
         &store,
-        &recording,
+        audio(&recording, true, true),
         Some(&transcript),
         Ok(&analysis),
-        new(AudioMode::Move),
+        new(),
     )
     .expect("saved");
     assert!(!recording.exists(), "moved in");
     let dir = store.dir_of(&id);
+    for name in ["audio.wav", "original.wav"] {
+        assert_eq!(
+            mode(&dir.join(name)),
+            0o600,
+            "{name} made private on the way in"
+        );
+    }
     assert_eq!(
-        mode(&dir.join("audio.wav")),
-        0o600,
-        "made private on the way in"
+        fs::read(dir.join("original.wav")).expect("original"),
+        fs::read(f.attempt.join("audio.wav")).expect("source")
     );
     let meta = read_json(&dir.join("meta.json"));
     assert_eq!(meta["source"]["kind"], "record");
     assert_eq!(meta["device"], "pulse");
     assert_eq!(meta["model"], "tiny.en", "taken from the transcript");
+    assert_eq!(meta["original"], "original.wav");
 
     let missing = c.path().join("never-recorded.wav");
     match save_attempt(
         &store,
-        &missing,
+        audio(&missing, false, false),
         None,
         Err("x".into()),
-        new(AudioMode::Copy),
+        new(),
     ) {
         Err(e @ HistoryError::AudioMissing { .. }) => {
             assert!(e.to_string().contains("never-recorded.wav"), "{e}")
@@ -937,28 +1133,31 @@ fn save_attempt_library_api() {
         other => panic!("expected AudioMissing, got {other:?}"),
     }
 
-    // Transcription failed: no transcript, the attempt kept and marked failed.
+    // Transcription failed: no transcript, the attempt kept and marked failed; the user's
+    // file is left where it is and the attempt keeps only its 16 kHz copy.
     fs::copy(f.attempt.join("audio.wav"), &recording).expect("copy");
     let failed = save_attempt(
         &store,
-        &recording,
+        audio(&recording, false, false),
         None,
         Err("transcription failed: out of memory\nsecond line".into()),
-        new(AudioMode::Copy),
+        new(),
     )
     .expect("saved");
     assert!(recording.exists(), "copied, not moved");
     let dir = store.dir_of(&failed);
     assert!(!dir.join("transcript.json").exists() && !dir.join("report.json").exists());
+    assert!(!dir.join("original.wav").exists());
     let meta = read_json(&dir.join("meta.json"));
     assert_eq!(meta["analysis"]["status"], "failed");
     assert_eq!(
         meta["analysis"]["error"],
         "transcription failed: out of memory"
     );
+    assert!(meta.get("original").is_none(), "{meta}");
     assert!(
         (meta["duration_s"].as_f64().expect("duration") - 93.3).abs() < 0.5,
-        "from the WAV header"
+        "from the audio"
     );
 
     let listing = store.list().expect("list");

@@ -461,7 +461,7 @@ fn speech_played_into_pulseaudio_is_recorded_to_the_asked_length() {
             "0",
             "--max-duration",
             "14s",
-            "--out",
+            "--wav",
         ]
         .into_iter()
         .chain([out.to_str().expect("utf-8 path")])
@@ -469,7 +469,7 @@ fn speech_played_into_pulseaudio_is_recorded_to_the_asked_length() {
     );
     // Capture first, then play: the null sink's monitor is live, so audio played before the
     // stream starts is gone.
-    rec.wait_line("recording to", Duration::from_secs(15));
+    rec.wait_line("recording from", Duration::from_secs(15));
     let mut play = pulse.play(&jfk());
     let (st, _, stderr) = rec.finish(Duration::from_secs(40));
     let _ = play.wait();
@@ -513,11 +513,11 @@ fn ctrl_c_mid_recording_finalizes_and_still_analyzes() {
             "2",
             "--model",
             model.to_str().expect("utf-8 path"),
-            "--out",
+            "--wav",
             out.to_str().expect("utf-8 path"),
         ],
     );
-    rec.wait_line("recording to", Duration::from_secs(15));
+    rec.wait_line("recording from", Duration::from_secs(15));
     let mut play = pulse.play(&jfk());
     std::thread::sleep(Duration::from_secs(7));
     rec.signal(libc::SIGINT);
@@ -558,11 +558,11 @@ fn kill_9_mid_recording_leaves_a_file_hound_and_sox_read() {
             "--no-analyze",
             "--countdown",
             "0",
-            "--out",
+            "--wav",
             out.to_str().expect("utf-8 path"),
         ],
     );
-    rec.wait_line("recording to", Duration::from_secs(15));
+    rec.wait_line("recording from", Duration::from_secs(15));
     let mut play = pulse.play(&jfk());
     // Killed the moment rehearse reports 6 s of audio written: the guarantee is about what
     // reached rehearse, whatever the sound server's own latency.
@@ -613,13 +613,13 @@ fn no_samples_dropped_while_both_cores_are_busy() {
             "0",
             "--max-duration",
             "14s",
-            "--out",
+            "--wav",
         ]
         .into_iter()
         .chain([out.to_str().expect("utf-8 path")])
         .collect::<Vec<_>>(),
     );
-    rec.wait_line("recording to", Duration::from_secs(30));
+    rec.wait_line("recording from", Duration::from_secs(30));
     let mut play = pulse.play(&jfk());
     let (st, _, stderr) = rec.finish(Duration::from_secs(60));
     let _ = play.wait();
@@ -652,11 +652,11 @@ fn a_sound_server_that_dies_stops_the_recording_and_keeps_the_audio() {
             "--no-analyze",
             "--countdown",
             "0",
-            "--out",
+            "--wav",
             out.to_str().expect("utf-8 path"),
         ],
     );
-    rec.wait_line("recording to", Duration::from_secs(15));
+    rec.wait_line("recording from", Duration::from_secs(15));
     rec.wait_line("rec 0:01", Duration::from_secs(15));
     pulse.kill_daemon();
     let (st, _, stderr) = rec.finish(Duration::from_secs(30));
@@ -775,7 +775,7 @@ fn a_long_capture_from_the_file_plugin_stops_at_the_exact_sample_count() {
             "--device",
             "fromfile",
         ])
-        .args(["--max-duration", "5m", "--out"])
+        .args(["--max-duration", "5m", "--wav"])
         .arg(&out)
         .stdin(Stdio::null())
         .output()
@@ -816,7 +816,7 @@ fn an_unknown_device_is_one_line_naming_the_real_ones() {
     let conf = file_plugin_conf(dir.path(), &raw);
     let out = dir.path().join("x.wav");
     let r = with_alsa_conf(&conf)
-        .args(["record", "--no-analyze", "--device", "no-such-mic", "--out"])
+        .args(["record", "--no-analyze", "--device", "no-such-mic", "--wav"])
         .arg(&out)
         .stdin(Stdio::null())
         .output()
@@ -850,20 +850,21 @@ fn no_input_device_at_all_is_one_line() {
             .output()
             .expect("rehearse")
     };
-    let r = run(&["record", "--no-analyze", "--countdown", "0"]);
+    let wav = dir.path().join("never.wav");
+    let r = run(&[
+        "record",
+        "--no-analyze",
+        "--countdown",
+        "0",
+        "--wav",
+        wav.to_str().expect("utf-8 path"),
+    ]);
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("error: no input device: "), "{stderr}");
     assert!(stderr.contains("rehearse devices"), "{stderr}");
-    assert!(
-        !dir.path().join("recordings").exists()
-            || std::fs::read_dir(dir.path().join("recordings"))
-                .expect("dir")
-                .next()
-                .is_none(),
-        "no file left behind"
-    );
+    assert!(!wav.exists(), "no file left behind");
     let r = run(&["devices"]);
     assert!(r.status.success());
     let listing = String::from_utf8_lossy(&r.stdout);
@@ -873,8 +874,134 @@ fn no_input_device_at_all_is_one_line() {
     );
 }
 
+/// The 16 kHz mono samples of a WAV, as 16-bit values.
+fn mono16k(p: &Path) -> Vec<i16> {
+    let (spec, samples) = read_wav(p);
+    assert_eq!(
+        (spec.channels, spec.sample_rate, spec.bits_per_sample),
+        (1, 16_000, 16),
+        "{} is not 16 kHz mono 16-bit",
+        p.display()
+    );
+    samples
+}
+
+/// Every entry of a folder, by name, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
 #[test]
-fn files_are_named_by_date_private_and_never_overwritten() {
+fn a_recording_is_kept_once_in_the_history_even_from_a_read_only_folder() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, reference) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let bin = assert_cmd::cargo::cargo_bin("rehearse");
+    let store = dir.path().join("store");
+    std::fs::create_dir_all(dir.path().join("ro")).expect("mnt");
+    let alsa = format!("/usr/share/alsa/alsa.conf:{}", conf.display());
+    let model = tiny_en();
+    // The current folder is a read-only file system: nothing is written there.
+    let out = in_mount_namespace(
+        "mount -t tmpfs -o ro,size=1m none \"$D/ro\" || exit 99; cd \"$D/ro\" || exit 98; \
+         \"$BIN\" record -Q failed --countdown 0 --device fromfile --max-duration 3.5s --model \"$M\"",
+        &[
+            ("BIN", &bin),
+            ("D", dir.path()),
+            ("M", &model),
+            ("ALSA_CONFIG_PATH", Path::new(&alsa)),
+            ("REHEARSE_DATA_DIR", &store),
+            ("NO_COLOR", Path::new("1")),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(99), "cannot mount tmpfs: {stderr}");
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("into your practice history"), "{stderr}");
+    assert!(stderr.contains("saved attempt"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("in {}", store.display())),
+        "says where: {stderr}"
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("Tell me about a time you failed."),
+        "{report}"
+    );
+    // One attempt, nothing else left in the store's folder (no capture file).
+    let attempts = |store: &Path| -> Vec<String> {
+        names_in(store)
+            .into_iter()
+            .filter(|n| n != "index.json")
+            .collect()
+    };
+    let names = attempts(&store);
+    assert_eq!(names.len(), 1, "{names:?}");
+    let attempt = store.join(&names[0]);
+    assert_eq!(
+        names_in(&attempt),
+        ["audio.wav", "meta.json", "report.json", "transcript.json"]
+    );
+    assert_eq!(mode(&attempt.join("audio.wav")), 0o600);
+    // What the analysis needs: 3.5 s at 16 kHz mono, a sixth of what the device delivered,
+    // and the words of the answer.
+    let kept = mono16k(&attempt.join("audio.wav"));
+    assert_eq!(kept.len(), 56_000);
+    let bytes = std::fs::metadata(attempt.join("audio.wav"))
+        .expect("audio")
+        .len();
+    assert!(bytes * 5 < 3 * 48_000 * 2 * 2 + 44, "{bytes} bytes");
+    assert_eq!(transcript(&attempt.join("audio.wav")), jfk_words()[..5]);
+
+    // Asked for, the recording as made is kept too, sample for sample.
+    let r = with_alsa_conf(&conf)
+        .env("REHEARSE_DATA_DIR", &store)
+        .current_dir(dir.path())
+        .args(["record", "--countdown", "0", "--device", "fromfile"])
+        .args(["--max-duration", "3.5s", "--keep-original", "--no-live"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("record");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    let second = attempts(&store)
+        .into_iter()
+        .find(|n| n != &names[0])
+        .expect("a second attempt");
+    let attempt = store.join(&second);
+    assert_eq!(
+        names_in(&attempt),
+        [
+            "audio.wav",
+            "meta.json",
+            "original.wav",
+            "report.json",
+            "transcript.json"
+        ]
+    );
+    let (spec, original) = read_wav(&attempt.join("original.wav"));
+    assert_eq!((spec.channels, spec.sample_rate), (2, 48_000));
+    assert!(original[..] == reference[..original.len()], "altered");
+    assert_eq!(mode(&attempt.join("original.wav")), 0o600);
+    assert_eq!(mono16k(&attempt.join("audio.wav")).len(), 56_000);
+    assert_eq!(attempts(&store).len(), 2, "no capture file left behind");
+    assert!(
+        names_in(dir.path()).iter().all(|n| n != "recordings"),
+        "nothing in the current folder"
+    );
+}
+
+#[test]
+fn wav_files_are_private_and_never_overwritten() {
     let _s = serial();
     let dir = tempfile::tempdir().expect("tempdir");
     let (raw, _) = speech_raw(dir.path());
@@ -896,36 +1023,108 @@ fn files_are_named_by_date_private_and_never_overwritten() {
             .output()
             .expect("record")
     };
-    let r = record(&["--question", "failed"]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let made: Vec<PathBuf> = std::fs::read_dir(dir.path().join("recordings"))
-        .expect("recordings/")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    assert_eq!(made.len(), 1);
-    let name = made[0].file_name().and_then(|n| n.to_str()).expect("name");
-    // recordings/2026-11-23_20-55-10_failed.wav
-    assert_eq!(name.len(), "2026-11-23_20-55-10_failed.wav".len(), "{name}");
+    // Only recording needs a file to record into.
+    let r = record(&[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--wav"), "{stderr}");
+
+    let fresh = dir.path().join("fresh.wav");
+    let r = record(&["--wav", fresh.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
     assert!(
-        name.ends_with("_failed.wav") && name.as_bytes()[10] == b'_',
-        "{name}"
+        stderr.contains(&format!("wrote the recording to {}", fresh.display())),
+        "{stderr}"
     );
-    assert_eq!(mode(&made[0]), 0o600);
-    assert_eq!(mode(&dir.path().join("recordings")), 0o700);
+    assert_eq!(mode(&fresh), 0o600);
 
     let existing = dir.path().join("keep.wav");
     std::fs::write(&existing, b"precious").expect("write");
-    let r = record(&["--out", existing.to_str().expect("utf-8 path")]);
+    let r = record(&["--wav", existing.to_str().expect("utf-8 path")]);
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("already exists; pass --force"), "{stderr}");
     assert_eq!(std::fs::read(&existing).expect("read"), b"precious");
-    let r = record(&["--out", existing.to_str().expect("utf-8 path"), "--force"]);
+    let r = record(&["--wav", existing.to_str().expect("utf-8 path"), "--force"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let (spec, samples) = read_wav(&existing);
     assert_eq!(samples.len(), spec.sample_rate as usize * 2);
     assert_eq!(mode(&existing), 0o600);
+}
+
+/// A false start: the microphone opened and nobody spoke. Nothing is saved, the message says
+/// so, and the exit status is 3 (README: exit status).
+#[test]
+fn silence_through_the_device_saves_nothing_and_exits_3() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Two seconds of digital silence, as a muted microphone or a false start gives.
+    let (raw, _) = device_raw(
+        dir.path(),
+        &jfk(),
+        &["trim", "0", "0.01", "vol", "0", "pad", "0", "4"],
+    );
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let store = dir.path().join("store");
+    let run = |extra: &[&str]| {
+        with_alsa_conf(&conf)
+            .env("REHEARSE_DATA_DIR", &store)
+            .current_dir(dir.path())
+            .args(["record", "--countdown", "0", "--device", "fromfile"])
+            .args(["--max-duration", "2s", "--model"])
+            .arg(tiny_en())
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .expect("record")
+    };
+    let r = run(&[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        stderr.lines().last(),
+        Some("error: the recording: no speech heard in its 2.0 s; nothing saved"),
+        "{stderr}"
+    );
+    assert!(r.stdout.is_empty(), "no report");
+    assert!(
+        names_in(&store).iter().all(|n| n == "index.json"),
+        "nothing stored, no capture file left: {:?}",
+        names_in(&store)
+    );
+    // The user's own --wav file is theirs: kept, and the message says where.
+    let wav = dir.path().join("mine.wav");
+    let r = run(&["--wav", wav.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "nothing saved (the audio is still at {})",
+            wav.display()
+        )),
+        "{stderr}"
+    );
+    assert!(wav.is_file());
+    // Without saving, the same answer, and the temporary capture is gone.
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("tmp");
+    let r = with_alsa_conf(&conf)
+        .env("TMPDIR", &tmp)
+        .args(["record", "--countdown", "0", "--device", "fromfile"])
+        .args(["--max-duration", "2s", "--no-save", "--model"])
+        .arg(tiny_en())
+        .stdin(Stdio::null())
+        .output()
+        .expect("record");
+    assert_eq!(
+        r.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(names_in(&tmp).is_empty(), "{:?}", names_in(&tmp));
 }
 
 /// Runs `script` as root in a private mount namespace: mounts made there vanish with it.
@@ -959,7 +1158,7 @@ fn a_read_only_folder_and_a_full_disk_are_one_line_errors() {
 
     let out = in_mount_namespace(
         &format!(
-            "mount -t tmpfs -o ro,size=1m none \"$D/mnt\" || exit 99; {record} --max-duration 2s --out \"$D/mnt/a.wav\""
+            "mount -t tmpfs -o ro,size=1m none \"$D/mnt\" || exit 99; {record} --max-duration 2s --wav \"$D/mnt/a.wav\""
         ),
         &[("BIN", &bin), ("D", dir.path()), ("ALSA_CONFIG_PATH", alsa)],
     );
@@ -975,7 +1174,7 @@ fn a_read_only_folder_and_a_full_disk_are_one_line_errors() {
     // 1 MiB holds about 5 s of 48 kHz stereo: the disk fills long before --max-duration.
     let out = in_mount_namespace(
         &format!(
-            "mount -t tmpfs -o size=1m none \"$D/mnt\" || exit 99; {record} --max-duration 1m --out \"$D/mnt/a.wav\"; rc=$?; cp \"$D/mnt/a.wav\" \"$D/kept.wav\"; exit $rc"
+            "mount -t tmpfs -o size=1m none \"$D/mnt\" || exit 99; {record} --max-duration 1m --wav \"$D/mnt/a.wav\"; rc=$?; cp \"$D/mnt/a.wav\" \"$D/kept.wav\"; exit $rc"
         ),
         &[("BIN", &bin), ("D", dir.path()), ("ALSA_CONFIG_PATH", alsa)],
     );
@@ -1051,7 +1250,7 @@ fn live_transcription_while_recording_gives_the_offline_report_words() {
             "json",
             "--threads",
             "2",
-            "--out",
+            "--wav",
             out.to_str().expect("utf-8 path"),
         ],
     );
@@ -1145,7 +1344,7 @@ fn live_and_after_the_stop_record_the_same_file_and_words() {
             "--no-save",
             "--format",
             "json",
-            "--out",
+            "--wav",
         ])
         .arg(&out);
         if !live {

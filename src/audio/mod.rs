@@ -3,6 +3,8 @@
 
 pub mod clipping;
 pub mod decode;
+pub mod encode;
+pub mod level;
 pub mod loudness;
 pub mod pitch;
 pub mod resample;

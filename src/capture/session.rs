@@ -23,6 +23,8 @@ pub struct Options {
     /// `--device` (`None`: the default input).
     pub device: Option<String>,
     pub out: PathBuf,
+    /// Where the recording is said to go ("answer.wav", "the practice history").
+    pub destination: String,
     /// Create `out`'s folder if it is missing (for default names; an explicit `--out` must
     /// name an existing folder).
     pub create_folder: bool,
@@ -355,8 +357,8 @@ impl Prepared {
         let keys = term::KeyMode::enter();
         term::watch_keys(key.clone());
         screen.line(&format!(
-            "recording to {} from {label} ({config_text}); press Enter or q to stop",
-            opts.out.display()
+            "recording from {label} ({config_text}) into {}; press Enter or q to stop",
+            opts.destination
         ));
 
         let mut overruns = 0u64;

@@ -53,7 +53,7 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> Result<()> {
         .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
         .unwrap_or(ReportFormat::Text);
     if let Some(out) = &args.out {
-        check_output_path(out, &args.file)?;
+        check_output_path(out, Some(&args.file))?;
     }
     if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
         bail!(

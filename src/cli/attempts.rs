@@ -1,6 +1,6 @@
 //! Storing answers in the practice history, shared by `import`, `record` and `reanalyze`:
 //! the store the command line names, the question and framework an answer is analyzed with,
-//! and transcribe-analyze-save for one recording.
+//! and transcribe-analyze-save for one recording ([`process`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -14,7 +14,7 @@ use rehearse::analyze::{
 };
 use rehearse::audio;
 use rehearse::history::progress::{length_cell, question_label};
-use rehearse::history::{self, AttemptSource, AudioMode, Listing, NewAttempt, Store};
+use rehearse::history::{self, AttemptSource, Listing, NewAttempt, SourceAudio, Store};
 use rehearse::transcribe::Transcript;
 
 use super::args::{EngineArgs, Global};
@@ -164,9 +164,27 @@ fn started_from_mtime(audio: &Path, duration_s: f64) -> SystemTime {
     end.checked_sub(d).unwrap_or(end)
 }
 
-/// How recordings are analyzed and where they are stored: shared by `import` and `record`.
+/// The answer was silence: nothing to analyze or keep. `main` exits with status 3 on it, so a
+/// script can tell a false start from a failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NoSpeech(pub String);
+
+impl NoSpeech {
+    /// "WHAT: no speech heard in its 2.0 s; nothing saved", and where the audio still is when
+    /// it was the user's own file.
+    pub fn new(what: &str, seconds: f64, kept: Option<&Path>) -> NoSpeech {
+        let mut m = format!("{what}: no speech heard in its {seconds:.1} s; nothing saved");
+        if let Some(p) = kept {
+            m.push_str(&format!(" (the audio is still at {})", p.display()));
+        }
+        NoSpeech(m)
+    }
+}
+
+/// How recordings are analyzed: the question and framework, shared by `import`, `record` and
+/// whatever records answers in a loop.
 pub struct AttemptPlan<'a> {
-    pub store: &'a Store,
     pub catalog: &'a Catalog,
     pub question: Option<QuestionRef>,
     pub choice: FrameworkChoice,
@@ -177,14 +195,12 @@ pub struct AttemptPlan<'a> {
 impl<'a> AttemptPlan<'a> {
     /// The plan for `--question` and `--framework` as typed, checked against the catalog.
     pub fn new(
-        store: &'a Store,
         catalog: &'a Catalog,
         question: Option<&str>,
         framework: Option<&str>,
     ) -> Result<AttemptPlan<'a>> {
         let (question, choice) = question_and_framework(catalog, question, framework)?;
         Ok(AttemptPlan {
-            store,
             catalog,
             question,
             choice,
@@ -193,75 +209,100 @@ impl<'a> AttemptPlan<'a> {
     }
 }
 
-/// One recording to store.
+/// One recording to analyze and (unless `--no-save`) store.
 pub struct Recording<'a> {
-    /// The WAV file.
+    /// The audio file.
     pub audio: &'a Path,
-    /// The path reports name as their input (the imported file; the WAV for a recording).
+    /// The path reports name as their input (the imported file; the recording).
     pub shown: &'a Path,
-    /// Its transcript when one was made already; else the WAV is transcribed.
+    /// Its transcript when one was made already; else the audio is transcribed.
     pub transcript: Option<Transcript>,
-    /// What its audio holds besides words, when already known (else read from the WAV).
-    pub facts: Option<AudioFacts>,
+    /// Its audio at 16 kHz mono when already decoded (live transcription has it).
+    pub prepared: Option<audio::PreparedAudio>,
     /// When the answer started; `None`: the file's modification time less its length.
     pub started_at: Option<SystemTime>,
     pub source: AttemptSource,
     pub device: Option<String>,
-    pub mode: AudioMode,
+    /// Made for this attempt only (`record`'s capture): the store takes it away once saved.
+    pub temporary: bool,
+    /// Keep the file as made in the attempt, beside its 16 kHz copy.
+    pub keep_original: bool,
 }
 
-/// Transcribes (unless a transcript is given; `model` must then be loaded), analyzes and
-/// stores one recording, and says in one line on stderr how it went. A failed transcription or
-/// analysis is stored as a failed attempt, not returned as an error; the analysis is returned
-/// so a caller can also print the report.
-pub fn transcribe_analyze_save(
+/// What became of one recording.
+#[derive(Debug)]
+pub enum Processed {
+    /// Stored in the history; the analysis is `Err` when it failed (the attempt is then kept
+    /// marked failed, for `reanalyze`).
+    Saved {
+        id: history::AttemptId,
+        dir: PathBuf,
+        analysis: std::result::Result<Analysis, String>,
+    },
+    /// Analyzed, not stored (no store given).
+    Analyzed(std::result::Result<Analysis, String>),
+    /// Silence, or nothing Whisper could make words of: neither analyzed nor stored.
+    NoSpeech { seconds: f64 },
+}
+
+/// Transcribes (unless a transcript is given; `model` must then be loaded), analyzes and, with a
+/// `store`, stores one recording, saying in one line on stderr how it went. A recording with no
+/// speech in it is not stored ([`Processed::NoSpeech`]): an attempt that holds nothing helps
+/// nobody, and no reanalysis could fix it. A failed transcription or analysis is stored as a
+/// failed attempt, not returned as an error.
+pub fn process(
     plan: &AttemptPlan,
+    store: Option<&Store>,
     rec: Recording,
     model: Option<&LoadedModel>,
     engine: &EngineArgs,
     global: &Global,
-) -> Result<(history::AttemptId, std::result::Result<Analysis, String>)> {
-    let (transcript, facts) = match rec.transcript {
-        Some(t) => {
-            let facts = rec.facts.or_else(|| {
-                audio::load_for_whisper(rec.audio)
-                    .ok()
-                    .map(|a| audio_facts(&a))
-            });
-            (Ok(t), facts)
-        }
+) -> Result<Processed> {
+    let prepared = match rec.prepared {
+        Some(p) => p,
+        None => audio::load_for_whisper(rec.audio)?,
+    };
+    let seconds = prepared.duration_s();
+    // Silence needs no model to recognise, and Whisper tends to hear words in it.
+    if audio::level::is_silent(&prepared.samples) {
+        return Ok(Processed::NoSpeech { seconds });
+    }
+    let facts = audio_facts(&prepared);
+    let transcript = match rec.transcript {
+        Some(t) => Ok(t),
         None => {
-            let prepared = audio::load_for_whisper(rec.audio)?;
-            let facts = audio_facts(&prepared);
             let model = model.context("no model loaded to transcribe with")?;
-            let t = transcribe_file(
+            transcribe_file(
                 rec.audio,
                 model,
                 engine,
                 show_progress(global),
-                Some(prepared),
-            );
-            (t.map_err(|e| format!("{e:#}")), Some(facts))
+                Some(prepared.clone()),
+            )
+            .map_err(|e| format!("{e:#}"))
         }
     };
-    if !global.quiet
-        && let Ok(t) = &transcript
-    {
-        for note in &t.notes {
-            eprintln!("note: {}: {note}", rec.shown.display());
+    if let Ok(t) = &transcript {
+        if t.words.is_empty() {
+            return Ok(Processed::NoSpeech { seconds });
+        }
+        if !global.quiet {
+            for note in &t.notes {
+                eprintln!("note: {}: {note}", rec.shown.display());
+            }
         }
     }
-    let baseline = plan
-        .store
-        .list()
-        .ok()
+    // The speaker's usual pitch range comes from the history this attempt joins (none when
+    // it is not kept).
+    let baseline = store
+        .and_then(|s| s.list().ok())
         .and_then(|l| baseline_from(&l.attempts, plan.catalog, None));
     let analysis = match &transcript {
         Ok(t) => analyze_transcript(
             t,
             rec.shown,
             rec.audio,
-            facts,
+            Some(facts),
             plan.catalog,
             &plan.choice,
             plan.question.clone(),
@@ -269,10 +310,18 @@ pub fn transcribe_analyze_save(
         ),
         Err(e) => Err(format!("transcription failed: {e}")),
     };
-    let duration = transcript.as_ref().map_or(0.0, |t| t.duration_s);
+    let Some(store) = store else {
+        return Ok(Processed::Analyzed(analysis));
+    };
+    let duration = transcript.as_ref().map_or(seconds, |t| t.duration_s);
     let id = history::save_attempt(
-        plan.store,
-        rec.audio,
+        store,
+        SourceAudio {
+            path: rec.audio,
+            samples: Some(&prepared.samples),
+            temporary: rec.temporary,
+            keep_original: rec.keep_original,
+        },
         transcript.as_ref().ok(),
         analysis.as_ref().map_err(Clone::clone),
         NewAttempt {
@@ -284,29 +333,31 @@ pub fn transcribe_analyze_save(
             source: rec.source,
             device: rec.device,
             model: None,
-            audio: rec.mode,
         },
     )?;
+    let dir = store.dir_of(&id);
     match &analysis {
         Ok(a) if !global.quiet => {
             let s = history::summarize(a);
             eprintln!(
-                "saved attempt {} ({}): {}, {}/{} sections in target, {:.0} wpm, {} signals",
+                "saved attempt {} ({}): {}, {}/{} sections in target, {:.0} wpm, {} signals; in {}",
                 id.short(),
                 question_label(plan.question.as_ref()),
                 length_cell(&s),
                 s.sections_in_target(),
                 s.sections.len(),
                 s.wpm,
-                s.signals.len()
+                s.signals.len(),
+                dir.display()
             );
         }
         Ok(_) => {}
         Err(e) => eprintln!(
-            "warning: saved attempt {} but its analysis failed: {e}; `rehearse reanalyze {}` runs it again",
+            "warning: saved attempt {} in {} but its analysis failed: {e}; `rehearse reanalyze {}` runs it again",
             id.short(),
+            dir.display(),
             id.short()
         ),
     }
-    Ok((id, analysis))
+    Ok(Processed::Saved { id, dir, analysis })
 }

@@ -7,11 +7,13 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use rehearse::fsutil::parent_dir;
-use rehearse::history::{AttemptSource, AudioMode};
+use rehearse::history::AttemptSource;
 use rehearse::transcribe::{TRANSCRIPT_SCHEMA, Transcript};
 
 use super::args::{EngineArgs, Global};
-use super::attempts::{AttemptPlan, Recording, StoreArgs, open_store, transcribe_analyze_save};
+use super::attempts::{
+    AttemptPlan, NoSpeech, Processed, Recording, StoreArgs, open_store, process,
+};
 use super::engine::load_model;
 use super::frameworks::load_catalog;
 
@@ -28,6 +30,10 @@ pub struct AttemptImportArgs {
     /// [default: the question's framework, else star-l].
     #[arg(long)]
     pub framework: Option<String>,
+    /// Also keep a copy of each file as it is in the attempt (the attempt always keeps the
+    /// 16 kHz mono audio the analysis reads).
+    #[arg(long)]
+    pub keep_original: bool,
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(flatten)]
@@ -91,7 +97,6 @@ pub fn run(args: AttemptImportArgs, global: &Global) -> Result<()> {
     let store = open_store(&args.store)?;
     let catalog = load_catalog()?;
     let plan = AttemptPlan::new(
-        &store,
         &catalog,
         args.question.as_deref(),
         args.framework.as_deref(),
@@ -109,31 +114,55 @@ pub fn run(args: AttemptImportArgs, global: &Global) -> Result<()> {
         None
     };
     let mut out = std::io::stdout().lock();
+    let mut silent = 0usize;
     for (file, source) in args.files.iter().zip(sources) {
         let (audio_path, transcript) = match source {
             ImportSource::Wav => (file.clone(), None),
             ImportSource::Transcript { t, audio } => (audio, Some(*t)),
         };
-        let (id, _) = transcribe_analyze_save(
+        let processed = process(
             &plan,
+            Some(&store),
             Recording {
                 audio: &audio_path,
                 shown: file,
-                facts: None,
                 transcript,
+                prepared: None,
                 started_at: None,
                 source: AttemptSource::Import {
                     file: file.display().to_string(),
                 },
                 device: None,
-                mode: AudioMode::Copy,
+                temporary: false,
+                keep_original: args.keep_original,
             },
             loaded.as_ref(),
             &args.engine,
             global,
         )?;
-        writeln!(out, "{id}")?;
-        out.flush()?;
+        match processed {
+            Processed::Saved { id, .. } => {
+                writeln!(out, "{id}")?;
+                out.flush()?;
+            }
+            Processed::NoSpeech { seconds } => {
+                let e = NoSpeech::new(&file.display().to_string(), seconds, None);
+                if args.files.len() == 1 {
+                    return Err(e.into());
+                }
+                // The others are still imported; the exit status says that one was not.
+                eprintln!("error: {e}");
+                silent += 1;
+            }
+            Processed::Analyzed(_) => {}
+        }
+    }
+    if silent > 0 {
+        return Err(NoSpeech(format!(
+            "{silent} of {} files held no speech and were not imported",
+            args.files.len()
+        ))
+        .into());
     }
     Ok(())
 }

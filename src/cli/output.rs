@@ -7,9 +7,8 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use rehearse::analyze;
 use rehearse::fsutil::{self, parent_dir, same_file};
-use rehearse::report::{self, RenderOptions, ReportFormat};
+use rehearse::report::ReportFormat;
 
 use super::args::{ColorChoice, Global};
 
@@ -41,6 +40,77 @@ pub fn report_width() -> usize {
         .clamp(60, 160)
 }
 
+/// The format `--format` names, else the one `-o`'s extension names, else `default`. An `-o`
+/// whose extension names no format is refused with the ones known (so `-o x.pdf` never gets
+/// text in it), and so is one that contradicts `--format`. `known` pairs each extension with
+/// its format.
+pub fn pick_format<F: Copy + PartialEq + std::fmt::Debug>(
+    flag: Option<F>,
+    out: Option<&Path>,
+    known: &[(&str, F)],
+    default: F,
+) -> Result<F> {
+    let Some(out) = out else {
+        return Ok(flag.unwrap_or(default));
+    };
+    let Some(ext) = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+    else {
+        return Ok(flag.unwrap_or(default));
+    };
+    let by_name = known.iter().find(|(e, _)| *e == ext).map(|&(_, f)| f);
+    let names = || {
+        known
+            .iter()
+            .map(|(e, _)| format!(".{e}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (flag, by_name) {
+        (Some(f), Some(named)) if f != named => bail!(
+            "{}: the name asks for {} but --format says {}; drop one of them",
+            out.display(),
+            format!("{named:?}").to_lowercase(),
+            format!("{f:?}").to_lowercase()
+        ),
+        (_, Some(named)) => Ok(named),
+        (Some(f), None) => Ok(f),
+        (None, None) if ext == "wav" => bail!(
+            "{}: -o names where the report goes, and a report is not audio; known: {} (`record --wav FILE` keeps a copy of the recording)",
+            out.display(),
+            names()
+        ),
+        (None, None) => bail!(
+            "{}: .{ext} is no format this command writes; known: {} (or name one with --format)",
+            out.display(),
+            names()
+        ),
+    }
+}
+
+/// The extensions a report file can have.
+pub const REPORT_EXTENSIONS: [(&str, ReportFormat); 6] = [
+    ("txt", ReportFormat::Text),
+    ("json", ReportFormat::Json),
+    ("md", ReportFormat::Markdown),
+    ("markdown", ReportFormat::Markdown),
+    ("html", ReportFormat::Html),
+    ("htm", ReportFormat::Html),
+];
+
+/// Writes `text` to `out` atomically and says so on stderr (`wrote WHAT to PATH`, not with
+/// --quiet), or prints it on standard output.
+pub fn write_out(out: Option<&Path>, text: &str, what: &str, global: &Global) -> Result<()> {
+    emit(out, text)?;
+    if let Some(p) = out
+        && !global.quiet
+    {
+        eprintln!("wrote {what} to {}", p.display());
+    }
+    Ok(())
+}
+
 /// Writes `text` to `out` atomically, or to standard output.
 pub fn emit(out: Option<&Path>, text: &str) -> Result<()> {
     match out {
@@ -54,15 +124,9 @@ pub fn emit(out: Option<&Path>, text: &str) -> Result<()> {
     }
 }
 
-/// Prints a report on stdout, coloured when stdout is a terminal and `NO_COLOR` is unset.
-pub fn print_report(a: &analyze::Analysis, format: ReportFormat) -> Result<()> {
-    let color = color_on(ColorChoice::Auto, None);
-    let text = report::render(a, format, &RenderOptions { color, width: 100 });
-    emit(None, &text)
-}
-
-/// Refuses output paths that would destroy input audio, and ones whose folder cannot take files.
-pub fn check_output_path(out: &Path, input: &Path) -> Result<()> {
+/// Refuses output paths that would destroy input audio (`input`, or any `.wav`), and ones whose
+/// folder cannot take files.
+pub fn check_output_path(out: &Path, input: Option<&Path>) -> Result<()> {
     if out.is_dir() {
         bail!("{}: --out is a directory; name a file", out.display());
     }
@@ -70,7 +134,7 @@ pub fn check_output_path(out: &Path, input: &Path) -> Result<()> {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("wav"));
-    if is_audio || (out.exists() && same_file(out, input)) {
+    if is_audio || input.is_some_and(|i| out.exists() && same_file(out, i)) {
         bail!(
             "{}: refusing to write a transcript over an audio file",
             out.display()

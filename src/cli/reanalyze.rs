@@ -157,7 +157,7 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
     }
     if !failed.is_empty() {
         bail!(
-            "{} of {} attempts could not be analyzed ({}); they stay marked failed",
+            "{} of {} attempts could not be analyzed ({}); they stay marked failed (`rehearse delete --failed` removes every failed attempt)",
             failed.len(),
             targets.len(),
             failed.join(", ")

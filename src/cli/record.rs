@@ -1,28 +1,33 @@
 //! `rehearse record`: check everything that can be wrong, open the microphone, show the
 //! section clock while the answer is given, then transcribe (live, stretch by stretch),
 //! analyze, store and print the report.
+//!
+//! One answer from the microphone to the history is [`take`], with what stays the same from
+//! one answer to the next in a [`Recorder`]: `record` makes one take, a practice loop many.
 
 mod live;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use rehearse::analyze::frameworks::{Catalog, Framework};
 use rehearse::capture::display::Heard;
+use rehearse::capture::plan::Plan;
+use rehearse::capture::session;
 use rehearse::fsutil::parent_dir;
-use rehearse::model::find;
-use rehearse::report::ReportFormat;
+use rehearse::history::{AttemptSource, Store};
+use rehearse::report::{self, RenderOptions, ReportFormat};
 
-use super::analyze;
 use super::args::{ColorChoice, EngineArgs, Global};
-use super::attempts::{self, StoreArgs};
-use super::engine::{AudioFacts, audio_facts, load_model, transcribe_options};
+use super::attempts::{self, AttemptPlan, NoSpeech, Processed, StoreArgs};
+use super::engine::{LoadedModel, load_model, transcribe_options};
 use super::frameworks::{clock, clock_band, load_catalog};
-use super::output::print_report;
+use super::output::{REPORT_EXTENSIONS, color_on, pick_format, report_width, write_out};
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
@@ -42,14 +47,19 @@ pub struct RecordArgs {
     /// Seconds to count down before recording starts.
     #[arg(long, default_value_t = 3, value_name = "SECONDS")]
     pub countdown: u32,
-    /// The WAV to record into [default: recordings/DATE_TIME.wav in the current folder].
-    #[arg(short, long)]
-    pub out: Option<PathBuf>,
-    /// Replace --out if it exists (never done otherwise).
+    /// Also write the recording, as the device delivers it, to this WAV file (the history
+    /// keeps its own 16 kHz mono copy).
+    #[arg(long, value_name = "FILE")]
+    pub wav: Option<PathBuf>,
+    /// Replace --wav's file if it exists (never done otherwise).
     #[arg(long)]
     pub force: bool,
-    /// Only record: no transcription, no report.
-    #[arg(long)]
+    /// Keep the recording as the device delivers it in the history too (original.wav, beside
+    /// the 16 kHz mono copy the analysis reads; about six times its size).
+    #[arg(long, conflicts_with = "no_save")]
+    pub keep_original: bool,
+    /// Only record into --wav's file: no transcription, no report, nothing saved.
+    #[arg(long, requires = "wav")]
     pub no_analyze: bool,
     /// Don't keep the attempt in the practice history (`rehearse history`).
     #[arg(long)]
@@ -59,31 +69,36 @@ pub struct RecordArgs {
     /// stop); the words are the same, the report just comes later.
     #[arg(long)]
     pub no_live: bool,
-    /// Report format on stdout after the stop.
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Report format [default: from --out's extension, else text].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
 
-/// The audio facts of a live-transcribed recording: from the samples the worker resampled, with
-/// the clipping the recorder counted, placed in time by reading the file once more.
-fn live_facts(
-    audio16: &rehearse::audio::PreparedAudio,
-    rec: &rehearse::capture::session::Recording,
-) -> AudioFacts {
-    let mut facts = audio_facts(audio16);
+/// Live-transcribed audio with the clipping the recorder counted, placed in time by reading the
+/// file once more: the live worker's 16 kHz copy has been resampled and cannot tell.
+fn with_clipping(
+    mut audio16: rehearse::audio::PreparedAudio,
+    rec: &session::Recording,
+) -> rehearse::audio::PreparedAudio {
     if rec.clipped > 0 {
-        facts.voice.clipping = rehearse::audio::read_wav_mono(&rec.path)
+        audio16.clipping = rehearse::audio::read_wav_mono(&rec.path)
             .map(|m| m.clipping)
             .unwrap_or(rehearse::audio::clipping::Clipping {
                 samples: rec.clipped,
                 runs: Vec::new(),
             });
     }
-    facts
+    audio16
 }
 
 fn parse_max_duration(s: &str) -> std::result::Result<Duration, String> {
@@ -94,82 +109,181 @@ fn parse_max_duration(s: &str) -> std::result::Result<Duration, String> {
     Ok(d)
 }
 
-pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
-    use rehearse::capture::{self, plan::Plan, session};
-    // Everything that can be wrong with the command line fails before the microphone opens,
-    // not after the answer has been given.
-    let catalog = load_catalog()?;
-    let question = args.question.as_deref().map(|q| (q, catalog.question(q)));
-    let shown_framework = match args.framework.as_deref() {
+/// What stays the same from one take to the next: the model (loaded once), the store, the
+/// device and how a take runs.
+pub struct Recorder<'a> {
+    pub catalog: &'a Catalog,
+    /// `None`: only record (`--no-analyze`).
+    pub model: Option<&'a LoadedModel>,
+    pub engine: &'a EngineArgs,
+    /// `None`: analyze without saving (`--no-save`).
+    pub store: Option<&'a Store>,
+    pub global: &'a Global,
+    pub device: Option<String>,
+    pub max_duration: Duration,
+    pub countdown: u32,
+    /// Transcribe while recording.
+    pub live: bool,
+    pub keep_original: bool,
+}
+
+/// One answer to record.
+#[derive(Debug, Clone, Default)]
+pub struct Take<'a> {
+    /// `-Q` as typed: a bank id or a question's text.
+    pub question: Option<&'a str>,
+    /// `--framework` as typed.
+    pub framework: Option<&'a str>,
+    /// Also write the recording as the device delivers it here (`--wav`).
+    pub wav: Option<&'a Path>,
+    /// Replace `wav` if it exists.
+    pub force: bool,
+    /// Print the question, the framework and the section targets before recording.
+    pub show_plan: bool,
+}
+
+/// How a take ended.
+#[derive(Debug)]
+pub struct TakeOutcome {
+    /// `None` with `--no-analyze`.
+    pub processed: Option<Processed>,
+    /// Seconds of audio recorded.
+    pub seconds: f64,
+    /// The input device stopped mid-answer (what was captured is kept and analyzed).
+    pub device_lost: Option<String>,
+}
+
+/// The framework a take is timed against on the live display: `--framework`, else the
+/// question's, else star-l (`auto` shows star-l's clock; the analysis still picks).
+pub fn shown_framework<'c>(
+    catalog: &'c Catalog,
+    question: Option<&str>,
+    framework: Option<&str>,
+) -> Result<&'c Framework> {
+    let id = match framework {
         Some(id) if id != "auto" => id.to_string(),
         _ => question
-            .and_then(|(_, found)| found)
+            .and_then(|q| catalog.question(q))
             .map_or_else(|| "star-l".to_string(), |q| q.framework.clone()),
     };
-    let Some(framework) = catalog.framework(&shown_framework) else {
+    catalog.framework(&id).with_context(|| {
         let known: Vec<&str> = catalog.frameworks.iter().map(|f| f.id.as_str()).collect();
-        bail!(
-            "--framework {shown_framework}: no such framework; known: {}, auto (see `rehearse frameworks`)",
+        format!(
+            "--framework {id}: no such framework; known: {}, auto (see `rehearse frameworks`)",
             known.join(", ")
-        );
-    };
-    // The model is loaded before the microphone opens: live transcription needs it from the
-    // first stretch, and a broken model must not cost the answer.
-    let model = if args.no_analyze {
-        None
-    } else {
-        find::resolve(args.engine.model.as_deref())
-            .context("the recording is analyzed afterwards (or pass --no-analyze)")?;
-        Some(load_model(&args.engine)?)
-    };
-    let out = match &args.out {
-        Some(out) => {
-            let dir = parent_dir(out);
-            if !dir.is_dir() {
-                bail!(
-                    "{}: cannot record here: folder {} does not exist",
-                    out.display(),
-                    dir.display()
-                );
-            }
-            out.clone()
+        )
+    })
+}
+
+/// The question, the framework and each section's target, on stderr.
+pub fn print_plan(catalog: &Catalog, question: Option<&str>, plan: &Plan) -> Result<()> {
+    let framework = catalog
+        .framework(&plan.framework_id)
+        .context("the plan's framework is not in the catalog")?;
+    let mut err = std::io::stderr().lock();
+    match question.map(|q| (q, catalog.question(q))) {
+        Some((_, Some(q))) => writeln!(err, "Question: {}  ({})", q.text, q.id)?,
+        Some((text, None)) => writeln!(err, "Question: {text}")?,
+        None => writeln!(err, "Question: (none given)")?,
+    }
+    writeln!(
+        err,
+        "Framework: {} ({})",
+        plan.framework_name, plan.framework_id
+    )?;
+    writeln!(
+        err,
+        "Targets: whole answer {}; sections in order:",
+        clock_band(&framework.overall)
+    )?;
+    let width = plan
+        .steps
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, s) in plan.steps.iter().enumerate() {
+        writeln!(
+            err,
+            "  {}. {:<width$}  {}-{}   on the clock until {}",
+            i + 1,
+            s.name,
+            clock(s.min_s),
+            clock(s.max_s),
+            clock(s.finish_by)
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a take's capture goes: the user's `--wav` file, else a hidden file in the store's
+/// folder, else (`--no-save`) one in the temporary folder; the last two are taken away once
+/// the answer is stored or reported.
+fn capture_target(rec: &Recorder, take: &Take) -> Result<(PathBuf, String, bool)> {
+    if let Some(wav) = take.wav {
+        return Ok((wav.to_path_buf(), wav.display().to_string(), false));
+    }
+    if let Some(store) = rec.store {
+        let path = store
+            .capture_path()
+            .context("the recording goes into the practice history (or pass --no-save)")?;
+        return Ok((path, "your practice history".to_string(), true));
+    }
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "rehearse-recording-{}-{}.wav",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    Ok((path, "a temporary file (--no-save)".to_string(), true))
+}
+
+/// Records one answer, transcribes it (live unless told otherwise), analyzes it and, with a
+/// store, saves it. Everything that can be wrong with the take fails before the microphone
+/// opens. A take with no speech in it is not saved, and its capture file is removed.
+pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
+    let global = rec.global;
+    let framework = shown_framework(rec.catalog, take.question, take.framework)?;
+    let plan = AttemptPlan::new(rec.catalog, take.question, take.framework)?;
+    let clock_plan = Plan::from_framework(framework);
+    if let Some(wav) = take.wav {
+        let dir = parent_dir(wav);
+        if !dir.is_dir() {
+            bail!(
+                "{}: cannot record here: folder {} does not exist",
+                wav.display(),
+                dir.display()
+            );
         }
-        None => {
-            let id = question.and_then(|(_, found)| found).map(|q| q.id.as_str());
-            session::default_output(id)
-        }
-    };
-    let plan = Plan::from_framework(framework);
+    }
+    if rec.model.is_none() && take.wav.is_none() {
+        bail!("a recording that is not analyzed is not stored either: name its file with --wav");
+    }
+    let (capture, destination, temporary) = capture_target(rec, take)?;
     let prepared = session::prepare(session::Options {
-        device: args.device.clone(),
-        create_folder: args.out.is_none(),
-        out,
-        force: args.force,
-        max_duration: args.max_duration,
-        countdown: args.countdown,
-        plan: Some(plan.clone()),
+        device: rec.device.clone(),
+        create_folder: false,
+        out: capture.clone(),
+        destination,
+        force: take.force && !temporary,
+        max_duration: rec.max_duration,
+        countdown: rec.countdown,
+        plan: Some(clock_plan.clone()),
         quiet: global.quiet,
     })?;
     let device_format = prepared.format();
-    // The question and framework as the analysis takes them: for the live display and for a
-    // report that is not saved.
-    let (question_ref, choice) = attempts::question_and_framework(
-        &catalog,
-        args.question.as_deref(),
-        args.framework.as_deref(),
-    )?;
-    let options = model.as_ref().map(|m| transcribe_options(m, &args.engine));
-    let live = match (&model, &options) {
-        (Some(m), Some(options)) if !args.no_live => {
+    let options = rec.model.map(|m| transcribe_options(m, rec.engine));
+    let live = match (rec.model, &options) {
+        (Some(m), Some(options)) if rec.live => {
             let heard = Arc::new(Mutex::new(Heard::default()));
             let live = live::start(
                 m,
                 options.clone(),
                 device_format,
                 live::LiveAnalysis {
-                    catalog: catalog.clone(),
-                    choice: choice.clone(),
-                    question: question_ref.clone(),
+                    catalog: rec.catalog.clone(),
+                    choice: plan.choice.clone(),
+                    question: plan.question.clone(),
                 },
                 heard.clone(),
             )?;
@@ -187,48 +301,116 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
         }
         None => (prepared, None),
     };
+    if take.show_plan && !global.quiet {
+        print_plan(rec.catalog, take.question, &clock_plan)?;
+    }
     if !global.quiet {
-        let mut err = std::io::stderr().lock();
-        match question {
-            Some((_, Some(q))) => writeln!(err, "Question: {}  ({})", q.text, q.id)?,
-            Some((text, None)) => writeln!(err, "Question: {text}")?,
-            None => writeln!(err, "Question: (none given)")?,
-        }
-        writeln!(
-            err,
-            "Framework: {} ({})",
-            plan.framework_name, plan.framework_id
-        )?;
-        writeln!(
-            err,
-            "Targets: whole answer {}; sections in order:",
-            clock_band(&framework.overall)
-        )?;
-        let width = plan
-            .steps
-            .iter()
-            .map(|s| s.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (i, s) in plan.steps.iter().enumerate() {
-            writeln!(
-                err,
-                "  {}. {:<width$}  {}-{}   on the clock until {}",
-                i + 1,
-                s.name,
-                clock(s.min_s),
-                clock(s.max_s),
-                clock(s.finish_by)
-            )?;
-        }
-        writeln!(
-            err,
+        eprintln!(
             "Stops on Enter, q or Ctrl-C, or after {} of audio.",
-            capture::clock(args.max_duration.as_secs_f64())
-        )?;
+            rehearse::capture::clock(rec.max_duration.as_secs_f64())
+        );
     }
     let started = std::time::SystemTime::now();
-    let rec = prepared.record()?;
+    let recording = prepared.record()?;
+    report_capture(&recording, take.wav.is_some(), global);
+    let device_lost = match &recording.stop {
+        session::StopReason::DeviceLost(reason) => {
+            eprintln!(
+                "warning: the input device stopped ({reason}); the recording ended after {:.1} s and what was captured is kept",
+                recording.duration_s()
+            );
+            Some(reason.clone())
+        }
+        _ => None,
+    };
+    let seconds = recording.duration_s();
+    let Some(model) = rec.model else {
+        return Ok(TakeOutcome {
+            processed: None,
+            seconds,
+            device_lost,
+        });
+    };
+    // The stretches left when the speaker stopped; the rest was transcribed while they spoke.
+    let live = match live.map(|l| l.finish()) {
+        Some(Ok(out)) if recording.frames > 0 => {
+            if !global.quiet {
+                eprintln!(
+                    "live transcription: {} stretch(es) done while recording, {} after the stop ({:.2} s)",
+                    out.during,
+                    out.after,
+                    out.after_stop.as_secs_f64()
+                );
+            }
+            let options = options.as_ref().context("no transcription options")?;
+            Some(live::transcript(
+                out,
+                &recording.path,
+                device_format,
+                model,
+                options,
+            ))
+        }
+        Some(Err(e)) => {
+            eprintln!("warning: live transcription failed ({e}); transcribing the recording now");
+            None
+        }
+        _ => None,
+    };
+    if recording.frames == 0 {
+        if temporary {
+            let _ = std::fs::remove_file(&recording.path);
+        }
+        return Ok(TakeOutcome {
+            processed: Some(Processed::NoSpeech { seconds: 0.0 }),
+            seconds,
+            device_lost,
+        });
+    }
+    let (transcript, prepared_audio) = match live {
+        Some((t, audio16)) => (Some(t), Some(with_clipping(audio16, &recording))),
+        None => (None, None),
+    };
+    let processed = attempts::process(
+        &plan,
+        rec.store,
+        attempts::Recording {
+            audio: &recording.path,
+            shown: take.wav.unwrap_or(&recording.path),
+            transcript,
+            prepared: prepared_audio,
+            started_at: Some(started),
+            source: AttemptSource::Record,
+            device: Some(recording.device.clone()),
+            temporary,
+            keep_original: rec.keep_original,
+        },
+        Some(model),
+        rec.engine,
+        global,
+    );
+    // A capture made only for this take goes once the history has its copy (the store took it
+    // away already), or once it is known to hold nothing; it stays if anything went wrong.
+    let done_with_capture = matches!(
+        &processed,
+        Ok(Processed::NoSpeech { .. } | Processed::Analyzed(Ok(_)))
+    );
+    if temporary && done_with_capture {
+        let _ = std::fs::remove_file(&recording.path);
+    }
+    if let (Ok(Processed::Analyzed(Ok(_))), true, false) = (&processed, temporary, global.quiet) {
+        eprintln!("note: the recording was not kept (--no-save); --wav FILE keeps it");
+    }
+    Ok(TakeOutcome {
+        processed: Some(processed?),
+        seconds,
+        device_lost,
+    })
+}
+
+/// The lines after the stop: how long, where (for the user's own file), why it stopped, and
+/// what went wrong on the way.
+fn report_capture(rec: &session::Recording, own_file: bool, global: &Global) {
     let why = match &rec.stop {
         session::StopReason::Key => "Enter/q",
         session::StopReason::Signal => "signal (Ctrl-C)",
@@ -236,13 +418,20 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
         session::StopReason::DeviceLost(_) => "device stopped",
         session::StopReason::WriteFailed => "write failed",
     };
-    eprintln!(
-        "saved {} ({:.1} s, 16-bit, {} Hz, {} ch); stopped by {why}",
-        rec.path.display(),
+    let what = format!(
+        "{:.1} s, 16-bit, {} Hz, {} ch",
         rec.duration_s(),
         rec.sample_rate,
-        rec.channels,
+        rec.channels
     );
+    if own_file {
+        eprintln!(
+            "wrote the recording to {} ({what}); stopped by {why}",
+            rec.path.display()
+        );
+    } else {
+        eprintln!("recorded {what}; stopped by {why}");
+    }
     eprintln!("dropped samples: {} of {}", rec.dropped, rec.delivered);
     // A device that delivers far faster than the clock (ALSA's file plugin) outruns any disk;
     // say so rather than blame the writer.
@@ -272,114 +461,112 @@ pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
             rec.clipped
         );
     }
-    let lost = match &rec.stop {
-        session::StopReason::DeviceLost(reason) => {
-            eprintln!(
-                "warning: the input device stopped ({reason}); the recording ended after {:.1} s and what was captured is kept",
-                rec.duration_s()
-            );
-            Some(reason.clone())
-        }
-        _ => None,
-    };
-    // The stretches left when the speaker stopped; the rest was transcribed while they spoke.
-    let live = match live.map(|l| l.finish()) {
-        Some(Ok(out)) if rec.frames > 0 => match (&model, &options) {
-            (Some(m), Some(options)) => {
-                if !global.quiet {
-                    eprintln!(
-                        "live transcription: {} stretch(es) done while recording, {} after the stop ({:.2} s)",
-                        out.during,
-                        out.after,
-                        out.after_stop.as_secs_f64()
-                    );
-                }
-                Some(live::transcript(out, &rec.path, device_format, m, options))
-            }
-            _ => None,
-        },
-        Some(Err(e)) => {
-            eprintln!("warning: live transcription failed ({e}); transcribing the recording now");
-            None
-        }
-        _ => None,
-    };
-    if !args.no_analyze && rec.frames == 0 {
-        eprintln!("note: no audio was captured; nothing to analyze");
-    } else if let (false, true, Some((t, audio16))) = (args.no_analyze, args.no_save, &live) {
-        if !global.quiet {
-            for note in &t.notes {
-                eprintln!("note: {}: {note}", rec.path.display());
-            }
-        }
-        let analysis = attempts::analyze_transcript(
-            t,
-            &rec.path,
-            &rec.path,
-            Some(live_facts(audio16, &rec)),
-            &catalog,
-            &choice,
-            question_ref,
-            attempts::history_baseline(&args.store, &catalog, None),
-        )
-        .map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", rec.path.display()))?;
-        print_report(&analysis, args.format)?;
-    } else if !args.no_analyze && !args.no_save {
-        // Analyzed once, kept in the history (a copy: the recording stays where it was
-        // written), and the same report printed as `rehearse analyze` would.
-        let store = attempts::open_store(&args.store)?;
-        let plan = attempts::AttemptPlan::new(
-            &store,
-            &catalog,
-            args.question.as_deref(),
-            args.framework.as_deref(),
-        )?;
-        let (transcript, facts) = match live {
-            Some((t, audio16)) => (Some(t), Some(live_facts(&audio16, &rec))),
-            None => (None, None),
-        };
-        let (_, analysis) = attempts::transcribe_analyze_save(
-            &plan,
-            attempts::Recording {
-                audio: &rec.path,
-                shown: &rec.path,
-                transcript,
-                facts,
-                started_at: Some(started),
-                source: rehearse::history::AttemptSource::Record,
-                device: Some(rec.device.clone()),
-                mode: rehearse::history::AudioMode::Copy,
-            },
-            model.as_ref(),
-            &args.engine,
-            global,
-        )?;
-        match analysis {
-            Ok(a) => print_report(&a, args.format)?,
-            Err(e) => bail!("{}: analysis failed: {e}", rec.path.display()),
-        }
-    } else if !args.no_analyze {
-        analyze::run(
-            analyze::AnalyzeArgs {
-                file: rec.path.clone(),
-                framework: args.framework.clone(),
-                question: args.question.clone(),
-                format: Some(args.format),
-                out: None,
-                text_wpm: 150.0,
-                color: ColorChoice::Auto,
-                engine: args.engine.clone(),
-                store: args.store.clone(),
-            },
-            global,
-        )?;
+}
+
+pub fn run(args: RecordArgs, global: &Global) -> Result<()> {
+    // Everything that can be wrong with the command line fails before the microphone opens,
+    // not after the answer has been given.
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &REPORT_EXTENSIONS,
+        ReportFormat::Text,
+    )?;
+    if let Some(out) = &args.out {
+        check_report_path(out, args.wav.as_deref())?;
     }
-    if let Some(reason) = lost {
+    let catalog = load_catalog()?;
+    // Checked here too (take checks again) so that a typo fails before the model loads.
+    shown_framework(
+        &catalog,
+        args.question.as_deref(),
+        args.framework.as_deref(),
+    )?;
+    AttemptPlan::new(
+        &catalog,
+        args.question.as_deref(),
+        args.framework.as_deref(),
+    )?;
+    // The model is loaded before the microphone opens: live transcription needs it from the
+    // first stretch, and a broken model must not cost the answer.
+    let model = if args.no_analyze {
+        None
+    } else {
+        rehearse::model::find::resolve(args.engine.model.as_deref())
+            .context("the recording is analyzed afterwards (or pass --no-analyze)")?;
+        Some(load_model(&args.engine)?)
+    };
+    let store = if args.no_save || args.no_analyze {
+        None
+    } else {
+        Some(attempts::open_store(&args.store)?)
+    };
+    let recorder = Recorder {
+        catalog: &catalog,
+        model: model.as_ref(),
+        engine: &args.engine,
+        store: store.as_ref(),
+        global,
+        device: args.device.clone(),
+        max_duration: args.max_duration,
+        countdown: args.countdown,
+        live: !args.no_live,
+        keep_original: args.keep_original,
+    };
+    let outcome = take(
+        &recorder,
+        &Take {
+            question: args.question.as_deref(),
+            framework: args.framework.as_deref(),
+            wav: args.wav.as_deref(),
+            force: args.force,
+            show_plan: true,
+        },
+    )?;
+    let analysis = match outcome.processed {
+        None => None,
+        Some(Processed::NoSpeech { seconds }) => {
+            return Err(NoSpeech::new("the recording", seconds, args.wav.as_deref()).into());
+        }
+        Some(Processed::Saved { analysis, dir, .. }) => {
+            Some(analysis.map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", dir.display()))?)
+        }
+        Some(Processed::Analyzed(analysis)) => {
+            Some(analysis.map_err(|e| anyhow::anyhow!("the recording: analysis failed: {e}"))?)
+        }
+    };
+    if let Some(a) = analysis {
+        let color = color_on(args.color, args.out.as_deref());
+        let text = report::render(
+            &a,
+            format,
+            &RenderOptions {
+                color,
+                width: report_width(),
+            },
+        );
+        write_out(args.out.as_deref(), &text, "the report", global)?;
+    }
+    if let Some(reason) = outcome.device_lost {
         bail!(
-            "recording ended early: the input device stopped ({reason}); {} holds the {:.1} s captured",
-            rec.path.display(),
-            rec.duration_s()
+            "recording ended early: the input device stopped ({reason}) after {:.1} s; what was captured is kept",
+            outcome.seconds
         );
     }
     Ok(())
+}
+
+/// A report file must not replace the recording or go where it cannot be written; both found
+/// before recording. (A report can be made again, so an existing one is replaced, as
+/// `analyze -o` does.)
+fn check_report_path(out: &Path, wav: Option<&Path>) -> Result<()> {
+    if let Some(wav) = wav
+        && (out == wav || (out.exists() && rehearse::fsutil::same_file(out, wav)))
+    {
+        bail!(
+            "{}: --out and --wav name the same file; the report and the recording need one each",
+            out.display()
+        );
+    }
+    super::output::check_output_path(out, None)
 }

@@ -60,7 +60,7 @@ pub fn run(args: TranscribeArgs, global: &Global) -> Result<()> {
     // an unwritable --out is reported at once rather than after minutes of work.
     for file in &args.files {
         if let Some(out) = target(file) {
-            check_output_path(&out, file)?;
+            check_output_path(&out, Some(file))?;
         }
     }
     let mut single = match args.files.as_slice() {

@@ -135,6 +135,10 @@ pub fn list(root: &Path) -> Result<Listing, HistoryError> {
             let _ = fs::remove_dir_all(entry.path());
             continue;
         }
+        if let Some(p) = interrupted_recording(&entry, name) {
+            problems.push(p);
+            continue;
+        }
         // Temporary files and the index itself.
         if name.starts_with('.') || name == INDEX_FILE {
             continue;
@@ -183,6 +187,27 @@ pub fn list(root: &Path) -> Result<Listing, HistoryError> {
         attempts,
         problems,
         index_rebuilt: rebuilt,
+    })
+}
+
+/// A recording `rehearse record` was making when it was killed: the capture file is kept current
+/// while recording (its header every 250 ms), so one left unchanged for ten minutes is no longer
+/// being written, and it may hold an answer worth keeping.
+fn interrupted_recording(entry: &fs::DirEntry, name: &str) -> Option<Problem> {
+    if !(name.starts_with(folder::CAPTURE_PREFIX) && name.ends_with(".wav")) {
+        return None;
+    }
+    let idle = entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())?;
+    (idle > std::time::Duration::from_secs(600)).then(|| Problem {
+        path: entry.path(),
+        message: format!(
+            "a recording that was never saved (rehearse stopped while recording); `rehearse import '{}'` adds it to the history, then delete the file",
+            entry.path().display()
+        ),
     })
 }
 

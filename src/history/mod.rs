@@ -7,7 +7,9 @@
 //! ```text
 //! index.json                      cache of every meta.json; rebuilt when missing or stale
 //! 20251102-140312-a3f9c1/         one attempt: UTC start time and a random short id
-//!     audio.wav                   the recording
+//!     audio.wav                   the recording at 16 kHz mono, what the analysis reads
+//!                                 (attempts stored before that was so keep what they had)
+//!     original.wav                the recording as made, only when asked (`--keep-original`)
 //!     transcript.json             rehearse's transcript JSON (absent if transcription failed)
 //!     report.json                 the analysis (absent if it failed)
 //!     report.html                 written on demand (`rehearse history --format html`)
@@ -36,10 +38,11 @@ use crate::analyze::{Analysis, PaceStatus, PitchBaseline, QuestionRef, Status};
 
 pub use folder::{Attempt, Problem};
 pub use index::Listing;
-pub use store::{AudioMode, NewAttempt, Store, save_attempt};
+pub use store::{NewAttempt, SourceAudio, Store, save_attempt};
 
-/// Version of `meta.json`; bump it when a field changes meaning.
-pub const META_SCHEMA: u32 = 1;
+/// Version of `meta.json`; bump it when a field changes meaning, and keep reading the older
+/// ones. 2: `summary.pace_band` is `{min_wpm, max_wpm}` (was `min_s`/`max_s`).
+pub const META_SCHEMA: u32 = 2;
 
 /// An attempt's id: its folder's name, `YYYYMMDD-HHMMSS-xxxxxx` (UTC start time, six hex
 /// digits). The last six digits alone are accepted wherever an id is asked for.
@@ -129,6 +132,8 @@ pub struct Summary {
     /// Every framework section, in framework order.
     pub sections: Vec<SectionSummary>,
     pub wpm: f64,
+    /// Words per minute.
+    #[serde(with = "crate::analyze::frameworks::wpm_band")]
     pub pace_band: Band,
     pub pace: PaceStatus,
     pub fillers: usize,
@@ -251,6 +256,10 @@ pub struct Meta {
     pub model: Option<String>,
     /// The rehearse version that saved the attempt.
     pub rehearse_version: String,
+    /// The file name of the recording as made (`original.wav`), kept beside `audio.wav` only
+    /// when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     pub analysis: AnalysisState,
     /// Present when the analysis is ok.
     pub summary: Option<Summary>,
@@ -277,6 +286,8 @@ pub enum HistoryError {
     AudioMissing { path: PathBuf },
     #[error("{}: is a folder, not an audio file", path.display())]
     AudioNotFile { path: PathBuf },
+    #[error("{0}")]
+    Audio(crate::audio::AudioError),
     #[error(
         "no attempt '{id}' in {}; `rehearse history` lists the ids (the last six characters are enough)",
         root.display()

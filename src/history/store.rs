@@ -12,28 +12,40 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use super::folder::{
-    AUDIO_FILE, Attempt, META_FILE, REPORT_FILE, REPORT_HTML_FILE, TRANSCRIPT_FILE, private_dir,
-    set_private, sync_dir, write_file, write_json, write_with,
+    AUDIO_FILE, Attempt, CAPTURE_PREFIX, META_FILE, REPORT_FILE, REPORT_HTML_FILE, TRANSCRIPT_FILE,
+    private_dir, set_private, sync_dir, write_file, write_json, write_with,
 };
 use super::index::{self, Listing};
 use super::{
     AnalysisState, AnalysisStatus, AttemptId, AttemptSource, HistoryError, META_SCHEMA, Meta,
     Summary, summarize, time,
 };
-use crate::analyze::{Analysis, QuestionRef};
+use crate::analyze::{Analysis, QuestionRef, REPORT_SCHEMA};
 use crate::report::{self, RenderOptions, ReportFormat};
 use crate::transcribe::Transcript;
 
 /// Environment variable naming the store folder (overridden by `--data-dir`).
 pub const DATA_DIR_ENV: &str = "REHEARSE_DATA_DIR";
 
-/// Whether [`save_attempt`] takes the audio file away or leaves it where it is.
+/// The recording an attempt is saved from.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceAudio<'a> {
+    /// The file as recorded or imported.
+    pub path: &'a Path,
+    /// Its audio at 16 kHz mono when the caller has it already; else the file is decoded.
+    pub samples: Option<&'a [f32]>,
+    /// Made for this attempt only (`record`'s capture file): taken away once the attempt is
+    /// saved. Otherwise (`import`, `record --wav`) it is the user's file and is left alone.
+    pub temporary: bool,
+    /// Keep the file as made in the attempt too, as `original.EXT`, beside the 16 kHz copy.
+    pub keep_original: bool,
+}
+
+/// How a file is put into an attempt folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AudioMode {
-    /// Rename it into the attempt (copy and delete when it is on another file system): for a
-    /// recording made only to be stored.
+enum Place {
+    /// Renamed in (copied and deleted across file systems).
     Move,
-    /// Copy it and leave the original alone: for `import`.
     Copy,
 }
 
@@ -50,7 +62,6 @@ pub struct NewAttempt {
     pub device: Option<String>,
     /// The Whisper model's name; taken from the transcript when `None`.
     pub model: Option<String>,
-    pub audio: AudioMode,
 }
 
 /// A folder found by id for deletion: it may be damaged or incomplete, so `meta` is optional.
@@ -105,6 +116,21 @@ impl Store {
         private_dir(&mut b);
         b.create(&self.root)
             .map_err(|e| HistoryError::io(&self.root, "create the attempt store", e))
+    }
+
+    /// A new file name for a recording in progress: hidden in the store's folder (created if
+    /// need be), so that a recording needs no folder but the store and is never written twice.
+    /// [`save_attempt`] with `temporary` takes it away; one a crash left behind is reported by
+    /// listings.
+    pub fn capture_path(&self) -> Result<PathBuf, HistoryError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        self.ensure_root()?;
+        Ok(self.root.join(format!(
+            "{CAPTURE_PREFIX}{}-{}-{}.wav",
+            time::folder_stamp(SystemTime::now()),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        )))
     }
 
     /// Every whole attempt, oldest first, through the index (see [`index`]).
@@ -222,7 +248,12 @@ impl Store {
             io::ErrorKind::NotFound => bad("report.json is missing".into()),
             _ => HistoryError::io(&path, "read", e),
         })?;
-        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))
+        let mut report: Analysis =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))?;
+        // An older report reads into today's layout (a renamed field keeps its old name as an
+        // alias), so from here on it is one of today's.
+        report.schema = report.schema.max(REPORT_SCHEMA);
+        Ok(report)
     }
 
     /// The stored transcript; `Ok(None)` when there is none (transcription failed).
@@ -332,9 +363,10 @@ fn match_name(names: &[&str], q: &str) -> Result<usize, Vec<String>> {
 /// Saves one attempt into `store` and returns its id: the entry point for `rehearse record` and
 /// `rehearse import`.
 ///
-/// - `audio`: the recording; moved or copied in as `audio.wav` according to `meta.audio`. It
-///   must exist. On any failure the recording is left (or put back) where it was and the error
-///   says where it is.
+/// - `audio`: the recording. The attempt keeps it as `audio.wav` at 16 kHz mono 16-bit, what
+///   the analysis reads (a sixth of a 48 kHz stereo recording), and the file as made only when
+///   `keep_original` says so. It must exist. On any failure the recording is left (or put back)
+///   where it was and the error says where it is.
 /// - `transcript`: stored as `transcript.json` (its audio path rewritten to `audio.wav`);
 ///   `None` when transcription failed, in which case `analysis` should be `Err`.
 /// - `analysis`: `Ok` stores `report.json` and the figures history shows; `Err(message)` keeps
@@ -346,41 +378,60 @@ fn match_name(names: &[&str], q: &str) -> Result<usize, Vec<String>> {
 /// attempt, and a crash leaves at most an incomplete folder that listings report.
 pub fn save_attempt(
     store: &Store,
-    audio: &Path,
+    audio: SourceAudio,
     transcript: Option<&Transcript>,
     analysis: Result<&Analysis, String>,
     meta: NewAttempt,
 ) -> Result<AttemptId, HistoryError> {
-    match fs::metadata(audio) {
+    let path = audio.path;
+    match fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err(HistoryError::AudioNotFile {
-                path: audio.to_path_buf(),
+                path: path.to_path_buf(),
             });
         }
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(HistoryError::AudioMissing {
-                path: audio.to_path_buf(),
+                path: path.to_path_buf(),
             });
         }
-        Err(e) => return Err(HistoryError::io(audio, "read the recording", e)),
+        Err(e) => return Err(HistoryError::io(path, "read the recording", e)),
     }
     store.ensure_root()?;
     let stamp = time::folder_stamp(meta.started_at);
     let (id, dir) = claim_dir(store.root(), &stamp, &mut random_short_id)?;
-    match fill_attempt(&dir, &id, audio, transcript, analysis, &meta) {
-        Ok(()) => Ok(id),
+    let original = audio.keep_original.then(|| original_name(path));
+    match fill_attempt(
+        &dir,
+        &id,
+        audio,
+        original.as_deref(),
+        transcript,
+        analysis,
+        &meta,
+    ) {
+        Ok(()) => {
+            if audio.temporary && !audio.keep_original {
+                // Its 16 kHz copy is in the attempt now. A file that cannot be removed lingers
+                // as an interrupted recording, which listings point out.
+                let _ = fs::remove_file(path);
+            }
+            Ok(id)
+        }
         Err(reason) => {
-            let stored = dir.join(AUDIO_FILE);
-            let mut audio_now = audio.to_path_buf();
-            if meta.audio == AudioMode::Move && !audio.exists() && stored.exists() {
-                // The recording was already moved in: put it back before the folder goes, and
-                // if even that fails, keep the folder so the recording survives.
-                if fs::rename(&stored, audio).is_err() {
-                    audio_now = stored;
+            let mut audio_now = path.to_path_buf();
+            if let Some(name) = &original {
+                let stored = dir.join(name);
+                if audio.temporary && !path.exists() && stored.exists() {
+                    // The recording was already moved in: put it back before the folder goes,
+                    // and if even that fails, keep the folder so the recording survives.
+                    if fs::rename(&stored, path).is_err() {
+                        audio_now = stored;
+                    }
                 }
             }
-            if audio_now == audio {
+            if audio_now == path {
                 let _ = fs::remove_dir_all(&dir);
             }
             Err(HistoryError::SaveFailed {
@@ -392,24 +443,52 @@ pub fn save_attempt(
     }
 }
 
+/// `original.wav`, `original.m4a`, ...: the recording as made keeps its kind of file.
+fn original_name(source: &Path) -> String {
+    let ext = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| !e.is_empty() && e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or_else(|| "wav".to_string(), str::to_ascii_lowercase);
+    format!("original.{ext}")
+}
+
 fn fill_attempt(
     dir: &Path,
     id: &AttemptId,
-    audio: &Path,
+    audio: SourceAudio,
+    original: Option<&str>,
     transcript: Option<&Transcript>,
     analysis: Result<&Analysis, String>,
     new: &NewAttempt,
 ) -> Result<(), HistoryError> {
+    let decoded;
+    let samples = match audio.samples {
+        Some(s) => s,
+        None => {
+            decoded = crate::audio::load_for_whisper(audio.path).map_err(HistoryError::Audio)?;
+            &decoded.samples[..]
+        }
+    };
     let duration_s = transcript
         .map(|t| t.duration_s)
         .or_else(|| analysis.as_ref().ok().map(|a| a.duration_s))
-        .or_else(|| wav_duration(audio))
-        .unwrap_or(0.0);
+        .unwrap_or(samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE));
     if let Some(t) = transcript {
         write_transcript(dir, t)?;
     }
     let (state, summary, framework) = write_analysis(dir, analysis)?;
-    place_audio(audio, &dir.join(AUDIO_FILE), new.audio)?;
+    write_with(dir, AUDIO_FILE, true, |f| {
+        crate::audio::encode::write_analysis_wav(io::BufWriter::new(f), samples)
+    })?;
+    if let Some(name) = original {
+        let place = if audio.temporary {
+            Place::Move
+        } else {
+            Place::Copy
+        };
+        place_audio(audio.path, &dir.join(name), place)?;
+    }
     // Everything else must be on disk before meta.json can say the attempt is whole.
     sync_dir(dir)?;
     let meta = Meta {
@@ -428,6 +507,7 @@ fn fill_attempt(
             .clone()
             .or_else(|| transcript.map(|t| t.model.name.clone())),
         rehearse_version: env!("CARGO_PKG_VERSION").to_string(),
+        original: original.map(str::to_string),
         analysis: state,
         summary,
     };
@@ -487,13 +567,6 @@ fn remove_if_there(p: &Path) -> Result<(), HistoryError> {
     }
 }
 
-/// Length of a WAV from its header, when it has a readable one.
-fn wav_duration(p: &Path) -> Option<f64> {
-    let r = hound::WavReader::open(p).ok()?;
-    let spec = r.spec();
-    (spec.sample_rate > 0).then(|| f64::from(r.duration()) / f64::from(spec.sample_rate))
-}
-
 /// Six random hex digits. std's `RandomState` is seeded from the OS per process; the time, pid
 /// and a counter make the ids of one process differ too.
 fn random_short_id() -> String {
@@ -535,8 +608,8 @@ pub(crate) fn claim_dir(
 }
 
 /// Moves or copies the recording to `dest`, ending owner-only either way.
-fn place_audio(src: &Path, dest: &Path, mode: AudioMode) -> Result<(), HistoryError> {
-    if mode == AudioMode::Move && fs::rename(src, dest).is_ok() {
+fn place_audio(src: &Path, dest: &Path, mode: Place) -> Result<(), HistoryError> {
+    if mode == Place::Move && fs::rename(src, dest).is_ok() {
         // A recorder may have created it with the default umask.
         set_private(dest)?;
         return Ok(());
@@ -548,7 +621,7 @@ fn place_audio(src: &Path, dest: &Path, mode: AudioMode) -> Result<(), HistoryEr
         .unwrap_or(AUDIO_FILE);
     let mut input = fs::File::open(src).map_err(|e| HistoryError::io(src, "read", e))?;
     write_with(dir, name, true, |f| io::copy(&mut input, f).map(|_| ()))?;
-    if mode == AudioMode::Move {
+    if mode == Place::Move {
         // Copied across file systems: the original goes, as a move would have done. Failing
         // to remove it loses nothing.
         let _ = fs::remove_file(src);

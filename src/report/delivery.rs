@@ -151,7 +151,7 @@ pub(crate) fn section_rows(a: &Analysis) -> Vec<[String; 4]> {
         .iter()
         .map(|s| {
             [
-                super::section_name(a, &s.id).to_string(),
+                super::shared::section_name(a, &s.id).to_string(),
                 s.median_hz.map_or("-".into(), |h| format!("{h:.0} Hz")),
                 s.variation_st.map_or("-".into(), |v| format!("{v:.1} st")),
                 s.level_dbfs.map_or("-".into(), |l| format!("{l:.0} dBFS")),

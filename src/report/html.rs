@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{
+use super::shared::{
     approx, at, band_clock, band_secs, estimate_warning, overall_line, pace_status_str,
     pause_where, plain_secs, secs, section_name, section_slot, severity_str, status_str,
     target_plan, ticks, timeline_range, timing_text, verdict_str,
@@ -502,7 +502,10 @@ fn delivery(o: &mut String, a: &Analysis) {
         }
         let end = c.start_s + c.level_dbfs.len() as f64 * c.step_s;
         let _ = write!(area, " L{:.1},{:.1} Z", x(end), db_y(-60.0));
-        let _ = write!(o, "<path class=\"lvl\" d=\"{area}\"><title>loudness (dBFS)</title></path>");
+        let _ = write!(
+            o,
+            "<path class=\"lvl\" d=\"{area}\"><title>loudness (dBFS)</title></path>"
+        );
         // Pitch as a line, broken where nothing is voiced.
         if median > 0.0 {
             let mut path = String::new();
@@ -560,7 +563,11 @@ fn delivery(o: &mut String, a: &Analysis) {
         o.push_str("</tbody></table>\n");
     }
     if let Some(why) = super::delivery::not_measured(d) {
-        let _ = writeln!(o, "<p class=\"meta\" id=\"delivery-not-measured\">{}</p>", esc(&why));
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\" id=\"delivery-not-measured\">{}</p>",
+            esc(&why)
+        );
     }
     o.push_str("</section>\n");
 }
@@ -575,7 +582,11 @@ fn word_marks(a: &Analysis) -> Vec<Vec<(&'static str, String)>> {
             let (Some(end), Some(sent)) = (s.end_word, a.sentences.get(s.sentence)) else {
                 continue;
             };
-            for m in marks.iter_mut().take(sent.first_word + sent.n_words).skip(end) {
+            for m in marks
+                .iter_mut()
+                .take(sent.first_word + sent.n_words)
+                .skip(end)
+            {
                 m.push((
                     "fade",
                     format!(
@@ -617,17 +628,29 @@ fn word_marks(a: &Analysis) -> Vec<Vec<(&'static str, String)>> {
                     .map(|w| crate::analyze::sentences::normalize(&w.text))
                     .collect();
                 let want: Vec<&str> = o.text.split_whitespace().collect();
-                if let Some(p) = toks.windows(n).position(|w| w.iter().zip(&want).all(|(x, y)| x == y)) {
+                if let Some(p) = toks
+                    .windows(n)
+                    .position(|w| w.iter().zip(&want).all(|(x, y)| x == y))
+                {
                     for m in marks.iter_mut().skip(sent.first_word + p).take(n) {
                         m.push((
                             "rep",
-                            format!("\"{}\" opens {} of {} sentences", o.text, o.sentences.len(), r.sentences),
+                            format!(
+                                "\"{}\" opens {} of {} sentences",
+                                o.text,
+                                o.sentences.len(),
+                                r.sentences
+                            ),
                         ));
                     }
                 }
             }
         }
-        for c in r.crutch_words.iter().filter(|c| c.count >= t.crutch_min_count) {
+        for c in r
+            .crutch_words
+            .iter()
+            .filter(|c| c.count >= t.crutch_min_count)
+        {
             for (i, w) in a.words.iter().enumerate() {
                 if crate::analyze::sentences::normalize(&w.text) == c.text {
                     marks[i].push(("crutch", format!("\"{}\" {} times", c.text, c.count)));
