@@ -308,6 +308,9 @@ fn history_table_json_csv_and_show() {
     assert_eq!(table.matches("* best").count(), 1, "{table}");
     assert!(table.contains("Trends for failed"), "{table}");
     assert!(table.contains("fillers/min"), "{table}");
+    // The transcripts name the bundled recording, so the delivery was measured.
+    assert!(lines[0].contains("PITCH VAR"), "{table}");
+    assert!(table.contains("pitch (st)"), "{table}");
     // Sparklines: the three failed-question attempts differ, so their bars differ.
     let length_line = lines
         .iter()
@@ -404,6 +407,8 @@ fn compare_shows_sections_pace_fillers_and_signals() {
         "fillers",
         "signals fixed:",
         "signals new:",
+        "pitch variation",
+        "loudness",
     ] {
         assert!(text.contains(s), "{s} in:\n{text}");
     }
@@ -411,6 +416,9 @@ fn compare_shows_sections_pace_fillers_and_signals() {
         let (out, _) = c.ok(&["compare", x, y, "--format", "json"]);
         serde_json::from_str(&out).expect("compare JSON")
     };
+    let v = json(short(&a), short(&b));
+    assert!(v["a"]["pitch_variation_st"].is_f64(), "{v}");
+    assert!(v["b"]["speech_dbfs"].is_f64(), "{v}");
     let has =
         |v: &Value, list: &str, id: &str| v[list].as_array().expect("list").iter().any(|s| s == id);
     let forward = json(&a, &b);
