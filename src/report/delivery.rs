@@ -166,7 +166,7 @@ mod tests {
 
     #[test]
     fn transcript_only_says_not_measured() {
-        let a = super::super::sample_analysis();
+        let a = super::super::sample_analysis_with(false);
         let why = not_measured(&a.delivery).expect("not measured");
         assert!(why.starts_with("Pitch and loudness not measured"), "{why}");
         let l = lines(&a);

@@ -122,11 +122,11 @@ td.nw { white-space: nowrap; }
 .evidence { color: var(--muted); font-size: 0.92rem; margin: 2px 0 0; }
 code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f0f2f5; padding: 0 4px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 24px; }
-.w.fade { color: #7a5200; text-decoration: underline dotted #d98e04; text-underline-offset: 3px; background: #fff3d6; }
-.w.rep { box-shadow: inset 0 -2px 0 #7e57c2; background: #efe9fb; }
-.w.crutch { box-shadow: inset 0 -2px 0 #7e57c2; }
-.w.flat { text-decoration: underline solid #9aa3b2; text-underline-offset: 3px; }
-.w.clip { outline: 1px solid var(--bad); }
+.w.fade, .key.fade { color: #7a5200; text-decoration: underline dotted #d98e04; text-underline-offset: 3px; background: #fff3d6; }
+.w.rep, .key.rep { box-shadow: inset 0 -2px 0 #7e57c2; background: #efe9fb; }
+.w.crutch, .key.crutch { box-shadow: inset 0 -2px 0 #7e57c2; }
+.w.flat, .key.flat { text-decoration: underline solid #9aa3b2; text-underline-offset: 3px; }
+.w.clip, .key.clip { outline: 1px solid var(--bad); }
 ul.dlv { list-style: none; padding: 0; margin: 8px 0; } ul.dlv li { margin: 3px 0; }
 ul.dlv b { display: inline-block; min-width: 6.5em; } ul.dlv .flag b { color: var(--warn); }
 .marks { font-size: 0.9rem; color: var(--muted); }
@@ -681,7 +681,7 @@ fn transcript(o: &mut String, a: &Analysis) {
     };
     let marks = word_marks(a);
     if marks.iter().any(|m| !m.is_empty()) {
-        o.push_str("<p class=\"meta marks\">Marked: <span class=\"w fade\">trailing off</span> <span class=\"w flat\">flat pitch</span> <span class=\"w rep\">repeated opening</span> <span class=\"w crutch\">crutch word</span> <span class=\"w clip\">clipped</span> (hover a word for why).</p>\n");
+        o.push_str("<p class=\"meta marks\">Marked: <span class=\"key fade\">trailing off</span> <span class=\"key flat\">flat pitch</span> <span class=\"key rep\">repeated opening</span> <span class=\"key crutch\">crutch word</span> <span class=\"key clip\">clipped</span> (hover a word for why).</p>\n");
     }
     let mut open: Option<Option<&str>> = None;
     for (i, w) in a.words.iter().enumerate() {
@@ -1033,7 +1033,7 @@ mod tests {
         );
         assert!(!s.contains("<link") && !s.contains(" src=\"http"));
         assert!(s.contains("id=\"legend\""));
-        assert!(s.contains("class=\"w filler\""));
+        assert!(s.contains("class=\"w filler"));
         assert!(s.contains("class=\"pause\""));
     }
 

@@ -137,6 +137,13 @@ pub(crate) fn sample_voice(
 /// raise signals, statuses of every kind and a scorecard.
 #[cfg(test)]
 pub(crate) fn sample_analysis() -> Analysis {
+    sample_analysis_with(true)
+}
+
+/// [`sample_analysis`] with or without its recording (without: a transcript alone, so the
+/// delivery is not measured).
+#[cfg(test)]
+pub(crate) fn sample_analysis_with(audio: bool) -> Analysis {
     use crate::analyze::frameworks::Catalog;
     use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, QuestionRef, analyze};
     let paragraphs = [
@@ -148,17 +155,21 @@ pub(crate) fn sample_analysis() -> Analysis {
     ];
     let words = sample_words(&paragraphs);
     let duration_s = words.last().map_or(0.0, |w| w.end_s) + 1.0;
-    let voice = sample_voice(&words, duration_s);
+    let voice = audio.then(|| sample_voice(&words, duration_s));
     let input = AnalysisInput {
         path: "answers/take 1.wav".into(),
-        kind: InputKind::Wav,
-        audio_path: Some("answers/take 1.wav".into()),
+        kind: if audio {
+            InputKind::Wav
+        } else {
+            InputKind::Srt
+        },
+        audio_path: audio.then(|| "answers/take 1.wav".into()),
         timing: Timing::Words,
         duration_s,
         words,
         speech: None,
         notes: vec![],
-        voice: Some(voice),
+        voice,
         pitch_baseline: None,
     };
     let catalog = Catalog::embedded().expect("embedded catalog parses");
