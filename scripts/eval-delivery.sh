@@ -16,9 +16,9 @@
 #
 # Work files go to target/delivery-eval/ (synthesized audio, transcripts, reports; reused when
 # up to date). The dev answers are synthesized where scripts/eval.sh puts them
-# (target/eval/dev/audio). First run: synthesis and Whisper transcription of the dev set and the
-# real recordings take a while; later runs reuse them. Needs scripts/setup.sh --for-tests (flite,
-# sox, the model), python3 with venv, and PyPI on the first run (praat-parselmouth and numpy go
+# (target/eval/dev/audio). First run: synthesis takes a while; later runs reuse it. Whisper is
+# not used (see "Transcripts" below). Needs scripts/setup.sh --for-tests (flite, sox), python3
+# with venv, and PyPI on the first run (praat-parselmouth and numpy go
 # into target/delivery-venv; DELIVERY_VENV=DIR to put it elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,20 +68,19 @@ done
 REAL=("$SHARED/real-speech/acoustic_corpus.wav" "$SHARED/real-speech/phone-call.wav" "$WORK"/clips/*.wav)
 DEV=("$ROOT"/target/eval/dev/audio/*.wav)
 
-# Transcripts (Whisper), made once per audio file.
-transcribe() {
-    local out=$1; shift
-    local todo=() f
-    for f in "$@"; do
-        [ "$out/$(basename "$f" .wav).json" -nt "$f" ] || todo+=("$f")
-    done
-    if [ ${#todo[@]} -gt 0 ]; then
-        echo "eval-delivery.sh: transcribing ${#todo[@]} file(s) into $out" >&2
-        "$BIN" --quiet transcribe --out-dir "$out" "${todo[@]}"
-    fi
-}
-transcribe "$WORK/transcripts/dev" "${DEV[@]}"
-transcribe "$WORK/transcripts/real" "${REAL[@]}"
+# Transcripts with known words and times (scripts/eval/reference_transcripts.py), not Whisper's:
+# the figures are about the delivery measures, and the words only place sentences and sections.
+# The dev answers: each section's text over its exact span from synth.py. The recorded people:
+# the monologue's forced alignment and the phone call's utterance times. The disfluency clips
+# (5.7 s on average) are under the 10 s of voiced speech a pitch variation needs, so they are in
+# the pitch comparison only.
+rm -rf "$WORK/transcripts"
+mkdir -p "$WORK/transcripts/real"
+python3 scripts/eval/reference_transcripts.py dev "$WORK/transcripts/dev" "$ROOT/target/eval/dev/audio" "$SHARED"/eval/dev/*.json
+python3 scripts/eval/reference_transcripts.py textgrid "$WORK/transcripts/real/acoustic_corpus.json" \
+    "$SHARED/real-speech/acoustic_corpus.wav" "$SHARED/real-speech/acoustic_corpus.TextGrid"
+python3 scripts/eval/reference_transcripts.py stm "$WORK/transcripts/real/phone-call.json" \
+    "$SHARED/real-speech/phone-call.wav" "$SHARED/real-speech/phone-call.stm"
 
 ARGS=()
 for f in "${REAL[@]}"; do ARGS+=("real=$f"); done

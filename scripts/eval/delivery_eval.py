@@ -5,7 +5,7 @@ this in its venv, with praat-parselmouth).
 Usage: delivery_eval.py WORK REHEARSE TRACK_BIN [--json] [--variant SET=DIR]... SET=WAV...
 
 SET=WAV names the audio the pitch tracks are compared on (sets `real` and `dev`). WORK holds
-rehearse's transcripts, `transcripts/<set>/NAME.json` (`rehearse transcribe`), for the sets dev
+transcripts with known words, `transcripts/<set>/NAME.json` (reference_transcripts.py), for the sets dev
 (synth.py as it is) and real (../shared/real-speech); each transcript names its audio.
 `--variant dev-f0sd0=DIR` names a folder of the dev answers spoken again with another pitch
 spread (synth_pitch.py): they differ from dev only in F0 (lengths within 20 ms), so they are
