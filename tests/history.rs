@@ -280,7 +280,7 @@ fn import_wav_stores_a_whole_private_attempt() {
     );
     let report = read_json(&f.attempt.join("report.json"));
     assert_eq!(report["source"]["audio"], "audio.wav");
-    assert_eq!(report["schema"], 2);
+    assert_eq!(report["schema"], 3);
     assert!(
         report["words"].as_array().expect("words").len() > 200,
         "the real transcription"
@@ -359,7 +359,7 @@ fn history_table_json_csv_and_show() {
     let csv_lines: Vec<&str> = csv.lines().collect();
     assert_eq!(csv_lines.len(), 1 + all.len());
     let header: Vec<&str> = csv_lines[0].split(',').collect();
-    assert_eq!(header.len(), 21);
+    assert_eq!(header.len(), 22);
     for l in &csv_lines[1..] {
         assert_eq!(l.split(',').count(), header.len(), "{l}");
     }
@@ -1054,7 +1054,7 @@ fn attempts_stored_with_report_and_meta_schema_1_still_read() {
 
     let (shown, _) = c.ok(&["show", &id, "--format", "json"]);
     let shown: Value = serde_json::from_str(&shown).expect("report JSON");
-    assert_eq!(shown["schema"], 2, "read as today's report");
+    assert_eq!(shown["schema"], 3, "read as today's report");
     assert_eq!(shown["pace"]["band"], new_band);
     let (text, _) = c.ok(&["show", &id]);
     assert!(text.contains("(target 120-170 wpm)"), "{text}");
@@ -1067,7 +1067,7 @@ fn attempts_stored_with_report_and_meta_schema_1_still_read() {
     assert_eq!(meta["schema"], 2);
     assert_eq!(meta["summary"]["pace_band"], new_band);
     let report = read_json(&dir.join("report.json"));
-    assert_eq!(report["schema"], 2);
+    assert_eq!(report["schema"], 3);
     assert_eq!(report["pace"]["band"], new_band);
 }
 

@@ -295,7 +295,7 @@ pub fn process(
     // The speaker's usual pitch range comes from the history this attempt joins (none when
     // it is not kept).
     let baseline = store
-        .and_then(|s| s.list().ok())
+        .and_then(|s| s.list_read_only().ok())
         .and_then(|l| baseline_from(&l.attempts, plan.catalog, None));
     let analysis = match &transcript {
         Ok(t) => analyze_transcript(
