@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::frameworks::DataError;
-use super::types::DeliveryThresholds;
+use super::data_error::DataError;
 
 /// Thresholds and word lists for the delivery measures and signals. Every number's meaning and
 /// source is in `data/lexicon.toml` and `docs/measurements.md` ("Delivery").
@@ -156,6 +155,23 @@ fn line_of(text: &str, table: &str, key: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The thresholds the delivery signals use (from `lexicon.toml`'s `[delivery]`), kept with the
+/// report so that it says what it was judged against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DeliveryThresholds {
+    pub min_voiced_s: f64,
+    pub monotone_below_st: f64,
+    pub own_range_share: f64,
+    pub quiet_below_dbfs: f64,
+    pub trailing_drop_db: f64,
+    pub trailing_min_sentences: usize,
+    pub trailing_min_share: f64,
+    pub opening_min_count: usize,
+    pub opening_min_share: f64,
+    pub crutch_min_count: usize,
+    pub crutch_min_per_min: f64,
 }
 
 #[cfg(test)]

@@ -164,20 +164,7 @@ pub struct Catalog {
     pub delivery: DeliverySettings,
 }
 
-/// Data file errors, naming the file.
-#[derive(Debug, thiserror::Error)]
-pub enum DataError {
-    #[error("{path}: {message}")]
-    Parse { path: String, message: String },
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-}
+pub use super::data_error::DataError;
 
 pub const FRAMEWORKS_TOML: &str = include_str!("../../data/frameworks.toml");
 pub const QUESTIONS_TOML: &str = include_str!("../../data/questions.toml");

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::delivery_data::DeliveryThresholds;
 use super::frameworks::Band;
 use crate::audio::Voice;
 use crate::audio::clipping::Clipping;
@@ -524,21 +525,4 @@ pub struct Contour {
     pub f0_hz: Vec<Option<f32>>,
     /// Level of each step (dBFS).
     pub level_dbfs: Vec<f32>,
-}
-
-/// The thresholds the delivery signals use (from `lexicon.toml`'s `[delivery]`), kept with the
-/// report so that it says what it was judged against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct DeliveryThresholds {
-    pub min_voiced_s: f64,
-    pub monotone_below_st: f64,
-    pub own_range_share: f64,
-    pub quiet_below_dbfs: f64,
-    pub trailing_drop_db: f64,
-    pub trailing_min_sentences: usize,
-    pub trailing_min_share: f64,
-    pub opening_min_count: usize,
-    pub opening_min_share: f64,
-    pub crutch_min_count: usize,
-    pub crutch_min_per_min: f64,
 }

@@ -50,7 +50,7 @@ pub fn check(a: &Analysis) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_analysis;
+    use super::super::test_support::test_analysis;
     use super::{Severity, check};
     use crate::audio::Voice;
     use crate::audio::clipping::Clipping;

@@ -7,11 +7,14 @@
 //! [`Analysis`] (the thresholds they use travel in `delivery.thresholds`).
 
 mod clipping;
+mod evidence;
 mod measure;
 mod monotone;
 mod quiet;
 mod repetition;
 mod repetitive;
+#[cfg(test)]
+mod test_support;
 mod trailing_off;
 
 use super::delivery_data::DeliverySettings;
@@ -104,52 +107,4 @@ pub fn measure(
         },
         m.word_levels,
     )
-}
-
-/// `"...last words..." at 0:42`: the words `[from, to)`, at most `max` of them from the end,
-/// with the time of the first shown.
-pub(crate) fn quote(a: &Analysis, from: usize, to: usize, max: usize) -> String {
-    let to = to.min(a.words.len());
-    let from = from.max(to.saturating_sub(max)).min(to);
-    let text: Vec<&str> = a.words[from..to].iter().map(|w| w.text.trim()).collect();
-    let t = a.words.get(from).map_or(0.0, |w| w.start_s);
-    format!("\"{}\" at {}", text.join(" "), super::signals::clock(t))
-}
-
-/// Shared by the detectors' tests: an analysis of `text` (sentences end at full stops), 0.4 s
-/// per word, with the delivery measured from `voice` when given.
-#[cfg(test)]
-pub(crate) fn test_analysis(text: &str, voice: Option<Voice>) -> Analysis {
-    use crate::analyze::frameworks::Catalog;
-    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, Timing, analyze};
-    let words: Vec<crate::transcribe::Word> = text
-        .split_whitespace()
-        .enumerate()
-        .map(|(i, t)| crate::transcribe::Word {
-            text: t.to_string(),
-            start_s: 0.5 + i as f64 * 0.4,
-            end_s: 0.5 + i as f64 * 0.4 + 0.35,
-            p: 0.9,
-        })
-        .collect();
-    let duration_s = words.last().map_or(1.0, |w| w.end_s + 0.5);
-    let catalog = Catalog::embedded().expect("embedded data");
-    analyze(
-        AnalysisInput {
-            path: "t.wav".into(),
-            kind: InputKind::Wav,
-            audio_path: Some("t.wav".into()),
-            timing: Timing::Words,
-            duration_s,
-            words,
-            speech: None,
-            notes: vec![],
-            voice,
-            pitch_baseline: None,
-        },
-        &catalog,
-        &FrameworkChoice::Id("star-l".into()),
-        None,
-    )
-    .expect("analysis")
 }

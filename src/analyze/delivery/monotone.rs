@@ -21,7 +21,7 @@
 
 use super::super::signals::clock;
 use super::super::types::{Analysis, Severity, Signal};
-use super::quote;
+use super::evidence::quote;
 
 pub fn check(a: &Analysis) -> Vec<Signal> {
     let d = &a.delivery;
@@ -103,7 +103,7 @@ pub fn check(a: &Analysis) -> Vec<Signal> {
 #[cfg(test)]
 mod tests {
     use super::super::super::types::PitchBaseline;
-    use super::super::test_analysis;
+    use super::super::test_support::test_analysis;
     use super::check;
     use crate::audio::Voice;
     use crate::audio::pitch::PitchTrack;

@@ -15,7 +15,7 @@
 //! below that is near the noise floor of a laptop microphone.
 
 use super::super::types::{Analysis, Severity, Signal};
-use super::quote;
+use super::evidence::quote;
 
 pub fn check(a: &Analysis) -> Vec<Signal> {
     let d = &a.delivery;
@@ -54,7 +54,7 @@ pub fn check(a: &Analysis) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_analysis;
+    use super::super::test_support::test_analysis;
     use super::check;
     use crate::audio::Voice;
     use crate::audio::loudness::LevelTrack;

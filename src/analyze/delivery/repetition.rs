@@ -110,7 +110,7 @@ fn is_hesitation(a: &Analysis, i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_analysis;
+    use super::super::test_support::test_analysis;
 
     #[test]
     fn openings_crutch_words_and_content_words_are_counted() {

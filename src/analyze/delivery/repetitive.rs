@@ -16,7 +16,7 @@
 //! ours (`data/lexicon.toml`, `[delivery]`).
 
 use super::super::types::{Analysis, Severity, Signal};
-use super::quote;
+use super::evidence::quote;
 
 pub fn check(a: &Analysis) -> Vec<Signal> {
     let d = &a.delivery;
@@ -98,7 +98,7 @@ fn capitalize(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_analysis;
+    use super::super::test_support::test_analysis;
     use super::check;
 
     #[test]

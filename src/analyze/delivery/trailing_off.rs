@@ -16,7 +16,7 @@
 //! clearly audible drop (10 dB sounds about half as loud).
 
 use super::super::types::{Analysis, Severity, Signal};
-use super::quote;
+use super::evidence::quote;
 
 pub fn check(a: &Analysis) -> Vec<Signal> {
     let d = &a.delivery;
@@ -68,7 +68,7 @@ pub fn check(a: &Analysis) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_analysis;
+    use super::super::test_support::test_analysis;
     use super::check;
     use crate::audio::Voice;
     use crate::audio::loudness::LevelTrack;
