@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod delivery_data;
 pub mod fillers;
 pub mod frameworks;
+pub mod lexical;
 pub mod pacing;
 pub mod pauses;
 mod pipeline;
