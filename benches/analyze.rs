@@ -49,6 +49,8 @@ fn input(words: Vec<Word>) -> AnalysisInput {
         duration_s,
         words,
         speech: None,
+        voice: None,
+        pitch_baseline: None,
         notes: Vec::new(),
     }
 }

@@ -63,6 +63,8 @@ fn populate(root: &Path, n: usize) {
             duration_s,
             words,
             speech: None,
+            voice: None,
+            pitch_baseline: None,
             notes: Vec::new(),
         },
         &catalog,

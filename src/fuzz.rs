@@ -92,6 +92,8 @@ fn analyze_and_render(catalog: &Catalog, words: Vec<Word>, duration_s: f64, timi
         words,
         speech: None,
         notes: Vec::new(),
+        voice: None,
+        pitch_baseline: None,
     };
     let frameworks: Vec<FrameworkChoice> = catalog
         .frameworks

@@ -67,7 +67,7 @@ fn section_ids(r: &Value) -> Vec<String> {
 #[test]
 fn wav_sample_gives_every_star_l_section_in_order_with_targets() {
     let r = analyze_json(&sample_wav(), &[]);
-    assert_eq!(r["schema"], 2);
+    assert_eq!(r["schema"], 3);
     // Words per minute, named so (report schema 1 called them min_s/max_s).
     assert_eq!(
         r["pace"]["band"],
@@ -115,6 +115,53 @@ fn wav_sample_gives_every_star_l_section_in_order_with_targets() {
     assert!((1..=3).contains(&steps.len()), "{steps:?}");
     let dur = r["duration_s"].as_f64().expect("duration");
     assert!((dur - 93.3).abs() < 0.2, "{dur}");
+    delivery_measured(&r);
+}
+
+/// The delivery section of a report made with the sample's audio: a recorded person, so a
+/// voice in the ordinary range, not monotone, at an ordinary level, nothing clipped.
+fn delivery_measured(r: &Value) {
+    let d = &r["delivery"];
+    assert_eq!(d["measured"], true, "{d}");
+    let pitch = &d["pitch"];
+    let median = pitch["median_hz"].as_f64().expect("median F0");
+    assert!((75.0..400.0).contains(&median), "{pitch}");
+    let var = pitch["variation_st"].as_f64().expect("variation judged");
+    assert!(
+        var > d["thresholds"]["monotone_below_st"]
+            .as_f64()
+            .expect("threshold"),
+        "{pitch}"
+    );
+    let level = d["loudness"]["speech_dbfs"].as_f64().expect("level");
+    assert!((-45.0..-3.0).contains(&level), "{level}");
+    assert_eq!(d["clipping"]["samples"], 0);
+    let ids: Vec<&str> = r["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    for id in ["monotone", "quiet", "clipping"] {
+        assert!(!ids.contains(&id), "{id} raised on the sample: {ids:?}");
+    }
+    // One entry per sentence; sections and the contour are there for the charts.
+    assert_eq!(
+        d["sentences"].as_array().map(Vec::len),
+        r["sentences"].as_array().map(Vec::len)
+    );
+    assert!(!d["sections"].as_array().expect("sections").is_empty());
+    assert!(
+        d["contour"]["f0_hz"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    assert!(r["words"][0]["level_dbfs"].as_f64().is_some());
+    assert!(
+        d["repetition"]["top_words"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
 }
 
 #[test]
@@ -134,7 +181,13 @@ fn text_report_is_plain_without_a_terminal() {
         !text.contains('\u{1b}'),
         "no escape codes when not a terminal"
     );
-    for needle in ["Situation", "Learning", "Next steps", "wpm"] {
+    for needle in [
+        "Situation",
+        "Learning",
+        "Next steps",
+        "wpm",
+        "Pitch and loudness not measured",
+    ] {
         assert!(text.contains(needle), "missing {needle} in:\n{text}");
     }
     // --color always forces colour even into a pipe.
@@ -160,6 +213,18 @@ fn every_transcript_kind_is_analyzed() {
     assert_eq!(srt["source"]["timing"]["kind"], "cues");
     assert_eq!(wjson["source"]["timing"]["kind"], "words");
     assert_eq!(txt["source"]["timing"]["kind"], "estimated");
+    // No audio: delivery says it was not measured, in the JSON and in the text report;
+    // repetition needs only the words.
+    for r in [&srt, &vtt, &wjson, &txt] {
+        let d = &r["delivery"];
+        assert_eq!(d["measured"], false, "{d}");
+        assert!(
+            d["not_measured"].as_str().is_some_and(|w| !w.is_empty()),
+            "{d}"
+        );
+        assert!(d["pitch"].is_null() && d["loudness"].is_null(), "{d}");
+        assert!(d["repetition"]["sentences"].as_u64() > Some(0), "{d}");
+    }
     // Plain text has no times: the report says so.
     let notes = txt["notes"].to_string();
     assert!(notes.contains("estimated"), "{notes}");
@@ -204,10 +269,11 @@ fn rehearse_transcript_json_round_trips_and_finds_its_audio() {
             .as_str()
             .is_some_and(|a| a.ends_with("answer.wav"))
     );
-    // Pauses were checked against the audio's energy.
+    // Pauses were checked against the audio's energy, and the delivery measured from it.
     for p in r["pauses"].as_array().expect("pauses") {
         assert_eq!(p["audio_confirmed"], true);
     }
+    delivery_measured(&r);
     // The HTML report next to it plays that audio.
     let html = dir.path().join("report.html");
     let out = rehearse()
@@ -225,6 +291,7 @@ fn rehearse_transcript_json_round_trips_and_finds_its_audio() {
     let page = std::fs::read_to_string(&html).expect("html written");
     assert!(page.contains("<audio") && page.contains("answer.wav"));
     assert!(page.contains("<svg"));
+    assert!(page.contains("id=\"delivery\"") && page.contains("class=\"f0\""));
 }
 
 #[test]

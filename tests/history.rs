@@ -280,7 +280,7 @@ fn import_wav_stores_a_whole_private_attempt() {
     );
     let report = read_json(&f.attempt.join("report.json"));
     assert_eq!(report["source"]["audio"], "audio.wav");
-    assert_eq!(report["schema"], 2);
+    assert_eq!(report["schema"], 3);
     assert!(
         report["words"].as_array().expect("words").len() > 200,
         "the real transcription"
@@ -308,6 +308,9 @@ fn history_table_json_csv_and_show() {
     assert_eq!(table.matches("* best").count(), 1, "{table}");
     assert!(table.contains("Trends for failed"), "{table}");
     assert!(table.contains("fillers/min"), "{table}");
+    // The transcripts name the bundled recording, so the delivery was measured.
+    assert!(lines[0].contains("PITCH VAR"), "{table}");
+    assert!(table.contains("pitch (st)"), "{table}");
     // Sparklines: the three failed-question attempts differ, so their bars differ.
     let length_line = lines
         .iter()
@@ -356,7 +359,7 @@ fn history_table_json_csv_and_show() {
     let csv_lines: Vec<&str> = csv.lines().collect();
     assert_eq!(csv_lines.len(), 1 + all.len());
     let header: Vec<&str> = csv_lines[0].split(',').collect();
-    assert_eq!(header.len(), 21);
+    assert_eq!(header.len(), 22);
     for l in &csv_lines[1..] {
         assert_eq!(l.split(',').count(), header.len(), "{l}");
     }
@@ -404,6 +407,8 @@ fn compare_shows_sections_pace_fillers_and_signals() {
         "fillers",
         "signals fixed:",
         "signals new:",
+        "pitch variation",
+        "loudness",
     ] {
         assert!(text.contains(s), "{s} in:\n{text}");
     }
@@ -411,6 +416,9 @@ fn compare_shows_sections_pace_fillers_and_signals() {
         let (out, _) = c.ok(&["compare", x, y, "--format", "json"]);
         serde_json::from_str(&out).expect("compare JSON")
     };
+    let v = json(short(&a), short(&b));
+    assert!(v["a"]["pitch_variation_st"].is_f64(), "{v}");
+    assert!(v["b"]["speech_dbfs"].is_f64(), "{v}");
     let has =
         |v: &Value, list: &str, id: &str| v[list].as_array().expect("list").iter().any(|s| s == id);
     let forward = json(&a, &b);
@@ -1046,7 +1054,7 @@ fn attempts_stored_with_report_and_meta_schema_1_still_read() {
 
     let (shown, _) = c.ok(&["show", &id, "--format", "json"]);
     let shown: Value = serde_json::from_str(&shown).expect("report JSON");
-    assert_eq!(shown["schema"], 2, "read as today's report");
+    assert_eq!(shown["schema"], 3, "read as today's report");
     assert_eq!(shown["pace"]["band"], new_band);
     let (text, _) = c.ok(&["show", &id]);
     assert!(text.contains("(target 120-170 wpm)"), "{text}");
@@ -1059,7 +1067,7 @@ fn attempts_stored_with_report_and_meta_schema_1_still_read() {
     assert_eq!(meta["schema"], 2);
     assert_eq!(meta["summary"]["pace_band"], new_band);
     let report = read_json(&dir.join("report.json"));
-    assert_eq!(report["schema"], 2);
+    assert_eq!(report["schema"], 3);
     assert_eq!(report["pace"]["band"], new_band);
 }
 

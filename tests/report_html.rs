@@ -100,6 +100,12 @@ fn sample_words() -> Vec<Word> {
 
 fn sample_analysis(audio: Option<&str>) -> Analysis {
     let words = sample_words();
+    // With audio, the delivery is measured from the real recording (pitch, level, clipping).
+    let voice = audio.map(|_| {
+        rehearse::audio::load_for_whisper(&root().join("samples/failure-star.wav"))
+            .expect("the sample decodes")
+            .voice()
+    });
     let input = AnalysisInput {
         path: "samples/failure-star.wav".into(),
         kind: InputKind::Wav,
@@ -108,6 +114,8 @@ fn sample_analysis(audio: Option<&str>) -> Analysis {
         duration_s: 93.3,
         words,
         speech: None,
+        voice,
+        pitch_baseline: None,
         notes: vec![],
     };
     let catalog = Catalog::embedded().expect("embedded catalog");
@@ -297,6 +305,13 @@ fn html_report_renders_and_runs_clean_in_chromium() {
         "one span per word"
     );
     assert!(dom.contains("id=\"legend\"") && dom.contains("id=\"signals\""));
+    // The delivery card: a pitch contour and the loudness area under the timeline.
+    assert!(
+        dom.contains("id=\"delivery\"")
+            && dom.contains("class=\"f0\"")
+            && dom.contains("class=\"lvl\""),
+        "no delivery chart"
+    );
     // The hostile word is text: escaped in the DOM, and its script never ran.
     assert_eq!(html_attr(dom, "data-pwned"), None);
     assert!(dom.contains("&lt;script&gt;document.documentElement"));
@@ -315,6 +330,7 @@ fn html_report_without_audio_runs_clean() {
     assert!(console_lines(&run.stderr).is_empty(), "{}", run.stderr);
     assert_eq!(html_attr(dom, "class").as_deref(), Some("js"));
     assert!(!dom.contains("<audio"));
+    assert!(dom.contains("id=\"delivery-not-measured\""));
 }
 
 /// The checks above would pass vacuously if the hook or the console scan saw nothing; this page

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::delivery_data::{self, DeliverySettings};
 use super::lexical::{RoleDef, SectionModel};
 
 /// A target range in seconds (or, for pace, words per minute: see [`wpm_band`]).
@@ -262,20 +263,12 @@ pub struct Catalog {
     pub follow_ups: Vec<FollowUp>,
     pub lexicon: Lexicon,
     pub settings: Settings,
+    /// `lexicon.toml`'s `[delivery]` table.
+    pub delivery: DeliverySettings,
     pub sections: SectionData,
 }
 
-/// Data file errors, naming the file.
-#[derive(Debug, thiserror::Error)]
-pub enum DataError {
-    #[error("{path}: {message}")]
-    Parse { path: String, message: String },
-    // Not a `source`: the message holds it, and a chained source would print it twice.
-    #[error("{path}: cannot read: {error}")]
-    Read { path: String, error: std::io::Error },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-}
+pub use super::data_error::DataError;
 
 pub const FRAMEWORKS_TOML: &str = include_str!("../../data/frameworks.toml");
 pub const QUESTIONS_TOML: &str = include_str!("../../data/questions.toml");
@@ -300,6 +293,9 @@ struct QuestionsFile {
 struct LexiconFile {
     lexicon: Lexicon,
     settings: Settings,
+    /// Optional in a user's file (older copies have none): the embedded one applies then.
+    #[serde(default)]
+    delivery: Option<DeliverySettings>,
 }
 
 #[derive(Deserialize)]
@@ -362,6 +358,11 @@ impl Catalog {
         )?;
         let l: LexiconFile = parse("(embedded) lexicon.toml", LEXICON_TOML)?;
         validate_settings("(embedded) lexicon.toml", LEXICON_TOML, &l.settings)?;
+        let delivery = l.delivery.ok_or_else(|| DataError::Invalid {
+            path: "(embedded) lexicon.toml".into(),
+            message: "no [delivery] table".into(),
+        })?;
+        delivery_data::validate("(embedded) lexicon.toml", LEXICON_TOML, &delivery)?;
         let sec: SectionsFile = parse("(embedded) sections.toml", SECTIONS_TOML)?;
         validate_sections("(embedded) sections.toml", &sec)?;
         validate_roles("(embedded) frameworks.toml", &f.frameworks, &sec.roles)?;
@@ -371,6 +372,7 @@ impl Catalog {
             follow_ups: q.follow_ups,
             lexicon: l.lexicon,
             settings: l.settings,
+            delivery,
             sections: sec.into_data(),
         })
     }
@@ -451,6 +453,10 @@ impl Catalog {
             "lexicon.toml" => {
                 let l: LexiconFile = parse(path, text)?;
                 validate_settings(path, text, &l.settings)?;
+                if let Some(d) = l.delivery {
+                    delivery_data::validate(path, text, &d)?;
+                    self.delivery = d;
+                }
                 self.lexicon = l.lexicon;
                 self.settings = l.settings;
             }

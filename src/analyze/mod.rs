@@ -10,6 +10,9 @@
 //! [`pacing`], [`signals`], [`strengths`]), each a function from data to data; and `pipeline`, which runs them
 //! ([`analyze`]). Arrows only point down.
 
+mod data_error;
+pub mod delivery;
+pub mod delivery_data;
 pub mod fillers;
 pub mod frameworks;
 pub mod lexical;

@@ -3,7 +3,7 @@
 
 use super::frameworks::{Catalog, Framework};
 use super::types::*;
-use super::{fillers, pacing, pauses, sections, sentences, signals, strengths};
+use super::{delivery, fillers, pacing, pauses, sections, sentences, signals, strengths};
 
 /// What to analyze against.
 #[derive(Debug, Clone)]
@@ -169,6 +169,7 @@ fn assemble(
             p: w.p,
             sentence: sentence_of[i],
             filler: is_filler[i],
+            level_dbfs: None,
         })
         .collect();
 
@@ -198,6 +199,7 @@ fn assemble(
         scorecard: Vec::new(),
         next_steps: Vec::new(),
         strengths: Vec::new(),
+        delivery: Delivery::default(),
         notes: input.notes.clone(),
     };
     if let Timing::Estimated { wpm } = input.timing {
@@ -205,13 +207,24 @@ fn assemble(
             "times are estimated from a speaking rate of {wpm:.0} words per minute (the input has no timing); every time and duration is an estimate"
         ));
     }
-    let (signals, scorecard) = signals::evaluate(
+    let (delivery, levels) = delivery::measure(
+        &analysis,
+        input.voice.as_ref(),
+        input.pitch_baseline.clone(),
+        &catalog.delivery,
+    );
+    for (w, level) in analysis.words.iter_mut().zip(levels) {
+        w.level_dbfs = level;
+    }
+    analysis.delivery = delivery;
+    let (mut signals, scorecard) = signals::evaluate(
         &analysis,
         framework,
         &catalog.lexicon,
         &catalog.settings,
         Some(&catalog.sections),
     );
+    signals.extend(delivery::signals(&analysis));
     analysis.signals = signals;
     analysis.scorecard = scorecard;
     analysis.next_steps = signals::next_steps(&analysis, framework);

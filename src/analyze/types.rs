@@ -4,13 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::delivery_data::DeliveryThresholds;
 use super::frameworks::Band;
+use crate::audio::Voice;
+use crate::audio::clipping::Clipping;
 use crate::transcribe::Word;
 
 /// Version of the report JSON layout (`docs/report-schema.md`); bump it when a field changes
 /// meaning, and keep reading the older layouts (stored attempts hold reports of every version).
 /// 2: `pace.band` is `{min_wpm, max_wpm}` (schema 1 wrote words per minute as `min_s`/`max_s`).
-pub const REPORT_SCHEMA: u32 = 2;
+/// 3: `delivery` (pitch, loudness, clipping, repetition) and `words[].level_dbfs`; older
+/// reports read as "delivery not measured".
+pub const REPORT_SCHEMA: u32 = 3;
 
 /// What kind of file the words came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +80,11 @@ pub struct AnalysisInput {
     pub speech: Option<Vec<(f64, f64)>>,
     /// Notes carried from the transcript (e.g. "no speech found").
     pub notes: Vec<String>,
+    /// Pitch, level and clipping of the recording, when the audio is at hand: the delivery
+    /// measures are made from them.
+    pub voice: Option<Voice>,
+    /// The speaker's usual pitch variation from earlier attempts, when there are enough.
+    pub pitch_baseline: Option<PitchBaseline>,
 }
 
 /// Where a section's time stands against its target band.
@@ -121,6 +131,9 @@ pub struct ReportWord {
     /// Set when this word is (part of) a filler.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub filler: bool,
+    /// Its level in dBFS, when the audio was measured (`delivery.measured`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_dbfs: Option<f64>,
 }
 
 /// A sentence, the unit that gets a section label.
@@ -395,6 +408,143 @@ pub struct Analysis {
     /// the scorecard found shown. Absent from reports written before it existed.
     #[serde(default)]
     pub strengths: Vec<String>,
+    /// How it sounded: pitch, loudness and repetition (reports older than schema 2 have none;
+    /// they read back as "not measured").
+    #[serde(default)]
+    pub delivery: Delivery,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// How the answer sounded: pitch and loudness measured from the recording (when there is one),
+/// and repetition counted in the words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Delivery {
+    /// Whether pitch and loudness were measured from the audio.
+    pub measured: bool,
+    /// Why they were not, when not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_measured: Option<String>,
+    pub pitch: Option<PitchStats>,
+    pub loudness: Option<LoudnessStats>,
+    /// Samples at full scale in the recording (as `rehearse record` counts them).
+    pub clipping: Option<Clipping>,
+    pub repetition: Repetition,
+    /// Per sentence, in order (empty when not measured).
+    #[serde(default)]
+    pub sentences: Vec<SentenceDelivery>,
+    /// Per framework section that was spoken, in framework order (empty when not measured).
+    #[serde(default)]
+    pub sections: Vec<SectionDelivery>,
+    /// Pitch and level over time, for drawing (absent when not measured).
+    pub contour: Option<Contour>,
+    /// The thresholds the delivery signals were judged against.
+    pub thresholds: DeliveryThresholds,
+}
+
+/// Pitch over the whole answer: voiced frames inside words, fillers left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitchStats {
+    /// Seconds of voiced speech measured.
+    pub voiced_s: f64,
+    /// Median F0 (Hz).
+    pub median_hz: f64,
+    /// Pitch variation: standard deviation of F0 in semitones around the median, after frames
+    /// more than an octave away are dropped as tracking errors (`null` with too little voiced
+    /// speech to judge).
+    pub variation_st: Option<f64>,
+    /// Spread from the 5th to the 95th percentile, in semitones.
+    pub range_st: f64,
+    /// The speaker's usual variation from earlier attempts, when there are enough.
+    pub baseline: Option<PitchBaseline>,
+}
+
+/// The speaker's own usual pitch variation, from the practice history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitchBaseline {
+    /// Earlier attempts it is the median of.
+    pub attempts: usize,
+    /// Median of their `variation_st`.
+    pub variation_st: f64,
+}
+
+/// Loudness of the speech: frames inside words only, silences left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoudnessStats {
+    /// Level of all speech (dBFS: RMS against a full-scale square wave).
+    pub speech_dbfs: f64,
+    /// The quietest and loudest sentence's level (dBFS).
+    pub sentence_min_dbfs: Option<f64>,
+    pub sentence_max_dbfs: Option<f64>,
+    /// Sentences long enough to judge their end, and how many of them trail off.
+    pub judged_sentences: usize,
+    pub trailing_sentences: usize,
+}
+
+/// One sentence's delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceDelivery {
+    /// Index into [`Analysis::sentences`].
+    pub sentence: usize,
+    /// Median F0 (Hz), when it has voiced speech.
+    pub median_hz: Option<f64>,
+    /// Pitch variation inside the sentence (SD in semitones), when it has enough voiced speech.
+    pub variation_st: Option<f64>,
+    pub level_dbfs: Option<f64>,
+    /// How far its last words fall below the rest of it (dB; positive: quieter), when the
+    /// sentence is long enough to judge.
+    pub end_drop_db: Option<f64>,
+    /// Index of the first word counted as its end.
+    pub end_word: Option<usize>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trailing_off: bool,
+}
+
+/// One framework section's delivery, its spans pooled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionDelivery {
+    pub id: String,
+    pub median_hz: Option<f64>,
+    pub variation_st: Option<f64>,
+    pub level_dbfs: Option<f64>,
+}
+
+/// Words used again and again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Repetition {
+    /// The most used content words (stopwords and fillers left out), most used first.
+    pub top_words: Vec<WordCount>,
+    /// Openings (first word of a sentence, fillers skipped) that start two or more sentences.
+    pub openings: Vec<Opening>,
+    /// Crutch words from the lexicon ("really", "basically", ...) used two or more times.
+    pub crutch_words: Vec<WordCount>,
+    /// Sentences, for the shares in `openings`.
+    pub sentences: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WordCount {
+    pub text: String,
+    pub count: usize,
+    /// Index of its first use in [`Analysis::words`].
+    pub first_word: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Opening {
+    /// Lowercased ("so", "and then").
+    pub text: String,
+    /// Sentences it opens, in order (indices into [`Analysis::sentences`]).
+    pub sentences: Vec<usize>,
+}
+
+/// Pitch and level over time in equal steps, for the reports' charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contour {
+    pub start_s: f64,
+    pub step_s: f64,
+    /// Median F0 of the voiced frames in each step (`null`: none voiced).
+    pub f0_hz: Vec<Option<f32>>,
+    /// Level of each step (dBFS).
+    pub level_dbfs: Vec<f32>,
 }

@@ -13,6 +13,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
 use super::AudioError;
+use super::clipping::ClipCounter;
 use super::decode::{Limits, MAX_RATE, MIN_RATE, MonoAudio, SUPPORTED, push_mono, too_long};
 use super::sniff::Container;
 use super::wav::format_tag_name;
@@ -111,6 +112,9 @@ pub(super) fn decode<S: MediaSource + 'static>(
 
     let mut mono = Vec::new();
     let mut interleaved: Vec<f32> = Vec::new();
+    // Counted on every channel before mixing, as the recorder counts; the rate comes with the
+    // first packet.
+    let mut clips: Option<ClipCounter> = None;
     let mut rate: Option<u32> = None;
     let mut channels = 0usize;
     let mut bad = 0usize;
@@ -161,6 +165,7 @@ pub(super) fn decode<S: MediaSource + 'static>(
                     ));
                 }
                 rate = Some(r);
+                clips = Some(ClipCounter::new(r));
                 channels = ch;
             }
             Some(r0) if r0 != r => {
@@ -172,6 +177,11 @@ pub(super) fn decode<S: MediaSource + 'static>(
             Some(_) => {}
         }
         buf.copy_to_vec_interleaved(&mut interleaved);
+        if let Some(c) = clips.as_mut() {
+            for (i, &v) in interleaved.iter().enumerate() {
+                c.sample((mono.len() + i / ch.max(1)) as u64, v);
+            }
+        }
         push_mono(&mut mono, &interleaved, ch);
         good += 1;
         if mono.len() > limits.max_frames(r) {
@@ -227,6 +237,7 @@ pub(super) fn decode<S: MediaSource + 'static>(
             container.name()
         },
         notes,
+        clipping: clips.map(ClipCounter::finish).unwrap_or_default(),
     })
 }
 

@@ -13,6 +13,7 @@ use super::AudioError;
 use super::compressed;
 use super::sniff::{Container, describe_other, sniff};
 use super::wav::{self, Wav};
+use super::clipping::Clipping;
 
 /// Lowest and highest sample rates accepted; outside this range the file is almost certainly
 /// mislabelled, and resampling it would produce nonsense rather than an error.
@@ -80,6 +81,8 @@ pub struct MonoAudio {
     pub container: &'static str,
     /// What the reader changed or the user should know (clipped samples, skipped frames).
     pub notes: Vec<String>,
+    /// Samples at full scale, counted on every channel before mixing.
+    pub clipping: Clipping,
 }
 
 /// What rehearse reads, for messages that refuse a file.

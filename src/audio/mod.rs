@@ -1,10 +1,14 @@
 //! Audio input: decoding a user's audio file (WAV, or compressed audio through symphonia), by
-//! its content and never its name, and resampling to the 16 kHz mono that Whisper wants.
+//! its content and never its name, resampling to the 16 kHz mono that Whisper wants, and the
+//! voice measured from the samples (pitch, level, clipping) for the delivery analysis.
 
+pub mod clipping;
 mod compressed;
 pub mod decode;
 pub mod encode;
 pub mod level;
+pub mod loudness;
+pub mod pitch;
 pub mod resample;
 pub mod sniff;
 mod wav;
@@ -87,12 +91,32 @@ pub struct PreparedAudio {
     pub source_container: &'static str,
     /// What decoding changed that a reader should know (clipped samples, skipped frames).
     pub notes: Vec<String>,
+    /// Samples at full scale in the file as read (before resampling).
+    pub clipping: clipping::Clipping,
 }
 
 impl PreparedAudio {
     pub fn duration_s(&self) -> f64 {
         self.samples.len() as f64 / WHISPER_RATE as f64
     }
+
+    /// The voice as the delivery analysis measures it: F0 and level over time, and clipping.
+    pub fn voice(&self) -> Voice {
+        Voice {
+            pitch: pitch::track(&self.samples, WHISPER_RATE),
+            level: loudness::track(&self.samples, WHISPER_RATE),
+            clipping: self.clipping.clone(),
+        }
+    }
+}
+
+/// What the delivery analysis reads from a recording: samples in, tracks out, nothing about
+/// words (those meet the tracks in `analyze::delivery`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Voice {
+    pub pitch: pitch::PitchTrack,
+    pub level: loudness::LevelTrack,
+    pub clipping: clipping::Clipping,
 }
 
 /// Reads the audio file at `path` (any format [`read_mono`] reads) and converts it to 16 kHz
@@ -118,5 +142,6 @@ pub fn prepare(path: &Path, mono: MonoAudio) -> Result<PreparedAudio, AudioError
         source_format: mono.sample_format,
         source_container: mono.container,
         notes: mono.notes,
+        clipping: mono.clipping,
     })
 }

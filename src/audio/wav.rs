@@ -10,6 +10,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::AudioError;
+use super::clipping::ClipCounter;
 use super::decode::{Limits, MAX_RATE, MIN_RATE, MonoAudio, too_long};
 
 /// What the `fmt ` chunk says.
@@ -258,6 +259,8 @@ pub(super) fn decode<R: Read + Seek>(
     let mut buf = vec![0u8; block * (65536 / block).max(1)];
     let mut left = frames * block;
     let mut clipped = 0usize;
+    // Counted on every channel before mixing, as the recorder counts.
+    let mut clips = ClipCounter::new(fmt.rate);
     let mut peak = 0.0f64;
     while left > 0 {
         let want = left.min(buf.len());
@@ -265,8 +268,9 @@ pub(super) fn decode<R: Read + Seek>(
         let whole = got - got % block;
         for f in buf[..whole].chunks_exact(block) {
             let mut acc = 0.0f32;
+            let at = mono.len() as u64;
             for s in f[..frame].chunks_exact(width) {
-                acc += if float {
+                let v = if float {
                     let v = if width == 4 {
                         f64::from(f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
                     } else {
@@ -288,6 +292,8 @@ pub(super) fn decode<R: Read + Seek>(
                 } else {
                     int_sample(s)
                 };
+                clips.sample(at, v);
+                acc += v;
             }
             mono.push(acc * inv_ch);
         }
@@ -315,6 +321,7 @@ pub(super) fn decode<R: Read + Seek>(
         sample_format: if float { "float" } else { "int" },
         container: "WAV",
         notes,
+        clipping: clips.finish(),
     }))
 }
 

@@ -12,8 +12,8 @@ use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe;
 
 use super::args::{ColorChoice, EngineArgs, Global};
-use super::attempts::asked_question;
-use super::engine::{load_model, speech_runs, transcribe_file};
+use super::attempts::{StoreArgs, asked_question, history_baseline};
+use super::engine::{audio_facts, load_model, transcribe_file};
 use super::output::{check_output_path, color_on, emit, report_width, show_progress};
 
 #[derive(Debug, Args)]
@@ -47,6 +47,9 @@ pub struct AnalyzeArgs {
     pub color: ColorChoice,
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// The practice history whose earlier attempts give the speaker's usual pitch variation.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
@@ -101,7 +104,10 @@ pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
             known.join(", ")
         );
     }
-    let input = read_analysis_input(&args, global)?;
+    let mut input = read_analysis_input(&args, global)?;
+    if input.voice.is_some() {
+        input.pitch_baseline = history_baseline(&args.store, &catalog, None);
+    }
     if !global.quiet {
         for note in &input.notes {
             eprintln!("note: {}: {note}", args.file.display());
@@ -132,7 +138,7 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
     {
         drop(bytes);
         let prepared = audio::load_for_whisper(file)?;
-        let speech = speech_runs(&prepared);
+        let facts = audio_facts(&prepared);
         let loaded = load_model(&args.engine)?;
         let t = transcribe_file(
             file,
@@ -148,8 +154,10 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
             timing: Timing::Words,
             duration_s: t.duration_s,
             words: t.words,
-            speech: Some(speech),
+            speech: Some(facts.speech),
             notes: t.notes,
+            voice: Some(facts.voice),
+            pitch_baseline: None,
         });
     }
     let imported = transcribe::import::import(file, &bytes, args.text_wpm)?;
@@ -175,18 +183,22 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
             parent_dir(file).join(p)
         }
     });
-    let speech = audio_path
+    let facts = audio_path
         .as_deref()
         .filter(|p| p.is_file())
         .and_then(|p| audio::load_for_whisper(p).ok())
-        .map(|a| speech_runs(&a));
+        .map(|a| audio_facts(&a));
     let mut notes = imported.notes;
-    if let (Some(p), None) = (&audio_path, &speech) {
+    if let (Some(p), None) = (&audio_path, &facts) {
         notes.push(format!(
-            "audio {} not found or unreadable: pauses come from word times only",
+            "audio {} not found or unreadable: pauses come from word times only, and pitch and loudness are not measured",
             p.display()
         ));
     }
+    let (speech, voice) = match facts {
+        Some(f) => (Some(f.speech), Some(f.voice)),
+        None => (None, None),
+    };
     Ok(AnalysisInput {
         path: file.display().to_string(),
         kind,
@@ -198,5 +210,7 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
         words: imported.words,
         speech,
         notes,
+        voice,
+        pitch_baseline: None,
     })
 }

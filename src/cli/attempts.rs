@@ -10,7 +10,7 @@ use clap::Args;
 
 use rehearse::analyze::frameworks::Catalog;
 use rehearse::analyze::{
-    self, Analysis, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing,
+    self, Analysis, AnalysisInput, FrameworkChoice, InputKind, PitchBaseline, QuestionRef, Timing,
 };
 use rehearse::audio;
 use rehearse::history::progress::{length_cell, question_label};
@@ -18,7 +18,7 @@ use rehearse::history::{self, AttemptSource, Listing, NewAttempt, SourceAudio, S
 use rehearse::transcribe::Transcript;
 
 use super::args::{EngineArgs, Global};
-use super::engine::{LoadedModel, speech_runs, transcribe_file};
+use super::engine::{AudioFacts, LoadedModel, audio_facts, transcribe_file};
 use super::output::show_progress;
 
 /// Where the attempts are kept; flattened into every command that reads or writes them.
@@ -120,23 +120,57 @@ pub fn question_and_framework(
     Ok((q, choice))
 }
 
+/// The speaker's usual pitch variation from the history `store` names, when it holds enough
+/// attempts that measured it (before `before`, when given). A history that cannot be read
+/// gives none: the analysis goes on without it.
+pub fn history_baseline(
+    store: &StoreArgs,
+    catalog: &Catalog,
+    before: Option<&history::AttemptId>,
+) -> Option<PitchBaseline> {
+    let store = open_store(store).ok()?;
+    if !store.root().is_dir() {
+        return None;
+    }
+    let listing = store.list().ok()?;
+    baseline_from(&listing.attempts, catalog, before)
+}
+
+/// [`history_baseline`] over attempts already listed (oldest first).
+pub fn baseline_from(
+    attempts: &[history::Attempt],
+    catalog: &Catalog,
+    before: Option<&history::AttemptId>,
+) -> Option<PitchBaseline> {
+    let upto = before
+        .and_then(|id| attempts.iter().position(|a| a.id() == id))
+        .unwrap_or(attempts.len());
+    history::pitch_baseline(&attempts[..upto], catalog.delivery.own_range_attempts)
+}
+
 /// Analyzes a stored or fresh transcript of `audio_path` the way `analyze` would a WAV.
+#[allow(clippy::too_many_arguments)]
 pub fn analyze_transcript(
     t: &Transcript,
     shown_path: &Path,
     audio_path: &Path,
-    speech: Option<Vec<(f64, f64)>>,
+    facts: Option<AudioFacts>,
     catalog: &Catalog,
     choice: &FrameworkChoice,
     question: Option<QuestionRef>,
+    pitch_baseline: Option<PitchBaseline>,
 ) -> Result<Analysis, String> {
     let mut notes = t.notes.clone();
-    if speech.is_none() {
+    if facts.is_none() {
         notes.push(format!(
-            "audio {} not found or unreadable: pauses come from word times only",
+            "audio {} not found or unreadable: pauses come from word times only, and pitch and loudness are not measured",
             audio_path.display()
         ));
     }
+    let (speech, voice) = match facts {
+        Some(f) => (Some(f.speech), Some(f.voice)),
+        None => (None, None),
+    };
     let input = AnalysisInput {
         path: shown_path.display().to_string(),
         kind: InputKind::Wav,
@@ -146,6 +180,8 @@ pub fn analyze_transcript(
         words: t.words.clone(),
         speech,
         notes,
+        voice,
+        pitch_baseline,
     };
     analyze::analyze(input, catalog, choice, question).map_err(|e| e.to_string())
 }
@@ -263,7 +299,7 @@ pub fn process(
     if audio::level::is_silent(&prepared.samples) {
         return Ok(Processed::NoSpeech { seconds });
     }
-    let speech = speech_runs(&prepared);
+    let facts = audio_facts(&prepared);
     let transcript = match rec.transcript {
         Some(t) => Ok(t),
         None => {
@@ -288,15 +324,21 @@ pub fn process(
             }
         }
     }
+    // The speaker's usual pitch range comes from the history this attempt joins (none when
+    // it is not kept).
+    let baseline = store
+        .and_then(|s| s.list_read_only().ok())
+        .and_then(|l| baseline_from(&l.attempts, plan.catalog, None));
     let analysis = match &transcript {
         Ok(t) => analyze_transcript(
             t,
             rec.shown,
             rec.audio,
-            Some(speech),
+            Some(facts),
             plan.catalog,
             &plan.choice,
             plan.question.clone(),
+            baseline,
         ),
         Err(e) => Err(format!("transcription failed: {e}")),
     };

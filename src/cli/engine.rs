@@ -126,3 +126,17 @@ pub fn transcribe_file(
 pub fn speech_runs(a: &audio::PreparedAudio) -> Vec<(f64, f64)> {
     transcribe::timing::detect_activity(&a.samples, audio::WHISPER_RATE).speech_runs()
 }
+
+/// What the analysis reads from a recording besides its words: the stretches of speech that
+/// confirm pauses, and the voice (pitch, level, clipping) the delivery measures come from.
+pub struct AudioFacts {
+    pub speech: Vec<(f64, f64)>,
+    pub voice: audio::Voice,
+}
+
+pub fn audio_facts(a: &audio::PreparedAudio) -> AudioFacts {
+    AudioFacts {
+        speech: speech_runs(a),
+        voice: a.voice(),
+    }
+}

@@ -12,8 +12,8 @@ use rehearse::history::progress::length_cell;
 use rehearse::history::{self, Attempt, AttemptSource, HistoryError};
 
 use super::args::{EngineArgs, Global};
-use super::attempts::{StoreArgs, analyze_transcript, open_store, warn_problems};
-use super::engine::{LoadedModel, load_model, speech_runs, transcribe_file};
+use super::attempts::{StoreArgs, analyze_transcript, baseline_from, open_store, warn_problems};
+use super::engine::{LoadedModel, audio_facts, load_model, transcribe_file};
 use super::frameworks::load_catalog;
 use super::output::show_progress;
 
@@ -142,10 +142,11 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
                 t,
                 &shown_path,
                 &audio_path,
-                prepared.as_ref().map(speech_runs),
+                prepared.as_ref().map(audio_facts),
                 &catalog,
                 &choice,
                 question,
+                baseline_from(&listing.attempts, &catalog, Some(a.id())),
             ),
             Err(e) => Err(e.clone()),
         };

@@ -89,6 +89,23 @@ pub struct RecordArgs {
     pub engine: EngineArgs,
 }
 
+/// Live-transcribed audio with the clipping the recorder counted, placed in time by reading the
+/// file once more: the live worker's 16 kHz copy has been resampled and cannot tell.
+fn with_clipping(
+    mut audio16: rehearse::audio::PreparedAudio,
+    rec: &session::Recording,
+) -> rehearse::audio::PreparedAudio {
+    if rec.clipped > 0 {
+        audio16.clipping = rehearse::audio::read_mono(&rec.path)
+            .map(|m| m.clipping)
+            .unwrap_or(rehearse::audio::clipping::Clipping {
+                samples: rec.clipped,
+                runs: Vec::new(),
+            });
+    }
+    audio16
+}
+
 fn parse_max_duration(s: &str) -> std::result::Result<Duration, String> {
     let d = rehearse::capture::parse_duration(s)?;
     if d < Duration::from_secs(1) {
@@ -356,7 +373,7 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
         });
     }
     let (transcript, prepared_audio) = match live {
-        Some((t, audio16)) => (Some(t), Some(audio16)),
+        Some((t, audio16)) => (Some(t), Some(with_clipping(audio16, &recording))),
         None => (None, None),
     };
     let processed = attempts::process(

@@ -28,6 +28,10 @@ pub struct Side {
     pub pace: PaceStatus,
     pub fillers: usize,
     pub fillers_per_min: f64,
+    /// Pitch variation in semitones (`delivery.pitch.variation_st`); `null` when not measured.
+    pub pitch_variation_st: Option<f64>,
+    /// Speech level in dBFS (`delivery.loudness.speech_dbfs`); `null` when not measured.
+    pub speech_dbfs: Option<f64>,
     pub signals: Vec<String>,
 }
 
@@ -79,6 +83,8 @@ fn side(at: &Attempt, r: &Analysis) -> Side {
         pace: r.pace.status,
         fillers: r.filler_stats.count,
         fillers_per_min: r.filler_stats.per_minute,
+        pitch_variation_st: r.delivery.pitch.as_ref().and_then(|p| p.variation_st),
+        speech_dbfs: r.delivery.loudness.as_ref().map(|l| l.speech_dbfs),
         signals,
     }
 }
@@ -262,6 +268,25 @@ pub fn render_text(c: &Comparison) -> String {
         fill(&c.a),
         fill(&c.b),
         signed(c.b.fillers_per_min - c.a.fillers_per_min, "/min", 1),
+    );
+    let measured = |v: Option<f64>, unit: &str| {
+        v.map_or_else(|| "not measured".to_string(), |v| format!("{v:.1}{unit}"))
+    };
+    let change = |a: Option<f64>, b: Option<f64>, unit: &str| match (a, b) {
+        (Some(a), Some(b)) => signed(b - a, unit, 1),
+        _ => String::new(),
+    };
+    push(
+        "pitch variation",
+        measured(c.a.pitch_variation_st, " st"),
+        measured(c.b.pitch_variation_st, " st"),
+        change(c.a.pitch_variation_st, c.b.pitch_variation_st, " st"),
+    );
+    push(
+        "loudness",
+        measured(c.a.speech_dbfs, " dBFS"),
+        measured(c.b.speech_dbfs, " dBFS"),
+        change(c.a.speech_dbfs, c.b.speech_dbfs, " dB"),
     );
     push(
         "signals",

@@ -104,6 +104,16 @@ fn write_index(root: &Path, attempts: &[Attempt]) -> Result<(), HistoryError> {
 /// Every whole attempt in `store`, oldest first, with the problems found on the way; see the
 /// module documentation for how the index is checked and refreshed.
 pub fn list(root: &Path) -> Result<Listing, HistoryError> {
+    list_with(root, true)
+}
+
+/// [`list`] that never writes the index: for reading the history while saving an attempt
+/// (saving never touches the index).
+pub fn list_read_only(root: &Path) -> Result<Listing, HistoryError> {
+    list_with(root, false)
+}
+
+fn list_with(root: &Path, refresh: bool) -> Result<Listing, HistoryError> {
     let rd = match fs::read_dir(root) {
         Ok(rd) => rd,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -175,7 +185,10 @@ pub fn list(root: &Path) -> Result<Listing, HistoryError> {
             &b.meta.id,
         ))
     });
-    if changed && let Err(e) = write_index(root, &attempts) {
+    if refresh
+        && changed
+        && let Err(e) = write_index(root, &attempts)
+    {
         // Listing still works from the folders; only the next listing is slower.
         problems.push(Problem {
             path: root.join(INDEX_FILE),

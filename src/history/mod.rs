@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::frameworks::Band;
-use crate::analyze::{Analysis, PaceStatus, QuestionRef, Status};
+use crate::analyze::{Analysis, PaceStatus, PitchBaseline, QuestionRef, Status};
 
 pub use folder::{Attempt, Problem};
 pub use index::Listing;
@@ -145,6 +145,9 @@ pub struct Summary {
     /// True when the times are estimated (a transcript without times); never for recordings.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimated: bool,
+    /// Pitch variation (SD of F0 in semitones), when the delivery was measured and judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch_variation_st: Option<f64>,
 }
 
 impl Summary {
@@ -193,7 +196,38 @@ pub fn summarize(a: &Analysis) -> Summary {
         fillers_per_min: a.filler_stats.per_minute,
         signals: a.signals.iter().map(|s| s.id.clone()).collect(),
         estimated: a.source.timing.is_estimated(),
+        pitch_variation_st: a.delivery.pitch.as_ref().and_then(|p| p.variation_st),
     }
+}
+
+/// Attempts the speaker's usual pitch variation is taken over: the latest ones, so that it
+/// follows their progress.
+pub const BASELINE_ATTEMPTS: usize = 10;
+
+/// The speaker's usual pitch variation: the median over the latest [`BASELINE_ATTEMPTS`] of
+/// `attempts` (oldest first) that measured it; `None` with fewer than `min` such attempts.
+pub fn pitch_baseline(attempts: &[Attempt], min: usize) -> Option<PitchBaseline> {
+    let mut v: Vec<f64> = attempts
+        .iter()
+        .rev()
+        .filter_map(|a| a.summary().and_then(|s| s.pitch_variation_st))
+        .filter(|x| x.is_finite())
+        .take(BASELINE_ATTEMPTS)
+        .collect();
+    if v.len() < min.max(1) {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let median = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    Some(PitchBaseline {
+        attempts: n,
+        variation_st: (median * 100.0).round() / 100.0,
+    })
 }
 
 /// `meta.json`: what an attempt is, written last so that its presence means the attempt is

@@ -196,6 +196,12 @@ fn status_word(s: Status) -> &'static str {
 }
 
 /// "1:32 (1:00-2:00) ok".
+/// The pitch variation column: semitones, or `-` when the delivery was not measured.
+pub fn pitch_cell(s: &Summary) -> String {
+    s.pitch_variation_st
+        .map_or_else(|| "-".to_string(), |v| format!("{v:.1} st"))
+}
+
 pub fn length_cell(s: &Summary) -> String {
     format!(
         "{}{} ({}) {}",
@@ -259,11 +265,14 @@ pub fn render_table(v: &View, color: bool) -> String {
         "SECTIONS",
         "WPM",
         "FILLERS/MIN",
+        "PITCH VAR",
         "SIGNALS",
     ];
-    let right = [true, false, false, false, false, true, true, true, true];
+    let right = [
+        true, false, false, false, false, true, true, true, true, true,
+    ];
     struct Line {
-        cells: [String; 9],
+        cells: [String; 10],
         length: Option<Status>,
         note: String,
     }
@@ -298,6 +307,7 @@ pub fn render_table(v: &View, color: bool) -> String {
                         format!("{}/{}", s.sections_in_target(), s.sections.len()),
                         format!("{:.0}", s.wpm),
                         format!("{:.1}", s.fillers_per_min),
+                        pitch_cell(s),
                         s.signals.len().to_string(),
                     ],
                     length: Some(s.length),
@@ -310,6 +320,7 @@ pub fn render_table(v: &View, color: bool) -> String {
                         head[2].clone(),
                         head[3].clone(),
                         clock(a.meta.duration_s),
+                        "-".into(),
                         "-".into(),
                         "-".into(),
                         "-".into(),
@@ -430,6 +441,24 @@ fn trends(o: &mut String, g: &Group, p: &Paint) {
             first.fillers_per_min, last.fillers_per_min
         ),
     );
+    // Pitch variation only where the delivery was measured (audio, enough voiced speech).
+    let pitch: Vec<Option<f64>> = g
+        .attempts
+        .iter()
+        .map(|(_, a)| a.summary().and_then(|s| s.pitch_variation_st))
+        .collect();
+    let measured: Vec<f64> = pitch.iter().flatten().copied().collect();
+    if let (Some(f), Some(l)) = (measured.first(), measured.last()) {
+        line(
+            "pitch (st)",
+            sparkline(&pitch, 1.0),
+            format!(
+                "{f:.1} -> {l:.1} semitones of variation  (higher is livelier; {} of {} measured)",
+                measured.len(),
+                pitch.len()
+            ),
+        );
+    }
     line(
         "signals",
         sparkline(&series(&|s| s.signals.len() as f64), 1.0),
@@ -569,7 +598,7 @@ pub fn render_csv(v: &View) -> String {
     let mut o = String::from(
         "n,id,started_at,question_id,question,framework,status,error,duration_s,answer_s,\
          target_min_s,target_max_s,length,sections_in_target,sections,wpm,fillers,\
-         fillers_per_min,signals,signal_ids,best\n",
+         fillers_per_min,signals,signal_ids,best,pitch_variation_st\n",
     );
     for r in rows_out(v) {
         let q = r.question;
@@ -601,6 +630,11 @@ pub fn render_csv(v: &View) -> String {
             None => f.extend(std::iter::repeat_n(String::new(), 11)),
         }
         f.push(r.best.to_string());
+        f.push(
+            r.summary
+                .and_then(|s| s.pitch_variation_st)
+                .map_or(String::new(), |v| format!("{v:.2}")),
+        );
         let line: Vec<String> = f.iter().map(|x| csv_field(x)).collect();
         o.push_str(&line.join(","));
         o.push('\n');
@@ -645,6 +679,7 @@ mod tests {
             fillers_per_min: fpm,
             signals: vec!["x".into(); signals],
             estimated: false,
+            pitch_variation_st: None,
         }
     }
 
@@ -698,6 +733,14 @@ mod tests {
             None
         ));
         assert!(!question_matches(None, "x", None));
+    }
+
+    #[test]
+    fn pitch_cell_says_when_delivery_was_not_measured() {
+        let mut s = summary(3, Status::Ok, 0, 1.0);
+        assert_eq!(pitch_cell(&s), "-");
+        s.pitch_variation_st = Some(2.345);
+        assert_eq!(pitch_cell(&s), "2.3 st");
     }
 
     #[test]

@@ -147,6 +147,11 @@ impl Store {
         index::list(&self.root)
     }
 
+    /// [`Store::list`] without refreshing the index.
+    pub fn list_read_only(&self) -> Result<Listing, HistoryError> {
+        index::list_read_only(&self.root)
+    }
+
     /// The attempt `query` names in `listing`: `latest`, `latest~N` (N before the latest), a
     /// full id, its last six characters, or a unique prefix of the full id.
     pub fn resolve<'a>(

@@ -141,6 +141,19 @@ td.nw { white-space: nowrap; }
 .uncertain-tag { font-size: 0.72rem; color: var(--muted); border: 1px dashed #9aa3b2; border-radius: 4px; padding: 0 4px; margin-left: 6px; }
 code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f0f2f5; padding: 0 4px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 24px; }
+.w.fade, .key.fade { color: #7a5200; text-decoration: underline dotted #d98e04; text-underline-offset: 3px; background: #fff3d6; }
+.w.rep, .key.rep { box-shadow: inset 0 -2px 0 #7e57c2; background: #efe9fb; }
+.w.crutch, .key.crutch { box-shadow: inset 0 -2px 0 #7e57c2; }
+.w.flat, .key.flat { text-decoration: underline solid #9aa3b2; text-underline-offset: 3px; }
+.w.clip, .key.clip { outline: 1px solid var(--bad); }
+ul.dlv { list-style: none; padding: 0; margin: 8px 0; } ul.dlv li { margin: 3px 0; }
+ul.dlv b { display: inline-block; min-width: 6.5em; } ul.dlv .flag b { color: var(--warn); }
+.marks { font-size: 0.9rem; color: var(--muted); }
+svg .f0 { fill: none; stroke: #3157d5; stroke-width: 1.6; stroke-linejoin: round; }
+svg .lvl { fill: #9fb4c8; fill-opacity: 0.55; stroke: none; }
+svg .trail { fill: #d98e04; fill-opacity: 0.22; }
+svg .clipmark { stroke: var(--bad); stroke-width: 2; }
+svg .ref { stroke: #9aa3b2; stroke-dasharray: 4 3; stroke-width: 1; }
 "#;
 
 /// Runs after the page is parsed. Everything audio-related is behind the `audio` check, so a
@@ -208,6 +221,7 @@ pub fn render(a: &Analysis) -> String {
     o.push_str("<main>\n");
     header(&mut o, a);
     timeline(&mut o, a);
+    delivery(&mut o, a);
     transcript(&mut o, a);
     sections_table(&mut o, a);
     pace(&mut o, a);
@@ -444,6 +458,255 @@ fn timeline(o: &mut String, a: &Analysis) {
     o.push_str("<p class=\"meta\">Top: the answer as spoken (click a section to hear it). Bottom: each section as long as the middle of its target band, one after another; the green zone is where the whole answer should end.</p>\n</section>\n");
 }
 
+/// Pitch contour and loudness on the timeline's time axis, the flagged spots shaded, then the
+/// delivery figures.
+fn delivery(o: &mut String, a: &Analysis) {
+    let d = &a.delivery;
+    o.push_str("<section class=\"card\" id=\"delivery\"><h2>Delivery: how it sounded</h2>\n");
+    if let Some(c) = &d.contour {
+        let (t0, t1) = timeline_range(a);
+        let (left, right) = (78.0, 990.0);
+        let x = |t: f64| left + (t - t0) / (t1 - t0) * (right - left);
+        // Pitch lane: semitones around the speaker's median, +-10; loudness lane: -60..0 dBFS.
+        let (py0, ph, ly0, lh) = (10.0, 120.0, 150.0, 56.0);
+        let axis_y = ly0 + lh + 8.0;
+        let median = d.pitch.as_ref().map_or(0.0, |p| p.median_hz);
+        let st_y = |st: f64| py0 + ph / 2.0 - st.clamp(-10.0, 10.0) / 10.0 * (ph / 2.0);
+        let db_y = |db: f64| ly0 + lh - ((db + 60.0) / 60.0).clamp(0.0, 1.0) * lh;
+        let _ = write!(
+            o,
+            "<svg viewBox=\"0 0 1000 {:.0}\" role=\"img\" aria-label=\"Pitch contour and loudness over the answer\">",
+            axis_y + 26.0
+        );
+        for t in ticks(t0, t1, 12) {
+            let tx = x(t);
+            let _ = write!(
+                o,
+                "<line class=\"grid\" x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{py0:.1}\" y2=\"{axis_y:.1}\"/><text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                axis_y + 16.0,
+                esc(&at(a, t))
+            );
+        }
+        // Flagged spots first, under the lines: sentence ends that trail off, clipping.
+        for s in d.sentences.iter().filter(|s| s.trailing_off) {
+            let (Some(end), Some(sent)) = (s.end_word, a.sentences.get(s.sentence)) else {
+                continue;
+            };
+            let from = a.words.get(end).map_or(sent.start_s, |w| w.start_s);
+            let (x0, x1) = (x(from), x(sent.end_s));
+            let _ = write!(
+                o,
+                "<rect class=\"trail\" x=\"{x0:.1}\" y=\"{py0:.1}\" width=\"{:.1}\" height=\"{:.1}\" data-t=\"{from:.3}\"><title>trails off at {}: {:.0} dB below the rest of the sentence</title></rect>",
+                (x1 - x0).max(2.0),
+                ly0 + lh - py0,
+                esc(&at(a, from)),
+                s.end_drop_db.unwrap_or(0.0)
+            );
+        }
+        if let Some(clip) = &d.clipping {
+            for r in clip.runs.iter().filter(|r| r.0 >= t0 && r.0 <= t1) {
+                let cx = x(r.0);
+                let _ = write!(
+                    o,
+                    "<line class=\"clipmark\" x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"><title>clipping at {}</title></line>",
+                    ly0 - 4.0,
+                    ly0 + lh,
+                    esc(&at(a, r.0))
+                );
+            }
+        }
+        // Reference lines: the median, and the quiet threshold.
+        let _ = write!(
+            o,
+            "<line class=\"ref\" x1=\"{left}\" x2=\"{right}\" y1=\"{0:.1}\" y2=\"{0:.1}\"/><line class=\"ref\" x1=\"{left}\" x2=\"{right}\" y1=\"{1:.1}\" y2=\"{1:.1}\"/>",
+            st_y(0.0),
+            db_y(d.thresholds.quiet_below_dbfs)
+        );
+        let _ = write!(
+            o,
+            "<text x=\"4\" y=\"{:.1}\">pitch</text><text x=\"4\" y=\"{:.1}\">{:.0} Hz</text><text x=\"4\" y=\"{:.1}\">+10 st</text><text x=\"4\" y=\"{:.1}\">-10 st</text><text x=\"4\" y=\"{:.1}\">loudness</text><text x=\"4\" y=\"{:.1}\">quiet</text>",
+            py0 + 28.0,
+            st_y(0.0) + 4.0,
+            median,
+            py0 + 10.0,
+            py0 + ph - 2.0,
+            ly0 + 16.0,
+            db_y(d.thresholds.quiet_below_dbfs) + 4.0
+        );
+        // Loudness as a filled area.
+        let mut area = format!("M{:.1},{:.1}", x(c.start_s), db_y(-60.0));
+        for (k, l) in c.level_dbfs.iter().enumerate() {
+            let t = c.start_s + (k as f64 + 0.5) * c.step_s;
+            let _ = write!(area, " L{:.1},{:.1}", x(t), db_y(f64::from(*l)));
+        }
+        let end = c.start_s + c.level_dbfs.len() as f64 * c.step_s;
+        let _ = write!(area, " L{:.1},{:.1} Z", x(end), db_y(-60.0));
+        let _ = write!(
+            o,
+            "<path class=\"lvl\" d=\"{area}\"><title>loudness (dBFS)</title></path>"
+        );
+        // Pitch as a line, broken where nothing is voiced.
+        if median > 0.0 {
+            let mut path = String::new();
+            let mut pen_down = false;
+            for (k, f) in c.f0_hz.iter().enumerate() {
+                let t = c.start_s + (k as f64 + 0.5) * c.step_s;
+                match f {
+                    Some(f) if *f > 0.0 => {
+                        let st = 12.0 * (f64::from(*f) / median).log2();
+                        let _ = write!(
+                            path,
+                            "{}{:.1},{:.1} ",
+                            if pen_down { "L" } else { "M" },
+                            x(t),
+                            st_y(st)
+                        );
+                        pen_down = true;
+                    }
+                    _ => pen_down = false,
+                }
+            }
+            let _ = write!(
+                o,
+                "<path class=\"f0\" d=\"{}\"><title>pitch, semitones around your median</title></path>",
+                path.trim_end()
+            );
+        }
+        o.push_str("</svg>\n");
+        o.push_str("<p class=\"meta\">Top: pitch in semitones around your median (a flat line is a flat voice). Bottom: loudness. Shaded: sentence ends that trail off; red ticks: clipping. Same time axis as the timeline.</p>\n");
+    }
+    o.push_str("<ul class=\"dlv\">");
+    for l in super::delivery::lines(a) {
+        let _ = write!(
+            o,
+            "<li{}><b>{}</b> {}</li>",
+            if l.flagged { " class=\"flag\"" } else { "" },
+            l.label,
+            esc(&l.text)
+        );
+    }
+    o.push_str("</ul>\n");
+    let rows = super::delivery::section_rows(a);
+    if !rows.is_empty() {
+        o.push_str("<table class=\"compact\"><thead><tr><th>section</th><th class=\"n\">pitch</th><th class=\"n\">varies</th><th class=\"n\">level</th></tr></thead><tbody>");
+        for r in rows {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                esc(&r[0]),
+                esc(&r[1]),
+                esc(&r[2]),
+                esc(&r[3])
+            );
+        }
+        o.push_str("</tbody></table>\n");
+    }
+    if let Some(why) = super::delivery::not_measured(d) {
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\" id=\"delivery-not-measured\">{}</p>",
+            esc(&why)
+        );
+    }
+    o.push_str("</section>\n");
+}
+
+/// What the transcript marks on each word: (class, why) for the delivery signals raised.
+fn word_marks(a: &Analysis) -> Vec<Vec<(&'static str, String)>> {
+    let d = &a.delivery;
+    let mut marks: Vec<Vec<(&'static str, String)>> = vec![Vec::new(); a.words.len()];
+    let raised = |id: &str| a.signals.iter().any(|s| s.id == id);
+    if raised("trailing-off") {
+        for s in d.sentences.iter().filter(|s| s.trailing_off) {
+            let (Some(end), Some(sent)) = (s.end_word, a.sentences.get(s.sentence)) else {
+                continue;
+            };
+            for m in marks
+                .iter_mut()
+                .take(sent.first_word + sent.n_words)
+                .skip(end)
+            {
+                m.push((
+                    "fade",
+                    format!(
+                        "trails off: {:.0} dB below the rest of the sentence",
+                        s.end_drop_db.unwrap_or(0.0)
+                    ),
+                ));
+            }
+        }
+    }
+    if raised("monotone") {
+        let below = d.thresholds.monotone_below_st;
+        for s in d.sentences.iter() {
+            let (Some(v), Some(sent)) = (s.variation_st, a.sentences.get(s.sentence)) else {
+                continue;
+            };
+            if v < below {
+                for m in marks.iter_mut().skip(sent.first_word).take(sent.n_words) {
+                    m.push(("flat", format!("flat: pitch varies {v:.1} semitones here")));
+                }
+            }
+        }
+    }
+    if raised("repetitive") {
+        let t = &d.thresholds;
+        let r = &d.repetition;
+        for o in &r.openings {
+            if o.sentences.len() < t.opening_min_count {
+                continue;
+            }
+            let n = o.text.split_whitespace().count();
+            for &k in &o.sentences {
+                let Some(sent) = a.sentences.get(k) else {
+                    continue;
+                };
+                // The opening may follow a hesitation: mark the words that match it.
+                let toks: Vec<String> = a.words[sent.first_word..sent.first_word + sent.n_words]
+                    .iter()
+                    .map(|w| crate::analyze::sentences::normalize(&w.text))
+                    .collect();
+                let want: Vec<&str> = o.text.split_whitespace().collect();
+                if let Some(p) = toks
+                    .windows(n)
+                    .position(|w| w.iter().zip(&want).all(|(x, y)| x == y))
+                {
+                    for m in marks.iter_mut().skip(sent.first_word + p).take(n) {
+                        m.push((
+                            "rep",
+                            format!(
+                                "\"{}\" opens {} of {} sentences",
+                                o.text,
+                                o.sentences.len(),
+                                r.sentences
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for c in r
+            .crutch_words
+            .iter()
+            .filter(|c| c.count >= t.crutch_min_count)
+        {
+            for (i, w) in a.words.iter().enumerate() {
+                if crate::analyze::sentences::normalize(&w.text) == c.text {
+                    marks[i].push(("crutch", format!("\"{}\" {} times", c.text, c.count)));
+                }
+            }
+        }
+    }
+    if let Some(clip) = &d.clipping {
+        for (i, w) in a.words.iter().enumerate() {
+            if clip.runs.iter().any(|r| r.0 < w.end_s && r.1 > w.start_s) {
+                marks[i].push(("clip", "clipped".to_string()));
+            }
+        }
+    }
+    marks
+}
+
 fn transcript(o: &mut String, a: &Analysis) {
     o.push_str("<section class=\"card transcript\" id=\"transcript\"><h2>Transcript</h2>\n");
     if a.source.audio.is_some() {
@@ -455,6 +718,10 @@ fn transcript(o: &mut String, a: &Analysis) {
             .and_then(|w| a.sentences.get(w.sentence))
             .map(|s| s.section.as_str())
     };
+    let marks = word_marks(a);
+    if marks.iter().any(|m| !m.is_empty()) {
+        o.push_str("<p class=\"meta marks\">Marked: <span class=\"key fade\">trailing off</span> <span class=\"key flat\">flat pitch</span> <span class=\"key rep\">repeated opening</span> <span class=\"key crutch\">crutch word</span> <span class=\"key clip\">clipped</span> (hover a word for why).</p>\n");
+    }
     let mut open: Option<Option<&str>> = None;
     for (i, w) in a.words.iter().enumerate() {
         let sec = section_of(i);
@@ -496,6 +763,13 @@ fn transcript(o: &mut String, a: &Analysis) {
         if w.p < 0.5 {
             class.push_str(" unsure");
             let _ = write!(title, " (heard with {:.0}% confidence)", w.p * 100.0);
+        }
+        for (c, why) in &marks[i] {
+            if !class.split(' ').any(|x| x == *c) {
+                class.push(' ');
+                class.push_str(c);
+            }
+            let _ = write!(title, "; {why}");
         }
         let _ = write!(
             o,
@@ -817,7 +1091,7 @@ mod tests {
         );
         assert!(!s.contains("<link") && !s.contains(" src=\"http"));
         assert!(s.contains("id=\"legend\""));
-        assert!(s.contains("class=\"w filler\""));
+        assert!(s.contains("class=\"w filler"));
         assert!(s.contains("class=\"pause\""));
     }
 

@@ -85,6 +85,7 @@ pub fn render(a: &Analysis) -> String {
     pace(&mut out, a);
     pauses(&mut out, a);
     fillers(&mut out, a);
+    delivery(&mut out, a);
     signals(&mut out, a);
     scorecard(&mut out, a);
     if !a.notes.is_empty() {
@@ -297,6 +298,25 @@ fn fillers(out: &mut String, a: &Analysis) {
             "... and {} more.\n",
             a.fillers.len() - MAX_FILLERS_LISTED
         );
+    }
+}
+
+fn delivery(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "## Delivery\n");
+    for l in super::delivery::lines(a) {
+        let flag = if l.flagged { " (flagged)" } else { "" };
+        let _ = writeln!(out, "- **{}:** {}{flag}", l.label, esc(&l.text));
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = super::delivery::section_rows(a)
+        .into_iter()
+        .map(|r| r.iter().map(|c| esc(c)).collect())
+        .collect();
+    if !rows.is_empty() {
+        table(out, &["section", "pitch", "varies", "level"], &rows);
+    }
+    if let Some(why) = super::delivery::not_measured(&a.delivery) {
+        let _ = writeln!(out, "{}\n", esc(&why));
     }
 }
 

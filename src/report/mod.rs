@@ -5,6 +5,7 @@
 //! (layout options, time formatting, the target plan the timelines are drawn against, section
 //! colours), and [`render`] picks the format.
 
+mod delivery;
 pub mod html;
 pub mod markdown;
 mod shared;
@@ -87,10 +88,62 @@ pub(crate) fn sample_words(paragraphs: &[&str]) -> Vec<crate::transcribe::Word> 
     words
 }
 
+/// A voice for [`sample_words`]: a flat pitch (about 0.4 semitones of movement, so `monotone`
+/// fires), speech at -22 dBFS with the last two words of every sentence at -34 (so it trails
+/// off), and one clipped stretch at 10 s.
+#[cfg(test)]
+pub(crate) fn sample_voice(
+    words: &[crate::transcribe::Word],
+    duration_s: f64,
+) -> crate::audio::Voice {
+    use crate::audio::clipping::Clipping;
+    use crate::audio::loudness::LevelTrack;
+    use crate::audio::pitch::PitchTrack;
+    let n = (duration_s / 0.01).ceil() as usize;
+    let mut f0 = vec![0.0f32; n];
+    let mut power = vec![1e-7f32; n];
+    for (i, w) in words.iter().enumerate() {
+        let ends = |k: usize| words.get(k).is_some_and(|w| w.text.ends_with('.'));
+        let db = if ends(i) || ends(i + 1) {
+            -34.0f32
+        } else {
+            -22.0
+        };
+        let frames = (w.start_s / 0.01) as usize..((w.end_s / 0.01) as usize).min(n);
+        for k in frames {
+            let t = k as f64 * 0.01;
+            f0[k] = (110.0 * 2f64.powf(0.5 * (t * 2.0).sin() / 12.0)) as f32;
+            power[k] = 10f32.powf(db / 10.0);
+        }
+    }
+    crate::audio::Voice {
+        pitch: PitchTrack {
+            t0_s: 0.0,
+            step_s: 0.01,
+            f0_hz: f0,
+        },
+        level: LevelTrack {
+            step_s: 0.01,
+            power,
+        },
+        clipping: Clipping {
+            samples: 240,
+            runs: vec![(10.0, 10.2)],
+        },
+    }
+}
+
 /// A failure answer with a long situation, a long pause, fillers and a blame line: enough to
 /// raise signals, statuses of every kind and a scorecard.
 #[cfg(test)]
 pub(crate) fn sample_analysis() -> Analysis {
+    sample_analysis_with(true)
+}
+
+/// [`sample_analysis`] with or without its recording (without: a transcript alone, so the
+/// delivery is not measured).
+#[cfg(test)]
+pub(crate) fn sample_analysis_with(audio: bool) -> Analysis {
     use crate::analyze::frameworks::Catalog;
     use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, QuestionRef, analyze};
     let paragraphs = [
@@ -102,15 +155,22 @@ pub(crate) fn sample_analysis() -> Analysis {
     ];
     let words = sample_words(&paragraphs);
     let duration_s = words.last().map_or(0.0, |w| w.end_s) + 1.0;
+    let voice = audio.then(|| sample_voice(&words, duration_s));
     let input = AnalysisInput {
         path: "answers/take 1.wav".into(),
-        kind: InputKind::Wav,
-        audio_path: Some("answers/take 1.wav".into()),
+        kind: if audio {
+            InputKind::Wav
+        } else {
+            InputKind::Srt
+        },
+        audio_path: audio.then(|| "answers/take 1.wav".into()),
         timing: Timing::Words,
         duration_s,
         words,
         speech: None,
         notes: vec![],
+        voice,
+        pitch_baseline: None,
     };
     let catalog = Catalog::embedded().expect("embedded catalog parses");
     analyze(

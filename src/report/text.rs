@@ -80,6 +80,7 @@ pub fn render(a: &Analysis, opts: &RenderOptions) -> String {
     pauses(&mut out, a, &p, width);
     fillers(&mut out, a, &p, width);
     strengths(&mut out, a, &p, width);
+    delivery(&mut out, a, &p, width);
     signals(&mut out, a, &p, width);
     scorecard(&mut out, a, &p, width);
     next_steps(&mut out, a, &p, width);
@@ -542,6 +543,45 @@ fn strengths(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
                 let _ = writeln!(out, "{l}");
             }
         }
+    }
+}
+
+/// How it sounded: pitch, loudness, clipping and repetition, or why they were not measured.
+fn delivery(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
+    out.push('\n');
+    let _ = writeln!(out, "{}", p.heading("Delivery: how it sounded"));
+    for l in super::delivery::lines(a) {
+        let lead = format!("  {:<11}", l.label);
+        let lines = wrap(&l.text, width, &lead, &" ".repeat(lead.len()));
+        for line in lines {
+            if l.flagged {
+                let _ = writeln!(out, "{}", p.code("33", line.trim_end()));
+            } else {
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+        }
+    }
+    let rows = super::delivery::section_rows(a);
+    if !rows.is_empty() {
+        let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+        let cells: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{:<w0$}  {:>6}  {:>7}  {:>9}", r[0], r[1], r[2], r[3]))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.dim(&format!(
+                "{:<w0$}  {:>6}  {:>7}  {:>9}",
+                "section", "pitch", "varies", "level"
+            ))
+        );
+        for c in cells {
+            let _ = writeln!(out, "  {}", c.trim_end());
+        }
+    }
+    if let Some(why) = super::delivery::not_measured(&a.delivery) {
+        push_wrapped(out, &why, width, "  ", "  ");
     }
 }
 

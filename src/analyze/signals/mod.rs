@@ -532,6 +532,8 @@ pub(crate) mod testkit {
             words,
             speech: None,
             notes: vec![],
+            voice: None,
+            pitch_baseline: None,
         };
         let mut a =
             analyze(input, &cat, &FrameworkChoice::Id(framework.into()), None).expect("analysis");

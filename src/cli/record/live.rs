@@ -82,6 +82,8 @@ impl LiveAnalysis {
             duration_s: upto_s,
             words: words.to_vec(),
             speech: None,
+            voice: None,
+            pitch_baseline: None,
             notes: Vec::new(),
         };
         let section = analyze::analyze(input, &self.catalog, &self.choice, self.question.clone())
@@ -139,6 +141,8 @@ pub fn transcript(
         source_format: "int",
         source_container: "WAV",
         notes: Vec::new(),
+        // Counted by the recorder; `record` fills it in from its own count.
+        clipping: Default::default(),
     };
     let info = AudioInfo {
         path: wav.display().to_string(),
