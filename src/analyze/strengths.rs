@@ -142,6 +142,8 @@ mod tests {
             words,
             speech: None,
             notes: vec![],
+            voice: None,
+            pitch_baseline: None,
         };
         let cat = Catalog::embedded().expect("catalog");
         analyze(input, &cat, &FrameworkChoice::Id(framework.into()), None).expect("analyzes")

@@ -155,6 +155,7 @@ mod tests {
             fillers_per_min: 0.0,
             signals: (0..signals).map(|i| format!("sig{i}")).collect(),
             estimated: false,
+            pitch_variation_st: None,
         };
         let id = AttemptId(format!("2026010{n}-000000-aaaaa{n}"));
         Attempt {
