@@ -324,6 +324,12 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
                     out.after,
                     out.after_stop.as_secs_f64()
                 );
+                if let Some((median, p90, max)) = out.display_lag() {
+                    eprintln!(
+                        "live display: the words heard trailed the speech by {median:.1} s (median), {p90:.1} s (90%), {max:.1} s at most; {} previews of {:.2} s",
+                        out.previews, out.preview_median_s
+                    );
+                }
             }
             let options = options.as_ref().context("no transcription options")?;
             Some(live::transcript(

@@ -38,6 +38,10 @@ pub struct DecodeOptions {
     pub method: TimestampMethod,
     /// Added to the logits of hesitation tokens ("um", "uh") at every decoding step; 0 = off.
     pub filler_boost: f32,
+    /// Encoder context in 20 ms frames; 0 for Whisper's full 30 s window. Only the live
+    /// display's previews shorten it (a short window is several times faster on a few seconds
+    /// of audio, and drops the odd word, which a preview can afford).
+    pub audio_ctx: i32,
 }
 
 /// A loaded model, reusable for many files; clones share it (the live recorder's worker thread
@@ -174,6 +178,9 @@ impl Engine {
         fp.set_print_timestamps(false);
         fp.set_token_timestamps(true);
         fp.set_suppress_blank(true);
+        if opts.audio_ctx > 0 {
+            fp.set_audio_ctx(opts.audio_ctx);
+        }
         if let Some(p) = opts.prompt.as_deref().filter(|p| !p.is_empty()) {
             fp.set_initial_prompt(p);
         }
