@@ -67,7 +67,12 @@ fn section_ids(r: &Value) -> Vec<String> {
 #[test]
 fn wav_sample_gives_every_star_l_section_in_order_with_targets() {
     let r = analyze_json(&sample_wav(), &[]);
-    assert_eq!(r["schema"], 1);
+    assert_eq!(r["schema"], 2);
+    // Words per minute, named so (report schema 1 called them min_s/max_s).
+    assert_eq!(
+        r["pace"]["band"],
+        serde_json::json!({"min_wpm": 120.0, "max_wpm": 170.0})
+    );
     assert_eq!(r["framework"], "star-l");
     assert_eq!(r["source"]["kind"], "wav");
     assert_eq!(

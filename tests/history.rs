@@ -245,7 +245,7 @@ fn import_wav_stores_a_whole_private_attempt() {
         assert_eq!(mode(&f.attempt.join(n)), 0o600, "{n}");
     }
     let meta = read_json(&f.attempt.join("meta.json"));
-    assert_eq!(meta["schema"], 1);
+    assert_eq!(meta["schema"], 2);
     assert_eq!(meta["id"], id);
     assert_eq!(meta["question"]["id"], "failed");
     assert_eq!(meta["framework"], "star-l");
@@ -280,7 +280,7 @@ fn import_wav_stores_a_whole_private_attempt() {
     );
     let report = read_json(&f.attempt.join("report.json"));
     assert_eq!(report["source"]["audio"], "audio.wav");
-    assert_eq!(report["schema"], 1);
+    assert_eq!(report["schema"], 2);
     assert!(
         report["words"].as_array().expect("words").len() > 200,
         "the real transcription"
@@ -321,7 +321,7 @@ fn history_table_json_csv_and_show() {
     assert!(!table.contains('\x1b'), "no colour into a pipe");
 
     let h = c.history_json(&[]);
-    assert_eq!(h["schema"], 1);
+    assert_eq!(h["schema"], 2);
     assert_eq!(ids(&h), all.map(|s| s.to_string()));
     let rows = h["attempts"].as_array().expect("attempts");
     assert_eq!(rows.iter().filter(|r| r["best"] == true).count(), 1);
@@ -1008,6 +1008,61 @@ fn two_processes_saving_at_once_do_not_collide() {
 }
 
 /// `save_attempt` as `rehearse record` calls it.
+#[test]
+fn attempts_stored_with_report_and_meta_schema_1_still_read() {
+    // Schema 1 named the pace band's words per minute `min_s`/`max_s`. An attempt stored then
+    // is listed, shown and compared in today's names, and reanalyze rewrites it as today's.
+    let f = fixture();
+    let c = Case::new();
+    let id = f
+        .attempt
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("id")
+        .to_string();
+    let dir = c.store().join(&id);
+    fs::create_dir_all(&dir).expect("attempt folder");
+    for n in ["audio.wav", "transcript.json"] {
+        fs::copy(f.attempt.join(n), dir.join(n)).expect("copy");
+    }
+    let old_band = serde_json::json!({"min_s": 120.0, "max_s": 170.0});
+    let new_band = serde_json::json!({"min_wpm": 120.0, "max_wpm": 170.0});
+    let mut report = read_json(&f.attempt.join("report.json"));
+    assert_eq!(report["pace"]["band"], new_band);
+    report["schema"] = 1.into();
+    report["pace"]["band"] = old_band.clone();
+    fs::write(dir.join("report.json"), report.to_string()).expect("write report");
+    let mut meta = read_json(&f.attempt.join("meta.json"));
+    meta["schema"] = 1.into();
+    meta["summary"]["pace_band"] = old_band;
+    fs::write(dir.join("meta.json"), meta.to_string()).expect("write meta");
+
+    let (table, stderr) = c.ok(&["history"]);
+    assert!(stderr.is_empty(), "not taken for damaged: {stderr}");
+    assert!(table.contains(short(&id)), "{table}");
+    let h = c.history_json(&[]);
+    assert_eq!(ids(&h), std::slice::from_ref(&id));
+    assert_eq!(h["attempts"][0]["summary"]["pace_band"], new_band);
+
+    let (shown, _) = c.ok(&["show", &id, "--format", "json"]);
+    let shown: Value = serde_json::from_str(&shown).expect("report JSON");
+    assert_eq!(shown["schema"], 2, "read as today's report");
+    assert_eq!(shown["pace"]["band"], new_band);
+    let (text, _) = c.ok(&["show", &id]);
+    assert!(text.contains("(target 120-170 wpm)"), "{text}");
+    let (compared, _) = c.ok(&["compare", &id, &id, "--format", "json"]);
+    let compared: Value = serde_json::from_str(&compared).expect("compare JSON");
+    assert_eq!(compared["a"]["pace_band"], new_band, "{compared}");
+
+    c.ok(&["reanalyze", &id]);
+    let meta = read_json(&dir.join("meta.json"));
+    assert_eq!(meta["schema"], 2);
+    assert_eq!(meta["summary"]["pace_band"], new_band);
+    let report = read_json(&dir.join("report.json"));
+    assert_eq!(report["schema"], 2);
+    assert_eq!(report["pace"]["band"], new_band);
+}
+
 #[test]
 fn save_attempt_library_api() {
     let f = fixture();

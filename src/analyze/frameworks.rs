@@ -6,11 +6,44 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// A target range in seconds (or, for pace, words per minute).
+/// A target range in seconds (or, for pace, words per minute: see [`wpm_band`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub min_s: f64,
     pub max_s: f64,
+}
+
+/// Serde for a [`Band`] of words per minute, written `{"min_wpm": .., "max_wpm": ..}`. Report
+/// schema 1, `meta.json` schema 1 and older `lexicon.toml` files wrote it `min_s`/`max_s`
+/// although it is not seconds; those names are still read.
+pub mod wpm_band {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Band;
+
+    #[derive(Serialize, Deserialize)]
+    struct Wpm {
+        #[serde(alias = "min_s")]
+        min_wpm: f64,
+        #[serde(alias = "max_s")]
+        max_wpm: f64,
+    }
+
+    pub fn serialize<S: Serializer>(b: &Band, s: S) -> Result<S::Ok, S::Error> {
+        Wpm {
+            min_wpm: b.min_s,
+            max_wpm: b.max_s,
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Band, D::Error> {
+        let w = Wpm::deserialize(d)?;
+        Ok(Band {
+            min_s: w.min_wpm,
+            max_s: w.max_wpm,
+        })
+    }
 }
 
 /// One section of a framework.
@@ -98,6 +131,7 @@ pub struct Lexicon {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Words per minute judged "ok" (overall pace).
+    #[serde(with = "wpm_band")]
     pub pace_wpm: Band,
     /// Window for pace over time.
     pub pace_window_s: f64,
@@ -488,7 +522,7 @@ fn validate_settings(path: &str, settings: &Settings) -> Result<(), DataError> {
     }
     Err(DataError::Invalid {
         path: path.to_string(),
-        message: "settings: pace_wpm min_s must be >= 0 and <= max_s".to_string(),
+        message: "settings: pace_wpm min_wpm must be >= 0 and <= max_wpm".to_string(),
     })
 }
 
@@ -806,5 +840,47 @@ target = { min_s = 5.0, max_s = 20.0 }
         assert_eq!(Catalog::load(None).expect("embedded"), embedded);
         let (_dir, cat) = load_with(&[]);
         assert_eq!(cat.expect("empty dir"), embedded);
+    }
+
+    #[test]
+    fn pace_band_is_written_in_wpm_and_read_under_its_old_names() {
+        // lexicon.toml files copied before the band was named in words per minute.
+        let old = LEXICON_TOML.replace(
+            "pace_wpm = { min_wpm = 120.0, max_wpm = 170.0 }",
+            "pace_wpm = { min_s = 100.0, max_s = 150.0 }",
+        );
+        assert_ne!(old, LEXICON_TOML);
+        let (_dir, cat) = load_with(&[("lexicon.toml", &old)]);
+        let cat = cat.expect("the old names are accepted");
+        assert_eq!(
+            cat.settings.pace_wpm,
+            Band {
+                min_s: 100.0,
+                max_s: 150.0
+            }
+        );
+        // Report and meta.json schema 1 wrote the same names.
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Pace {
+            #[serde(with = "wpm_band")]
+            band: Band,
+        }
+        let read: Pace = serde_json::from_str(r#"{"band": {"min_s": 1.0, "max_s": 2.0}}"#)
+            .expect("old names read");
+        assert_eq!(
+            serde_json::to_string(&read).expect("serialize"),
+            r#"{"band":{"min_wpm":1.0,"max_wpm":2.0}}"#
+        );
+        let back: Pace = serde_json::from_str(r#"{"band":{"min_wpm":1.0,"max_wpm":2.0}}"#)
+            .expect("new names read");
+        assert_eq!(back, read);
+        let (_, message) = load_error(
+            "lexicon.toml",
+            &LEXICON_TOML.replace("min_wpm = 120.0", "min_wpm = 200.0"),
+        );
+        assert!(
+            message.contains("pace_wpm min_wpm must be >= 0 and <= max_wpm"),
+            "{message}"
+        );
     }
 }

@@ -8,8 +8,9 @@ use super::frameworks::Band;
 use crate::transcribe::Word;
 
 /// Version of the report JSON layout (`docs/report-schema.md`); bump it when a field changes
-/// meaning.
-pub const REPORT_SCHEMA: u32 = 1;
+/// meaning, and keep reading the older layouts (stored attempts hold reports of every version).
+/// 2: `pace.band` is `{min_wpm, max_wpm}` (schema 1 wrote words per minute as `min_s`/`max_s`).
+pub const REPORT_SCHEMA: u32 = 2;
 
 /// What kind of file the words came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,7 +214,9 @@ pub struct Pace {
     pub wpm: f64,
     /// Words over speaking time only (pauses of 1 s or more left out).
     pub wpm_speaking: f64,
-    /// The band `wpm` is judged against (configurable; see `rehearse frameworks --path`).
+    /// The band `wpm` is judged against, in words per minute (configurable; see `rehearse
+    /// frameworks --path`).
+    #[serde(with = "super::frameworks::wpm_band")]
     pub band: Band,
     pub status: PaceStatus,
     pub window_s: f64,

@@ -22,6 +22,8 @@ pub struct Side {
     pub target: Band,
     pub length: Status,
     pub wpm: f64,
+    /// Words per minute.
+    #[serde(serialize_with = "crate::analyze::frameworks::wpm_band::serialize")]
     pub pace_band: Band,
     pub pace: PaceStatus,
     pub fillers: usize,

@@ -278,7 +278,7 @@ pub(crate) fn parse_meta(bytes: &[u8], name: &str) -> Result<Meta, String> {
         Ok(_) => {}
         Err(e) => return Err(format!("meta.json is damaged ({e})")),
     }
-    let meta: Meta =
+    let mut meta: Meta =
         serde_json::from_slice(bytes).map_err(|e| format!("meta.json is damaged ({e})"))?;
     if meta.id.as_str() != name {
         return Err(format!(
@@ -295,6 +295,9 @@ pub(crate) fn parse_meta(bytes: &[u8], name: &str) -> Result<Meta, String> {
     if meta.analysis.status == AnalysisStatus::Ok && meta.summary.is_none() {
         return Err("meta.json says the analysis is ok but holds no figures".into());
     }
+    // An older meta.json reads into today's layout (a renamed field keeps its old name as an
+    // alias), and is written back as one of today's when the attempt is updated.
+    meta.schema = META_SCHEMA;
     Ok(meta)
 }
 
@@ -320,5 +323,33 @@ mod tests {
         let newer = parse_meta(meta(name, 9).as_bytes(), name);
         assert!(newer.is_err_and(|e| e.contains("newer rehearse")));
         assert!(parse_meta(b"{not json", name).is_err_and(|e| e.contains("damaged")));
+    }
+
+    #[test]
+    fn meta_of_schema_1_reads_with_its_old_pace_band_names() {
+        // Schema 1 wrote the pace band's words per minute as `min_s`/`max_s`.
+        let name = "20250101-000000-aaaaaa";
+        let old = format!(
+            r#"{{"schema":1,"id":"{name}","question":null,"framework_requested":null,
+            "framework":"star-l","started_at":"2025-01-01T00:00:00Z",
+            "saved_at":"2025-01-01T00:00:00Z","duration_s":80.0,"source":{{"kind":"record"}},
+            "device":null,"model":"tiny.en","rehearse_version":"0",
+            "analysis":{{"status":"ok","analyzed_at":"2025-01-01T00:00:00Z","rehearse_version":"0"}},
+            "summary":{{"framework_name":"STAR + Learning","answer_s":79.0,
+            "target":{{"min_s":60.0,"max_s":120.0}},"length":"ok","words":200,"sections":[],
+            "wpm":151.0,"pace_band":{{"min_s":120.0,"max_s":170.0}},"pace":"ok","fillers":2,
+            "fillers_per_min":1.5,"signals":[]}}}}"#
+        );
+        let meta = parse_meta(old.as_bytes(), name).expect("schema 1 reads");
+        assert_eq!(meta.schema, META_SCHEMA, "read as today's");
+        let s = meta.summary.as_ref().expect("summary");
+        assert_eq!((s.pace_band.min_s, s.pace_band.max_s), (120.0, 170.0));
+        assert_eq!((s.target.min_s, s.target.max_s), (60.0, 120.0));
+        let written = serde_json::to_value(&meta).expect("serialize");
+        assert_eq!(
+            written["summary"]["pace_band"],
+            serde_json::json!({"min_wpm": 120.0, "max_wpm": 170.0})
+        );
+        assert_eq!(written["schema"], META_SCHEMA);
     }
 }

@@ -40,8 +40,9 @@ pub use folder::{Attempt, Problem};
 pub use index::Listing;
 pub use store::{NewAttempt, SourceAudio, Store, save_attempt};
 
-/// Version of `meta.json`; bump it when a field changes meaning.
-pub const META_SCHEMA: u32 = 1;
+/// Version of `meta.json`; bump it when a field changes meaning, and keep reading the older
+/// ones. 2: `summary.pace_band` is `{min_wpm, max_wpm}` (was `min_s`/`max_s`).
+pub const META_SCHEMA: u32 = 2;
 
 /// An attempt's id: its folder's name, `YYYYMMDD-HHMMSS-xxxxxx` (UTC start time, six hex
 /// digits). The last six digits alone are accepted wherever an id is asked for.
@@ -131,6 +132,8 @@ pub struct Summary {
     /// Every framework section, in framework order.
     pub sections: Vec<SectionSummary>,
     pub wpm: f64,
+    /// Words per minute.
+    #[serde(with = "crate::analyze::frameworks::wpm_band")]
     pub pace_band: Band,
     pub pace: PaceStatus,
     pub fillers: usize,

@@ -12,8 +12,9 @@ use super::{Summary, time};
 use crate::analyze::frameworks::Band;
 use crate::analyze::{PaceStatus, QuestionRef, Status};
 
-/// Version of `rehearse history --format json`.
-pub const HISTORY_SCHEMA: u32 = 1;
+/// Version of `rehearse history --format json`. 2: `summary.pace_band` is
+/// `{min_wpm, max_wpm}` (was `min_s`/`max_s`).
+pub const HISTORY_SCHEMA: u32 = 2;
 
 /// Attempts at the same question belong together: the bank's id when the question is in the
 /// bank, else its wording (case and spacing aside).

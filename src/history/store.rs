@@ -20,7 +20,7 @@ use super::{
     AnalysisState, AnalysisStatus, AttemptId, AttemptSource, HistoryError, META_SCHEMA, Meta,
     Summary, summarize, time,
 };
-use crate::analyze::{Analysis, QuestionRef};
+use crate::analyze::{Analysis, QuestionRef, REPORT_SCHEMA};
 use crate::report::{self, RenderOptions, ReportFormat};
 use crate::transcribe::Transcript;
 
@@ -248,7 +248,12 @@ impl Store {
             io::ErrorKind::NotFound => bad("report.json is missing".into()),
             _ => HistoryError::io(&path, "read", e),
         })?;
-        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))
+        let mut report: Analysis =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a report ({e})")))?;
+        // An older report reads into today's layout (a renamed field keeps its old name as an
+        // alias), so from here on it is one of today's.
+        report.schema = report.schema.max(REPORT_SCHEMA);
+        Ok(report)
     }
 
     /// The stored transcript; `Ok(None)` when there is none (transcription failed).

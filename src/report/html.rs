@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{
+use super::shared::{
     approx, at, band_clock, band_secs, estimate_warning, overall_line, pace_status_str,
     pause_where, plain_secs, secs, section_name, section_slot, severity_str, status_str,
     target_plan, ticks, timeline_range, timing_text, verdict_str,

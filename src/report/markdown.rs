@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{
+use super::shared::{
     approx, at, band_secs, estimate_warning, overall_line, pace_status_str, pause_where, secs,
     section_name, severity_str, status_str, target_plan, timing_text, verdict_str,
 };

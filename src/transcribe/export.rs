@@ -1,6 +1,6 @@
 //! Transcript writers: JSON (the versioned schema), plain text, SubRip and WebVTT.
 
-use super::Transcript;
+use super::types::Transcript;
 
 /// Output formats for `rehearse transcribe`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -21,9 +21,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::chunker::{Chunker, End, Stretch};
+use super::types::{TranscribeOptions, Word};
 use super::whisper::{Engine, EngineError};
 use super::words::{self, RawSegment};
-use super::{TranscribeOptions, Word};
 use crate::audio::WHISPER_RATE;
 use crate::audio::resample::Stream;
 

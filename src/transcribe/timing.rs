@@ -8,7 +8,7 @@
 //! edges of each stretch become the outer edges of its first and last word. Boundaries between
 //! words inside one stretch stay where DTW put them.
 
-use super::Word;
+use super::types::Word;
 
 /// Frame hop of the energy envelope, seconds.
 pub const FRAME_S: f64 = 0.01;

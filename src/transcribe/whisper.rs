@@ -7,7 +7,7 @@ use whisper_rs::{
     WhisperContextParameters,
 };
 
-use super::TimestampMethod;
+use super::types::TimestampMethod;
 use super::words::{RawSegment, RawToken};
 
 /// Why whisper.cpp could not load a model or decode audio.

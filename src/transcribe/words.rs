@@ -1,7 +1,7 @@
 //! Sub-word tokens to words: Whisper's BPE tokens carry a leading space where a word begins, so
 //! words are runs of tokens from one leading space to the next, with punctuation attached.
 
-use super::{TimestampMethod, Word};
+use super::types::{TimestampMethod, Word};
 
 /// One decoded text token with everything whisper.cpp knows about its timing.
 #[derive(Debug, Clone, PartialEq)]
