@@ -305,7 +305,7 @@ impl Worker {
                     during += 1;
                     // The display's view; after the stop nobody is looking, so only here.
                     let (words, _) = words::merge(&self.raw, live.method);
-                    self.to_preview(PreviewMsg::Final {
+                    self.send_preview(PreviewMsg::Final {
                         words,
                         upto: st.end,
                     });
@@ -377,7 +377,7 @@ impl Worker {
         })
     }
 
-    fn to_preview(&mut self, msg: PreviewMsg) {
+    fn send_preview(&mut self, msg: PreviewMsg) {
         if let Some((tx, _)) = &self.preview {
             // A previewer that failed takes only the display with it.
             let _ = tx.send(msg);
