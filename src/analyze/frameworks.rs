@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::lexical::{RoleDef, SectionModel};
+
 /// A target range in seconds (or, for pace, words per minute: see [`wpm_band`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Band {
@@ -64,6 +66,10 @@ pub struct SectionDef {
     /// narrating what one did marks the action sections whatever the verb.
     #[serde(default)]
     pub past_actions: f64,
+    /// Kinds of section (`[[role]]` ids in `sections.toml`) whose example sentences show what
+    /// this section sounds like. None: the section is told by cues and position only.
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 /// An answer framework: ordered sections with time targets.
@@ -117,7 +123,11 @@ pub struct Lexicon {
     /// Single words that are fillers when set off by commas ("basically", "actually").
     pub filler_adverbs: Vec<String>,
     pub hedges: Vec<String>,
+    /// Fault put on others in so many words ("not my fault", "because of them").
     pub blame: Vec<String>,
+    /// Others named as the cause ("the vendor", "they didn't"): blame only when repeated.
+    #[serde(default)]
+    pub others_at_fault: Vec<String>,
     pub vague_lessons: Vec<String>,
     pub change_markers: Vec<String>,
     pub ownership: Vec<String>,
@@ -149,6 +159,70 @@ pub struct Settings {
     pub too_long_s: f64,
     /// A section over this share of speaking time raises `long-section:ID`.
     pub long_section_share: f64,
+    /// `hedging` needs at least this many hedges, whatever the rate.
+    #[serde(default = "default_hedges_min")]
+    pub hedges_min: f64,
+    /// `blame` fires at this score: 2 per fault phrase, 1 per mention of others as the cause,
+    /// minus 1 per ownership phrase.
+    #[serde(default = "default_blame_min")]
+    pub blame_min: f64,
+    /// `no-ownership` looks for an ownership phrase in this many first seconds.
+    #[serde(default = "default_ownership_window_s")]
+    pub ownership_window_s: f64,
+    /// `we-not-i` needs "we" at least this many times in the narration...
+    #[serde(default = "default_we_not_i_min")]
+    pub we_not_i_min: f64,
+    /// ...and at least this share of "we" and "I" together.
+    #[serde(default = "default_we_not_i_share")]
+    pub we_not_i_share: f64,
+    /// A sentence without a change marker still counts as a concrete change when the section
+    /// model gives "change" at least this probability.
+    #[serde(default = "default_change_sounds_min")]
+    pub change_sounds_min: f64,
+}
+
+fn default_hedges_min() -> f64 {
+    3.0
+}
+fn default_blame_min() -> f64 {
+    3.0
+}
+fn default_ownership_window_s() -> f64 {
+    20.0
+}
+fn default_we_not_i_min() -> f64 {
+    4.0
+}
+fn default_we_not_i_share() -> f64 {
+    0.75
+}
+fn default_change_sounds_min() -> f64 {
+    0.6
+}
+
+/// Weights of the section decoder (`[decoder]` in `sections.toml`); see that file for what
+/// each one does.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decoder {
+    pub model_weight: f64,
+    pub model_length: f64,
+    pub position_weight: f64,
+    pub late_factor: f64,
+    pub skip_cost: f64,
+    pub switch_cost: f64,
+    pub flashback_cost: f64,
+    pub flashback_stay_cost: f64,
+    pub uncertain_below: f64,
+}
+
+/// What sections sound like: the decoder's weights, the example sentences per kind of section
+/// and the model trained on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionData {
+    pub decoder: Decoder,
+    pub roles: Vec<RoleDef>,
+    pub model: SectionModel,
 }
 
 /// Everything the analysis reads from data files.
@@ -158,6 +232,7 @@ pub struct Catalog {
     pub questions: Vec<Question>,
     pub lexicon: Lexicon,
     pub settings: Settings,
+    pub sections: SectionData,
 }
 
 /// Data file errors, naming the file.
@@ -178,6 +253,7 @@ pub enum DataError {
 pub const FRAMEWORKS_TOML: &str = include_str!("../../data/frameworks.toml");
 pub const QUESTIONS_TOML: &str = include_str!("../../data/questions.toml");
 pub const LEXICON_TOML: &str = include_str!("../../data/lexicon.toml");
+pub const SECTIONS_TOML: &str = include_str!("../../data/sections.toml");
 
 #[derive(Deserialize)]
 struct FrameworksFile {
@@ -195,6 +271,24 @@ struct QuestionsFile {
 struct LexiconFile {
     lexicon: Lexicon,
     settings: Settings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionsFile {
+    decoder: Decoder,
+    #[serde(rename = "role")]
+    roles: Vec<RoleDef>,
+}
+
+impl SectionsFile {
+    fn into_data(self) -> SectionData {
+        SectionData {
+            model: SectionModel::train(&self.roles),
+            decoder: self.decoder,
+            roles: self.roles,
+        }
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, DataError> {
@@ -226,11 +320,15 @@ impl Catalog {
         validate_questions("(embedded) questions.toml", &q.questions, &f.frameworks)?;
         let l: LexiconFile = parse("(embedded) lexicon.toml", LEXICON_TOML)?;
         validate_settings("(embedded) lexicon.toml", &l.settings)?;
+        let sec: SectionsFile = parse("(embedded) sections.toml", SECTIONS_TOML)?;
+        validate_sections("(embedded) sections.toml", &sec)?;
+        validate_roles("(embedded) frameworks.toml", &f.frameworks, &sec.roles)?;
         Ok(Catalog {
             frameworks: f.frameworks,
             questions: q.questions,
             lexicon: l.lexicon,
             settings: l.settings,
+            sections: sec.into_data(),
         })
     }
 
@@ -276,6 +374,27 @@ impl Catalog {
             validate_settings(&p, &l.settings)?;
             cat.lexicon = l.lexicon;
             cat.settings = l.settings;
+        }
+        let mut roles_from = "(embedded) sections.toml".to_string();
+        if let Some((p, t)) = read("sections.toml")? {
+            let sec: SectionsFile = parse(&p, &t)?;
+            validate_sections(&p, &sec)?;
+            cat.sections = sec.into_data();
+            roles_from = p;
+        }
+        // Every framework's roles against the roles in force, whichever files they came from.
+        if let Err(DataError::Invalid { message, .. }) =
+            validate_roles("", &cat.frameworks, &cat.sections.roles)
+        {
+            let frameworks = dir.join("frameworks.toml");
+            return Err(DataError::Invalid {
+                path: if frameworks.exists() {
+                    frameworks.display().to_string()
+                } else {
+                    roles_from
+                },
+                message,
+            });
         }
         Ok(cat)
     }
@@ -526,8 +645,82 @@ fn validate_settings(path: &str, settings: &Settings) -> Result<(), DataError> {
     })
 }
 
+/// `sections.toml`: sane decoder weights, and each role a kebab-case id with examples, once.
+fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
+    let bad = |message: String| DataError::Invalid {
+        path: path.to_string(),
+        message,
+    };
+    let d = &sec.decoder;
+    for (name, v) in [
+        ("model_weight", d.model_weight),
+        ("model_length", d.model_length),
+        ("position_weight", d.position_weight),
+        ("late_factor", d.late_factor),
+        ("skip_cost", d.skip_cost),
+        ("switch_cost", d.switch_cost),
+        ("flashback_cost", d.flashback_cost),
+        ("flashback_stay_cost", d.flashback_stay_cost),
+        ("uncertain_below", d.uncertain_below),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(bad(format!(
+                "decoder: {name} must be a number >= 0 (it is {v})"
+            )));
+        }
+    }
+    if d.uncertain_below > 1.0 {
+        return Err(bad(format!(
+            "decoder: uncertain_below is a probability, 0 to 1 (it is {})",
+            d.uncertain_below
+        )));
+    }
+    for (i, r) in sec.roles.iter().enumerate() {
+        if !is_kebab(&r.id) {
+            return Err(bad(format!("role '{}': {KEBAB}", r.id)));
+        }
+        if sec.roles[..i].iter().any(|x| x.id == r.id) {
+            return Err(bad(format!("role '{}' is defined twice", r.id)));
+        }
+        if r.examples.iter().all(|e| e.trim().is_empty()) {
+            return Err(bad(format!("role '{}' has no example sentences", r.id)));
+        }
+    }
+    Ok(())
+}
+
+/// Every section's `roles` name a role that exists.
+fn validate_roles(
+    path: &str,
+    frameworks: &[Framework],
+    roles: &[RoleDef],
+) -> Result<(), DataError> {
+    for fw in frameworks {
+        for s in &fw.sections {
+            if let Some(r) = s.roles.iter().find(|r| !roles.iter().any(|x| &x.id == *r)) {
+                let known: Vec<&str> = roles.iter().map(|x| x.id.as_str()).collect();
+                return Err(DataError::Invalid {
+                    path: path.to_string(),
+                    message: format!(
+                        "framework '{}', section '{}': unknown role '{r}' (roles are defined in sections.toml; known: {})",
+                        fw.id,
+                        s.id,
+                        known.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The files [`Catalog::load`] reads from the config directory, when they exist.
-pub const USER_FILES: [&str; 3] = ["frameworks.toml", "questions.toml", "lexicon.toml"];
+pub const USER_FILES: [&str; 4] = [
+    "frameworks.toml",
+    "questions.toml",
+    "lexicon.toml",
+    "sections.toml",
+];
 
 /// Where the user's override files live: `$REHEARSE_CONFIG_DIR`, else `~/.config/rehearse`.
 pub fn config_dir() -> Option<PathBuf> {

@@ -12,6 +12,7 @@
 
 pub mod fillers;
 pub mod frameworks;
+pub mod lexical;
 pub mod pacing;
 pub mod pauses;
 mod pipeline;

@@ -98,6 +98,8 @@ mod tests {
             text: String::new(),
             section: section.into(),
             evidence: String::new(),
+            confidence: None,
+            uncertain: false,
         }
     }
 

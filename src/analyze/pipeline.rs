@@ -52,7 +52,7 @@ pub fn analyze(
             (best, fit)
         }
     };
-    let labels = sections::label(&input.words, &sents, framework);
+    let labels = sections::label(&input.words, &sents, framework, &catalog.sections);
     Ok(assemble(
         input, catalog, framework, fit, sents, labels, question,
     ))
@@ -85,10 +85,16 @@ fn assemble(
                 text: sentences::text_of(&words[s.first..s.first + s.len]),
                 section: framework.sections[l.section].id.clone(),
                 evidence: l.evidence.clone(),
+                confidence: Some((l.confidence * 1000.0).round() / 1000.0),
+                uncertain: l.confidence < catalog.sections.decoder.uncertain_below,
             }
         })
         .collect();
-    let spans = sections::spans(&sentences, framework);
+    let spans = sections::spans(
+        &sentences,
+        framework,
+        catalog.sections.decoder.uncertain_below,
+    );
 
     let pauses = pauses::find(words, &sentences, input.speech.as_deref());
     let first = words.first().map_or(0.0, |w| w.start_s);
@@ -188,8 +194,13 @@ fn assemble(
             "times are estimated from a speaking rate of {wpm:.0} words per minute (the input has no timing); every time and duration is an estimate"
         ));
     }
-    let (signals, scorecard) =
-        signals::evaluate(&analysis, framework, &catalog.lexicon, &catalog.settings);
+    let (signals, scorecard) = signals::evaluate(
+        &analysis,
+        framework,
+        &catalog.lexicon,
+        &catalog.settings,
+        Some(&catalog.sections),
+    );
     analysis.signals = signals;
     analysis.scorecard = scorecard;
     analysis.next_steps = signals::next_steps(&analysis, framework);

@@ -7,7 +7,8 @@
 //! earlier section is allowed as a short flashback at a higher cost, and staying in the same
 //! section is free, so a pause or a cue-less sentence inside a section does not split it.
 
-use super::frameworks::{Catalog, Framework};
+use super::frameworks::{Catalog, Decoder, Framework, SectionData};
+use super::lexical::posterior;
 use super::sentences::Span;
 use super::types::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
 use crate::transcribe::Word;
@@ -20,18 +21,9 @@ const CUE_AT_START_BONUS: f64 = 1.0;
 const WORD_WEIGHT: f64 = 0.35;
 /// At most this many cue words count per sentence, so long sentences do not win by length.
 const MAX_WORDS_COUNTED: usize = 4;
-/// Cost per unit of answer fraction a sentence lies outside a section's expected place.
-const POSITION_WEIGHT: f64 = 5.0;
-/// Share of the position cost charged when a sentence comes after its section's expected place.
-const LATE_FACTOR: f64 = 0.4;
-/// Cost of leaving out a section.
-const SKIP_COST: f64 = 1.2;
-/// Cost of changing section, so labels do not flip back and forth on weak evidence.
-const SWITCH_COST: f64 = 0.6;
-/// Cost of jumping back to an earlier section (a flashback).
-const FLASHBACK_COST: f64 = 1.6;
-/// Cost per sentence spent in a flashback, so flashbacks stay short.
-const FLASHBACK_STAY_COST: f64 = 0.3;
+/// A section's share of the model's belief at or above which the report says the sentence
+/// "sounds like" it.
+const SOUNDS_LIKE_MIN: f64 = 0.5;
 
 /// The label of one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,15 +31,19 @@ pub struct Label {
     /// Index into the framework's sections.
     pub section: usize,
     pub evidence: String,
+    /// Probability of this label given everything the decoder weighs (0..1).
+    pub confidence: f64,
 }
 
-/// What the cues say about one sentence.
+/// What the cues and the model say about one sentence.
 struct Evidence {
-    /// Score per section.
+    /// Cue score per section.
     score: Vec<f64>,
     /// The best cue per section, for the report ("cue 'what i learned'").
     best_cue: Vec<Option<String>>,
     words: Vec<Vec<String>>,
+    /// The model's belief per section (sums to 1), when the framework names roles.
+    sounds: Option<Vec<f64>>,
 }
 
 /// Lowercase words with commas kept as their own token, padded with spaces, so cue phrases
@@ -153,7 +149,47 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         score,
         best_cue,
         words: found_words,
+        sounds: None,
     }
+}
+
+/// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
+/// roles, normalised over the sections. `None` when no section names a role.
+fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
+    let model = &data.model;
+    if fw.sections.iter().all(|s| s.roles.is_empty()) {
+        return None;
+    }
+    let (ll, n) = model.scores(text);
+    if n == 0 {
+        return Some(vec![1.0 / fw.sections.len() as f64; fw.sections.len()]);
+    }
+    // A sentence with few known features should not sound certain: the effective length is
+    // the number of features it has, up to `model_length`.
+    let len = data.decoder.model_length.min(n as f64);
+    // Log of the mean over a section's roles of exp(len * mean log-likelihood).
+    let mix: Vec<Option<f64>> = fw
+        .sections
+        .iter()
+        .map(|s| {
+            let xs: Vec<f64> = s
+                .roles
+                .iter()
+                .filter_map(|r| model.role_index(r))
+                .map(|r| len * ll[r])
+                .collect();
+            if xs.is_empty() {
+                return None;
+            }
+            let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            Some(m + (xs.iter().map(|x| (x - m).exp()).sum::<f64>() / xs.len() as f64).ln())
+        })
+        .collect();
+    let known: Vec<f64> = mix.iter().flatten().copied().collect();
+    // A section without roles gets the average, so the model neither favours nor rules it out.
+    let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+    let logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    Some(posterior(&logits, 1.0))
 }
 
 /// At most this many "I did" phrases count per sentence.
@@ -211,33 +247,47 @@ fn expected_places(fw: &Framework) -> Vec<(f64, f64)> {
 }
 
 /// Scores of every sentence for every section.
-fn emissions(words: &[Word], sents: &[Span], fw: &Framework) -> (Vec<Vec<f64>>, Vec<Evidence>) {
+fn emissions(
+    words: &[Word],
+    sents: &[Span],
+    fw: &Framework,
+    data: &SectionData,
+) -> (Vec<Vec<f64>>, Vec<Evidence>) {
+    let d = &data.decoder;
     let t0 = words.first().map_or(0.0, |w| w.start_s);
     let t1 = words.last().map_or(1.0, |w| w.end_s);
     let len = (t1 - t0).max(1e-6);
     let places = expected_places(fw);
+    let k = fw.sections.len() as f64;
     let mut em = Vec::with_capacity(sents.len());
     let mut ev = Vec::with_capacity(sents.len());
     for s in sents {
         let ws = &words[s.first..s.first + s.len];
-        let e = evidence(ws, fw);
+        let mut e = evidence(ws, fw);
+        e.sounds = sounds_like(&super::sentences::text_of(ws), fw, data);
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
         let row: Vec<f64> = places
             .iter()
             .zip(&e.score)
-            .map(|(&(pa, pb), cue)| {
+            .enumerate()
+            .map(|(j, (&(pa, pb), cue))| {
                 // Distance from the sentence's span to the section's expected place.
                 // Running late in a section is common (a long situation) and a flashback is
                 // already paid for in the decoder, so lateness costs less than jumping ahead.
-                let d = if b < pa {
+                let dist = if b < pa {
                     pa - b
                 } else if a > pb {
-                    LATE_FACTOR * (a - pb)
+                    d.late_factor * (a - pb)
                 } else {
                     0.0
                 };
-                cue - POSITION_WEIGHT * d
+                // The model against an even spread: 0 when it has no opinion.
+                let model = e
+                    .sounds
+                    .as_ref()
+                    .map_or(0.0, |p| d.model_weight * (p[j].max(1e-6) * k).ln());
+                cue + model - d.position_weight * dist
             })
             .collect();
         em.push(row);
@@ -246,8 +296,23 @@ fn emissions(words: &[Word], sents: &[Span], fw: &Framework) -> (Vec<Vec<f64>>, 
     (em, ev)
 }
 
+/// One move of the decoder from state (current section `c`, furthest section reached `m`) to
+/// section `c2`: the new furthest section and the cost.
+fn step(d: &Decoder, c: usize, m: usize, c2: usize) -> (usize, f64) {
+    if c2 == c {
+        (m, if c < m { d.flashback_stay_cost } else { 0.0 })
+    } else if c2 > m {
+        (c2, d.switch_cost + d.skip_cost * (c2 - m - 1) as f64)
+    } else if c2 == m {
+        // Coming back from a flashback: its cost was paid on the way out.
+        (m, 0.0)
+    } else {
+        (m, d.flashback_cost + d.flashback_stay_cost)
+    }
+}
+
 /// The best labelling and its score.
-fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
+fn decode(em: &[Vec<f64>], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
     let n = em.len();
     if n == 0 || k == 0 {
         return (vec![], 0.0);
@@ -259,7 +324,7 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
     let mut score = vec![neg; ns];
     let mut back: Vec<Vec<u32>> = Vec::with_capacity(n);
     for c in 0..k {
-        score[idx(c, c)] = em[0][c] - SKIP_COST * c as f64;
+        score[idx(c, c)] = em[0][c] - d.skip_cost * c as f64;
     }
     back.push(vec![u32::MAX; ns]);
     for row in em.iter().skip(1) {
@@ -272,16 +337,7 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
                     continue;
                 }
                 for c2 in 0..k {
-                    let (m2, cost) = if c2 == c {
-                        (m, if c < m { FLASHBACK_STAY_COST } else { 0.0 })
-                    } else if c2 > m {
-                        (c2, SWITCH_COST + SKIP_COST * (c2 - m - 1) as f64)
-                    } else if c2 == m {
-                        // Coming back from a flashback: its cost was paid on the way out.
-                        (m, 0.0)
-                    } else {
-                        (m, FLASHBACK_COST + FLASHBACK_STAY_COST)
-                    };
+                    let (m2, cost) = step(d, c, m, c2);
                     let v = s - cost + row[c2];
                     if v > next[idx(c2, m2)] {
                         next[idx(c2, m2)] = v;
@@ -296,7 +352,7 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
     let mut best = (0usize, neg);
     for c in 0..k {
         for m in c..k {
-            let v = score[idx(c, m)] - SKIP_COST * (k - 1 - m) as f64;
+            let v = score[idx(c, m)] - d.skip_cost * (k - 1 - m) as f64;
             if v > best.1 {
                 best = (idx(c, m), v);
             }
@@ -313,31 +369,123 @@ fn decode(em: &[Vec<f64>], k: usize) -> (Vec<usize>, f64) {
     (path, best.1)
 }
 
+fn log_add(a: f64, b: f64) -> f64 {
+    if a == f64::NEG_INFINITY {
+        return b;
+    }
+    if b == f64::NEG_INFINITY {
+        return a;
+    }
+    let m = a.max(b);
+    m + ((a - m).exp() + (b - m).exp()).ln()
+}
+
+/// Probability of each section for each sentence, over every labelling the decoder allows,
+/// each weighted by exp(its score): the forward-backward algorithm on the same moves as
+/// [`decode`]. Where the best labelling wins by a wide margin the probability of its label is
+/// near 1; where another labelling scores almost as well it is near 1/2 or lower.
+fn marginals(em: &[Vec<f64>], k: usize, d: &Decoder) -> Vec<Vec<f64>> {
+    let n = em.len();
+    if n == 0 || k == 0 {
+        return vec![];
+    }
+    let idx = |c: usize, m: usize| c * k + m;
+    let ns = k * k;
+    let neg = f64::NEG_INFINITY;
+    let mut alpha = vec![vec![neg; ns]; n];
+    for c in 0..k {
+        alpha[0][idx(c, c)] = em[0][c] - d.skip_cost * c as f64;
+    }
+    for i in 1..n {
+        for c in 0..k {
+            for m in c..k {
+                let s = alpha[i - 1][idx(c, m)];
+                if s == neg {
+                    continue;
+                }
+                for (c2, &e) in em[i].iter().enumerate() {
+                    let (m2, cost) = step(d, c, m, c2);
+                    let j = idx(c2, m2);
+                    alpha[i][j] = log_add(alpha[i][j], s - cost + e);
+                }
+            }
+        }
+    }
+    let mut beta = vec![vec![neg; ns]; n];
+    for c in 0..k {
+        for m in c..k {
+            beta[n - 1][idx(c, m)] = -d.skip_cost * (k - 1 - m) as f64;
+        }
+    }
+    for i in (0..n - 1).rev() {
+        for c in 0..k {
+            for m in c..k {
+                let mut acc = neg;
+                for c2 in 0..k {
+                    let (m2, cost) = step(d, c, m, c2);
+                    let b = beta[i + 1][idx(c2, m2)];
+                    if b != neg {
+                        acc = log_add(acc, b - cost + em[i + 1][c2]);
+                    }
+                }
+                beta[i][idx(c, m)] = acc;
+            }
+        }
+    }
+    (0..n)
+        .map(|i| {
+            let mut per = vec![neg; k];
+            for c in 0..k {
+                for m in c..k {
+                    per[c] = log_add(per[c], alpha[i][idx(c, m)] + beta[i][idx(c, m)]);
+                }
+            }
+            let z = per.iter().copied().fold(neg, log_add);
+            per.iter().map(|x| (x - z).exp()).collect()
+        })
+        .collect()
+}
+
 /// Labels every sentence with a section of `fw`.
-pub fn label(words: &[Word], sents: &[Span], fw: &Framework) -> Vec<Label> {
-    let (em, ev) = emissions(words, sents, fw);
-    label_from(&em, &ev, fw)
+pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
+    let (em, ev) = emissions(words, sents, fw, data);
+    label_from(&em, &ev, fw, &data.decoder)
 }
 
 /// Labels from already computed scores and evidence.
-fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework) -> Vec<Label> {
-    let (path, _) = decode(em, fw.sections.len());
+fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
+    let (path, _) = decode(em, fw.sections.len(), d);
+    let probs = marginals(em, fw.sections.len(), d);
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
             let e = &ev[i];
-            let evidence = if let Some(c) = &e.best_cue[k] {
-                format!("cue '{c}'")
-            } else if !e.words[k].is_empty() {
-                format!("words '{}'", e.words[k].join("', '"))
-            } else if i > 0 && path[i - 1] == k {
-                format!("continues {}", fw.sections[k].id)
+            let sounds = e
+                .sounds
+                .as_ref()
+                .map(|p| p[k])
+                .filter(|&p| p >= SOUNDS_LIKE_MIN)
+                .map(|p| format!("sounds like {} ({p:.2})", fw.sections[k].name));
+            let base = if let Some(c) = &e.best_cue[k] {
+                Some(format!("cue '{c}'"))
+            } else if sounds.is_none() && !e.words[k].is_empty() {
+                Some(format!("words '{}'", e.words[k].join("', '")))
             } else {
-                "position in the answer".to_string()
+                None
+            };
+            let evidence = match (base, sounds) {
+                (Some(b), Some(s)) => format!("{b}; {s}"),
+                (Some(b), None) => b,
+                (None, Some(s)) => s,
+                (None, None) if i > 0 && path[i - 1] == k => {
+                    format!("continues {}", fw.sections[k].id)
+                }
+                (None, None) => "position in the answer".to_string(),
             };
             Label {
                 section: k,
                 evidence,
+                confidence: probs.get(i).and_then(|p| p.get(k)).copied().unwrap_or(1.0),
             }
         })
         .collect()
@@ -353,8 +501,8 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
         .frameworks
         .iter()
         .map(|fw| {
-            let (em, ev) = emissions(words, sents, fw);
-            let labels = label_from(&em, &ev, fw);
+            let (em, ev) = emissions(words, sents, fw, &catalog.sections);
+            let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);
             let cued = labels
                 .iter()
                 .zip(&ev)
@@ -376,12 +524,17 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
     fits
 }
 
-/// Merges runs of same-labelled sentences into spans, in spoken order.
-pub fn spans(sentences: &[Sentence], fw: &Framework) -> Vec<SectionSpan> {
+/// Merges runs of same-labelled sentences into spans, in spoken order. A span's confidence is
+/// its sentences' label probability, weighted by words; under `uncertain_below` it is marked
+/// uncertain.
+pub fn spans(sentences: &[Sentence], fw: &Framework, uncertain_below: f64) -> Vec<SectionSpan> {
     let mut out: Vec<SectionSpan> = Vec::new();
     let mut furthest: Option<usize> = None;
+    // Per span: (sum of confidence x words, words with a confidence).
+    let mut conf: Vec<(f64, usize)> = Vec::new();
     for (i, s) in sentences.iter().enumerate() {
         let k = fw.section_index(&s.section).unwrap_or(0);
+        let c = s.confidence.map(|c| (c * s.n_words as f64, s.n_words));
         if let Some(last) = out.last_mut()
             && last.id == s.section
         {
@@ -390,6 +543,10 @@ pub fn spans(sentences: &[Sentence], fw: &Framework) -> Vec<SectionSpan> {
             last.words += s.n_words;
             if !last.evidence.starts_with("cue") && s.evidence.starts_with("cue") {
                 last.evidence = s.evidence.clone();
+            }
+            if let (Some(acc), Some((x, n))) = (conf.last_mut(), c) {
+                acc.0 += x;
+                acc.1 += n;
             }
             continue;
         }
@@ -402,8 +559,18 @@ pub fn spans(sentences: &[Sentence], fw: &Framework) -> Vec<SectionSpan> {
             words: s.n_words,
             flashback: furthest.is_some_and(|f| k < f),
             evidence: s.evidence.clone(),
+            confidence: None,
+            uncertain: false,
         });
+        conf.push(c.unwrap_or((0.0, 0)));
         furthest = Some(furthest.map_or(k, |f| f.max(k)));
+    }
+    for (span, (x, n)) in out.iter_mut().zip(conf) {
+        if n > 0 {
+            let c = x / n as f64;
+            span.confidence = Some((c * 1000.0).round() / 1000.0);
+            span.uncertain = c < uncertain_below;
+        }
     }
     out
 }
@@ -446,6 +613,12 @@ pub fn timing(
                     .iter()
                     .filter(|f| f.section.as_deref() == Some(sec.id.as_str()))
                     .count(),
+                uncertain: 2 * mine
+                    .iter()
+                    .filter(|s| s.uncertain)
+                    .map(|s| s.words)
+                    .sum::<usize>()
+                    > words,
             }
         })
         .collect()
@@ -473,7 +646,7 @@ mod tests {
         let fw = cat.framework(fw).expect("framework");
         let w = words(text);
         let s = sentences::split(&w);
-        label(&w, &s, fw)
+        label(&w, &s, fw, &cat.sections)
             .into_iter()
             .map(|l| fw.sections[l.section].id.clone())
             .collect()
@@ -486,7 +659,7 @@ mod tests {
              My job was to hand over the ward to the morning team before seven. \
              I decided to skip the written checklist because we were short staffed. \
              As a result one patient missed a dose and we had to file an incident report. \
-             What I learned is that a checklist matters most when we are busy. \
+             My takeaway is that a checklist matters most on the busiest nights. \
              Now I do the written handover every time, and our ward adopted it.",
             "star-l",
         );
@@ -506,11 +679,11 @@ mod tests {
     #[test]
     fn a_section_without_evidence_is_missing_not_invented() {
         let l = labels_of(
-            "I was a project engineer at a contractor building a clinic. \
-             I was responsible for the wall panels from design to delivery. \
-             I signed off the drawings without checking the mechanical plans. \
-             When the panels arrived a quarter of them didn't fit, which cost seven weeks. \
-             We had to send forty panels back and the owner moved in two months late.",
+            "I was a site engineer for a builder putting up a school gym. \
+             The roof trusses were my responsibility from order to install. \
+             I approved the truss drawings without comparing them to the final survey. \
+             When the trusses arrived a third of them were too short, which cost five weeks. \
+             We sent thirty trusses back and the school opened the gym a term late.",
             "star-l",
         );
         assert!(!l.contains(&"learning".to_string()), "{l:?}");
@@ -525,7 +698,14 @@ mod tests {
             vec![6.0, 0.0, 0.0],
             vec![0.0, 0.0, 3.0],
         ];
-        let (path, _) = decode(&em, 3);
+        let d = Catalog::embedded().expect("embedded data").sections.decoder;
+        let (path, _) = decode(&em, 3, &d);
         assert_eq!(path, vec![0, 1, 0, 2]);
+        // The marginals agree with the best path and sum to one per sentence.
+        let p = marginals(&em, 3, &d);
+        for (i, row) in p.iter().enumerate() {
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{row:?}");
+            assert!(row[path[i]] > 0.5, "{i}: {row:?}");
+        }
     }
 }

@@ -136,6 +136,12 @@ pub struct Sentence {
     pub section: String,
     /// Why: the cue that decided the label ("cue 'what i learned'", "position: after action").
     pub evidence: String,
+    /// Probability of the label given all the evidence (0..1); absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Set when `confidence` is under the decoder's `uncertain_below` (sections.toml).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// A run of consecutive sentences with the same label: a timed span of the answer.
@@ -153,6 +159,14 @@ pub struct SectionSpan {
     pub flashback: bool,
     /// The strongest cue among its sentences.
     pub evidence: String,
+    /// Mean probability of its sentences' label, weighted by words (0..1); absent in older
+    /// reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Set when `confidence` is under the decoder's `uncertain_below`: the span was labelled on
+    /// weak evidence, and the report says so instead of stating it as fact.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// One framework section's time against its target (every framework section appears, in
@@ -174,6 +188,10 @@ pub struct SectionTiming {
     pub share: f64,
     pub status: Status,
     pub fillers: usize,
+    /// Set when most of its words lie in spans labelled on weak evidence (see
+    /// [`SectionSpan::uncertain`]): its time is a best guess.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// The whole answer against the framework's overall band.

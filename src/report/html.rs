@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::shared::{
     approx, at, band_clock, band_secs, estimate_warning, overall_line, pace_status_str,
     pause_where, plain_secs, secs, section_name, section_slot, severity_str, status_str,
-    target_plan, ticks, timeline_range, timing_text, verdict_str,
+    target_plan, ticks, timeline_range, timing_text, uncertain_note, verdict_str,
 };
 use crate::analyze::{Analysis, PaceStatus, Status};
 
@@ -120,6 +120,8 @@ td.nw { white-space: nowrap; }
 .badge.major { background: var(--bad); } .badge.warn { background: #d98e04; } .badge.info { background: #5b6475; }
 .badge.shown { background: var(--ok); } .badge.weak { background: #d98e04; } .badge.missing { background: var(--bad); }
 .evidence { color: var(--muted); font-size: 0.92rem; margin: 2px 0 0; }
+.span.uncertain rect { fill-opacity: 0.45; stroke: #5b6475; stroke-dasharray: 4 3; }
+.uncertain-tag { font-size: 0.72rem; color: var(--muted); border: 1px dashed #9aa3b2; border-radius: 4px; padding: 0 4px; margin-left: 6px; }
 code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #f0f2f5; padding: 0 4px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 0.85rem; margin-top: 24px; }
 "#;
@@ -347,16 +349,29 @@ fn timeline(o: &mut String, a: &Analysis) {
             .get(slot)
             .map(|st| format!("; target {}", band_secs(&st.target)))
             .unwrap_or_default();
+        // A span labelled on weak evidence is drawn washed out with a dashed edge, and says so.
+        let (class, unsure) = if s.uncertain {
+            (
+                "span uncertain",
+                format!(
+                    "; uncertain{}",
+                    s.confidence.map_or(String::new(), |c| format!(" ({c:.2})"))
+                ),
+            )
+        } else {
+            ("span", String::new())
+        };
         let _ = write!(
             o,
-            "<g class=\"span\" data-t=\"{:.3}\"><rect x=\"{sx0:.1}\" y=\"{sy:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" rx=\"3\" fill=\"{}\"><title>{}: {}-{} ({}{})</title></rect>",
+            "<g class=\"{class}\" data-t=\"{:.3}\"><rect x=\"{sx0:.1}\" y=\"{sy:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" rx=\"3\" fill=\"{}\"><title>{}: {}-{} ({}{}{})</title></rect>",
             s.start_s,
             color(slot),
             esc(name),
             esc(&at(a, s.start_s)),
             esc(&at(a, s.end_s)),
             esc(&secs(a, s.end_s - s.start_s)),
-            esc(&target)
+            esc(&target),
+            esc(&unsure)
         );
         label_in(o, sx0, w, sy + bh / 2.0 + 4.0, name, dark_text(slot));
         o.push_str("</g>");
@@ -426,11 +441,21 @@ fn transcript(o: &mut String, a: &Analysis) {
             let slot = sec.map_or(a.section_timing.len(), |s| section_slot(a, s));
             let _ = write!(o, "<p class=\"seg sec-{slot}\">");
             if let Some(id) = sec {
+                let unsure = a.sections.iter().any(|s| {
+                    s.uncertain
+                        && s.first_sentence <= w.sentence
+                        && w.sentence < s.first_sentence + s.n_sentences
+                });
                 let _ = write!(
                     o,
-                    "<span class=\"seg-label\" data-t=\"{:.3}\">{} {}</span>",
+                    "<span class=\"seg-label\" data-t=\"{:.3}\">{}{} {}</span>",
                     w.start_s,
                     esc(section_name(a, id)),
+                    if unsure {
+                        " <span title=\"labelled on weak evidence: a best guess\">?</span>"
+                    } else {
+                        ""
+                    },
                     esc(&at(a, w.start_s))
                 );
             }
@@ -486,9 +511,14 @@ fn sections_table(o: &mut String, a: &Analysis) {
             .map_or("-".into(), |w| format!("{}{w:.0}", approx(a)));
         let _ = writeln!(
             o,
-            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             color(slot),
             esc(&st.name),
+            if st.uncertain {
+                " <span class=\"uncertain-tag\" title=\"labelled on weak evidence: a best guess\">uncertain</span>"
+            } else {
+                ""
+            },
             esc(&start),
             esc(&time),
             esc(&band_secs(&st.target)),
@@ -498,7 +528,11 @@ fn sections_table(o: &mut String, a: &Analysis) {
             st.fillers
         );
     }
-    o.push_str("</tbody></table></section>\n");
+    o.push_str("</tbody></table>");
+    if let Some(note) = uncertain_note(a) {
+        let _ = write!(o, "<p class=\"meta\">{}</p>", esc(&note));
+    }
+    o.push_str("</section>\n");
 }
 
 fn pace(o: &mut String, a: &Analysis) {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::shared::{
     approx, at, band_secs, estimate_warning, overall_line, pace_status_str, pause_where, secs,
-    section_name, severity_str, status_str, target_plan, timing_text, verdict_str,
+    section_name, severity_str, status_str, target_plan, timing_text, uncertain_note, verdict_str,
 };
 use crate::analyze::{Analysis, Status};
 
@@ -118,6 +118,9 @@ fn timeline(out: &mut String, a: &Analysis) {
             if s.flashback {
                 name.push_str(" (back again)");
             }
+            if s.uncertain {
+                name.push_str(" (uncertain)");
+            }
             vec![
                 (i + 1).to_string(),
                 name,
@@ -152,7 +155,11 @@ fn sections(out: &mut String, a: &Analysis) {
         .map(|st| {
             let status = status_str(st.status);
             vec![
-                esc(&st.name),
+                if st.uncertain {
+                    format!("{} (uncertain)", esc(&st.name))
+                } else {
+                    esc(&st.name)
+                },
                 st.start_s.map_or("-".into(), |t| at(a, t)),
                 if st.status == Status::Missing {
                     "-".into()
@@ -178,6 +185,9 @@ fn sections(out: &mut String, a: &Analysis) {
         ],
         &rows,
     );
+    if let Some(note) = uncertain_note(a) {
+        let _ = writeln!(out, "{}\n", esc(&note));
+    }
 }
 
 fn pace(out: &mut String, a: &Analysis) {

@@ -152,6 +152,31 @@ pub(crate) fn section_name<'a>(a: &'a Analysis, id: &'a str) -> &'a str {
         .map_or(id, |s| s.name.as_str())
 }
 
+/// The spans labelled on weak evidence, as one line for the reader: "Result at 0:41-0:52 (0.48),
+/// ...". `None` when every span is sure.
+pub(crate) fn uncertain_note(a: &Analysis) -> Option<String> {
+    let items: Vec<String> = a
+        .sections
+        .iter()
+        .filter(|s| s.uncertain)
+        .map(|s| {
+            format!(
+                "{} at {}-{}{}",
+                section_name(a, &s.id),
+                at(a, s.start_s),
+                at(a, s.end_s),
+                s.confidence.map_or(String::new(), |c| format!(" ({c:.2})"))
+            )
+        })
+        .collect();
+    (!items.is_empty()).then(|| {
+        format!(
+            "Labelled on weak evidence, so a best guess (label probability in brackets): {}. Words that name the part (\"what I learned\", \"as a result\") make it clear.",
+            items.join(", ")
+        )
+    })
+}
+
 /// A section's colour slot: its place in the framework, so colours follow the framework order
 /// and a section keeps its colour wherever it is spoken.
 pub(crate) fn section_slot(a: &Analysis, id: &str) -> usize {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::shared::{
     RenderOptions, answer_end, approx, at, band_secs, estimate_warning, overall_line,
     pace_status_str, pause_where, secs, section_name, section_slot, severity_str, status_str,
-    target_plan, ticks, timeline_range, timing_text, verdict_str,
+    target_plan, ticks, timeline_range, timing_text, uncertain_note, verdict_str,
 };
 use crate::analyze::{Analysis, PaceStatus, Severity, Status, Verdict};
 
@@ -75,7 +75,7 @@ pub fn render(a: &Analysis, opts: &RenderOptions) -> String {
     let mut out = String::new();
     header(&mut out, a, &p, width);
     timeline(&mut out, a, &p, width);
-    sections_table(&mut out, a, &p);
+    sections_table(&mut out, a, &p, width);
     pace(&mut out, a, &p, width);
     pauses(&mut out, a, &p, width);
     fillers(&mut out, a, &p, width);
@@ -325,7 +325,7 @@ fn timeline(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
     );
 }
 
-fn sections_table(out: &mut String, a: &Analysis, p: &Paint) {
+fn sections_table(out: &mut String, a: &Analysis, p: &Paint, width: usize) {
     out.push('\n');
     let _ = writeln!(out, "{}", p.heading("Sections"));
     let head = [
@@ -336,11 +336,14 @@ fn sections_table(out: &mut String, a: &Analysis, p: &Paint) {
         .iter()
         .map(|st| {
             let spans = a.sections.iter().filter(|s| s.id == st.id).count();
-            let name = if spans > 1 {
+            let mut name = if spans > 1 {
                 format!("{} ({spans} parts)", st.name)
             } else {
                 st.name.clone()
             };
+            if st.uncertain {
+                name.push_str(" ?");
+            }
             (
                 [
                     name,
@@ -387,6 +390,9 @@ fn sections_table(out: &mut String, a: &Analysis, p: &Paint) {
             })
             .collect();
         let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+    }
+    if let Some(note) = uncertain_note(a) {
+        push_wrapped(out, &format!("? {note}"), width, "  ", "    ");
     }
 }
 

@@ -1,0 +1,113 @@
+//! `blame`: the failure is put on other people or a vendor.
+//!
+//! ## What it flags
+//! Fault put on others in so many words ("not my fault", "because of them", "nothing I could
+//! do", "if they had ...": `blame` in lexicon.toml), or others named as the cause again and
+//! again ("the vendor", "they didn't", "the other team": `others_at_fault`) while the speaker
+//! owns little. Each plain fault phrase counts 2, each mention of others as the cause 1, and
+//! each phrase of ownership ("I should have", "my mistake") takes 1 off; the signal fires at
+//! `blame_min` (3). A phrase the speaker turns on themself ("I dropped the ball") is ownership,
+//! not blame.
+//!
+//! ## Why an interviewer cares
+//! The question tests accountability: "Do you own the failure or blame external factors?" (seed
+//! 000). Blaming a vendor or a colleague is the most common way to fail it.
+//!
+//! ## Fires on
+//! "The courier lost half the parcels, and frankly that was their mistake, not mine. Their
+//! drivers never scanned anything."
+//!
+//! ## Stays quiet on
+//! "The courier lost half the parcels. I should have split the shipment across two carriers,
+//! and that one's on me."
+//!
+//! ## Source
+//! Seed 000 (accountability), seed 001 ("Being defensive or blaming external factors").
+
+use super::{Cx, Found, Severity, Signal};
+
+/// Words that make the phrase after them about the speaker ("I dropped the ball").
+const SELF: &[&str] = &["i", "i'd", "i've", "myself", "me"];
+
+pub(crate) struct Blame {
+    pub faults: Vec<Found>,
+    pub others: Vec<Found>,
+    pub ownership: Vec<Found>,
+}
+
+impl Blame {
+    pub fn score(&self) -> f64 {
+        2.0 * self.faults.len() as f64 + self.others.len() as f64 - self.ownership.len() as f64
+    }
+    pub fn all(&self) -> Vec<Found> {
+        let mut v: Vec<Found> = self.faults.iter().chain(&self.others).copied().collect();
+        v.sort_by_key(|f| f.word);
+        v
+    }
+}
+
+pub(crate) fn find(cx: &Cx) -> Blame {
+    let not_self = |f: &Found| f.word == 0 || !SELF.contains(&cx.toks[f.word - 1].as_str());
+    Blame {
+        faults: cx
+            .find(&cx.lex.blame, cx.all())
+            .into_iter()
+            .filter(not_self)
+            .collect(),
+        others: cx
+            .find(&cx.lex.others_at_fault, cx.all())
+            .into_iter()
+            .filter(not_self)
+            .collect(),
+        ownership: cx.find(&cx.lex.ownership, cx.all()),
+    }
+}
+
+pub(super) fn check(cx: &Cx) -> Vec<Signal> {
+    let b = find(cx);
+    if b.score() < cx.settings.blame_min {
+        return Vec::new();
+    }
+    let all = b.all();
+    vec![cx.signal(
+        "blame",
+        Severity::Major,
+        "The failure is put on others; own your part of it".into(),
+        cx.quotes(&all, 3),
+        all.first().and_then(|f| cx.at(f.word)),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::ids;
+    use super::*;
+
+    #[test]
+    fn fires_when_fault_is_put_on_others() {
+        for text in [
+            "I organised the parcel delivery for our spring sale. The courier lost half the \
+             parcels, and frankly that was their mistake, not mine. Their drivers never scanned \
+             anything, and if they had, it would never have happened.",
+            "The festival opened a day late. The stage crew delivered late, the sound company \
+             let us down, and no one told me the power was not connected.",
+        ] {
+            assert_eq!(ids(check, "star-l", text), vec!["blame"], "{text}");
+        }
+    }
+
+    #[test]
+    fn quiet_when_others_are_mentioned_but_the_speaker_owns_it() {
+        for text in [
+            "The courier lost half the parcels. I should have split the shipment across two \
+             carriers, and that one's on me. I called the courier the same morning.",
+            "I dropped the ball on the handover, and the other team heard it from a guest. \
+             It was my mistake, and I told them so.",
+            "I phoned the vendor's support line whenever I was unsure, and they walked me through it.",
+            "I don't blame the contractor at all; I approved the plans without reading them.",
+        ] {
+            let got = ids(check, "star-l", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! What the lesson rules share: where the lesson starts, which sentences state a generic
+//! lesson, and which state a concrete change.
+
+use std::ops::Range;
+
+use super::{Cx, Found, LESSON_SECTIONS};
+
+/// The first sentence of the lesson: the first one labelled with a lesson or change section,
+/// else the first one in the second half of the answer that uses a learning phrase ("I
+/// learned", "the lesson"). `None`: no lesson is stated.
+pub(super) fn start(cx: &Cx) -> Option<usize> {
+    let a = cx.a;
+    let labelled = a
+        .sentences
+        .iter()
+        .position(|s| LESSON_SECTIONS.contains(&s.section.as_str()));
+    let half = a.words.len() / 2;
+    let phrased = a.sentences.iter().enumerate().position(|(i, s)| {
+        s.first_word + s.n_words > half
+            && !cx.find(&cx.lex.learning, cx.sentence_words(i)).is_empty()
+    });
+    match (labelled, phrased) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Generic lessons ("I learned a lot", "be more careful") in `range`.
+pub(super) fn generic(cx: &Cx, range: Range<usize>) -> Vec<Found> {
+    cx.find(&cx.lex.vague_lessons, range)
+}
+
+/// The concrete change stated in sentence `i`, if any: a change marker ("now I", "before
+/// every", "checklist") in a sentence that is not itself a generic lesson ("now I'll be more
+/// careful" is not a change), or a sentence the model is sure sounds like a change.
+pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
+    let r = cx.sentence_words(i);
+    if !generic(cx, r.clone()).is_empty() {
+        return None;
+    }
+    if let Some(f) = cx.find(&cx.lex.change_markers, r.clone()).first() {
+        return Some(*f);
+    }
+    let p = cx.sounds_like(i, "change")?;
+    (p >= cx.settings.change_sounds_min).then_some(Found {
+        word: r.start,
+        len: r.len(),
+    })
+}
+
+/// Concrete changes from sentence `from` to the end of the answer.
+pub(super) fn changes_from(cx: &Cx, from: usize) -> Vec<Found> {
+    (from..cx.a.sentences.len())
+        .filter_map(|i| change_in(cx, i))
+        .collect()
+}

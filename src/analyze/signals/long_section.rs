@@ -1,0 +1,87 @@
+//! `long-section:ID`: one section takes more than half of the speaking time.
+//!
+//! ## What it flags
+//! A section whose spans add up to more than `long_section_share` (lexicon.toml, 0.5) of the
+//! answer's labelled time.
+//!
+//! ## Why an interviewer cares
+//! A story that spends most of its time in one part crowds out the rest: a long situation delays
+//! the point, a long account of what went wrong leaves no room for the lesson (seed 001: "Be
+//! concise"; seed 004 gives each section its share).
+//!
+//! ## Fires on
+//! A two-minute answer with ninety seconds of what went wrong.
+//!
+//! ## Stays quiet on
+//! An answer whose longest section is under half.
+//!
+//! ## Source
+//! Seed 004's section times; seed 001 "Be concise (1-2 minutes)".
+
+use super::{Cx, Severity, Signal, clock};
+
+pub(super) fn check(cx: &Cx) -> Vec<Signal> {
+    let t = &cx.a.section_timing;
+    if t.len() < 2 {
+        return Vec::new();
+    }
+    let speaking: f64 = t.iter().map(|x| x.duration_s).sum();
+    t.iter()
+        .filter(|st| st.share > cx.settings.long_section_share)
+        .map(|st| {
+            cx.signal(
+                format!("long-section:{}", st.id),
+                Severity::Warn,
+                format!(
+                    "{} takes {:.0}% of the answer ({:.0} s of {:.0} s); aim for {:.0}-{:.0} s",
+                    st.name,
+                    st.share * 100.0,
+                    st.duration_s,
+                    speaking,
+                    st.target.min_s,
+                    st.target.max_s
+                ),
+                format!(
+                    "{} from {} to {}",
+                    st.id,
+                    clock(st.start_s.unwrap_or(0.0)),
+                    clock(st.end_s.unwrap_or(0.0))
+                ),
+                st.start_s,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::ids;
+    use super::*;
+
+    const LONG: &str = "[weakness] I tend to over plan. \
+        [mitigation] It came up on a project where I spent three weeks on a plan for a two week job. \
+        The team waited for me, the client waited for us, and by the time I was done the plan was \
+        already out of date because the scope had moved twice while I was writing it. I now give \
+        myself one day for a plan and I share it before it is finished. \
+        [progress] It is better.";
+
+    #[test]
+    fn fires_on_a_section_over_half_the_time() {
+        assert_eq!(
+            ids(check, "weakness", LONG),
+            vec!["long-section:mitigation"]
+        );
+    }
+
+    #[test]
+    fn quiet_when_balanced() {
+        let got = ids(
+            check,
+            "weakness",
+            "[weakness] I tend to over plan, and it slows the team down. \
+             [mitigation] Now I give myself one day for a plan and share it early. \
+             [progress] My last two projects started on time, and the team noticed.",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+}

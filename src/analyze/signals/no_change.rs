@@ -1,0 +1,95 @@
+//! `no-change`: a lesson is stated, but nothing the speaker now does differently follows it.
+//!
+//! ## What it flags
+//! In a failure story, a lesson (a lesson or change section, or "I learned", "the lesson" in the
+//! second half) with no concrete change from there to the end. A concrete change is a sentence
+//! with a change marker ("now I", "since then", "before every", "checklist", "I set up":
+//! `change_markers` in lexicon.toml) that is not itself a generic lesson, or one the section
+//! model is sure sounds like a change ("someone else checks the list before it goes").
+//!
+//! ## Why an interviewer cares
+//! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
+//! changed, don't just say you learned"; seed 000: "What you changed: concrete process/behavior
+//! change you implemented").
+//!
+//! ## Fires on
+//! "What stuck with me is that a friendly supplier is still a supplier."
+//!
+//! ## Stays quiet on
+//! "What stuck with me is that a friendly supplier is still a supplier. Now every new supplier
+//! gets a small trial order before we sign anything."
+//!
+//! ## Source
+//! Seeds 000 and 004.
+
+use super::{Cx, Severity, Signal, lesson};
+
+pub(super) fn check(cx: &Cx) -> Vec<Signal> {
+    if !cx.failure_story() {
+        return Vec::new();
+    }
+    let Some(from) = lesson::start(cx) else {
+        return Vec::new();
+    };
+    if !lesson::changes_from(cx, from).is_empty() {
+        return Vec::new();
+    }
+    let s = &cx.a.sentences[from];
+    vec![cx.signal(
+        "no-change",
+        Severity::Warn,
+        "The lesson is not followed by a concrete change (a practice, rule or tool you now use)"
+            .into(),
+        format!(
+            "lesson from \"{}\" on: no change marker ('now I', 'since then', 'every time', ...)",
+            s.text.chars().take(60).collect::<String>()
+        ),
+        Some(s.start_s),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::ids;
+    use super::*;
+
+    const STORY: &str = "[situation] I bought fabric for a small clothing label of twelve people. \
+        [task] I owned the order for the autumn line. \
+        [action] I went with a new mill because they were friendly and cheap, and I skipped the sample run. \
+        [result] A third of the rolls came in the wrong shade, and the line shipped a month late.";
+
+    #[test]
+    fn fires_when_the_lesson_changes_nothing() {
+        for lesson in [
+            "[learning] What stuck with me is that a friendly supplier is still a supplier.",
+            "[learning] Looking back, I trusted a good phone call more than a real sample.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert_eq!(got, vec!["no-change"], "{lesson}");
+        }
+    }
+
+    #[test]
+    fn quiet_when_a_change_follows_or_no_lesson_is_stated() {
+        for lesson in [
+            "[learning] What stuck with me is that a friendly supplier is still a supplier. Now every new mill gets a small trial order before we sign anything.",
+            "[learning] I learned to check colour in daylight. These days I ask for three sample rolls from each dye lot.",
+            "[learning] Since then, a second person signs every fabric order before it goes.",
+            "",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert!(got.is_empty(), "{lesson}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn quiet_outside_failure_stories() {
+        let got = ids(
+            check,
+            "weakness",
+            "[weakness] I tend to over plan. [mitigation] I learned that plans age fast. \
+             [progress] It is getting better.",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+}

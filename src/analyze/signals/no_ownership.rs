@@ -1,0 +1,92 @@
+//! `no-ownership`: no plain admission of one's own mistake at the start.
+//!
+//! ## What it flags
+//! In the frameworks that open by owning it (failure-5, star-long), no ownership phrase ("I made
+//! a mistake", "that was on me", "my fault", "I got it wrong", "I * should have": `ownership` in
+//! lexicon.toml) in the first `ownership_window_s` (20) seconds.
+//!
+//! ## Why an interviewer cares
+//! Seed 000's first step is "Own it immediately: 'I made a mistake in...'". An answer that
+//! starts with the context or with other people's part sounds defensive before it has begun.
+//!
+//! ## Fires on
+//! "So the failure I'd pick is a festival that opened a day late."
+//!
+//! ## Stays quiet on
+//! "I booked the wrong venue for our biggest event, and that was my mistake."
+//!
+//! ## Source
+//! Seed 000.
+
+use super::{Cx, Severity, Signal};
+
+pub(super) fn check(cx: &Cx) -> Vec<Signal> {
+    if cx.fw.id != "failure-5" && cx.fw.id != "star-long" {
+        return Vec::new();
+    }
+    let a = cx.a;
+    let window = cx.settings.ownership_window_s;
+    let t0 = a.words.first().map_or(0.0, |w| w.start_s);
+    let end = a
+        .words
+        .iter()
+        .position(|w| w.start_s > t0 + window)
+        .unwrap_or(a.words.len());
+    if !cx.find(&cx.lex.ownership, 0..end).is_empty() {
+        return Vec::new();
+    }
+    vec![cx.signal(
+        "no-ownership",
+        Severity::Warn,
+        "No ownership statement up front: say 'I made a mistake in ...' in the first 15 seconds"
+            .into(),
+        format!("no ownership phrase in the first {window:.0} s"),
+        None,
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::ids;
+    use super::*;
+
+    #[test]
+    fn fires_without_an_admission_up_front() {
+        for text in [
+            "So the failure I'd pick is a festival that opened a day late. I was the site \
+             coordinator for a music charity.",
+            "So the background is a bakery with ten ovens and two shifts, and a new ordering \
+             screen the owner wanted in before the holidays.",
+        ] {
+            assert_eq!(
+                ids(check, "failure-5", text),
+                vec!["no-ownership"],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn quiet_with_an_admission_in_any_plain_words() {
+        for text in [
+            "I booked the wrong venue for our biggest event; my call, nobody else's.",
+            "I once mailed a donor the wrong receipt, which was on me.",
+            "The festival opened late because of two errors, and both were mine.",
+            "Let me tell you about a budget I ran, because I got it completely wrong.",
+            "I messed up a product recall notice at my last job.",
+        ] {
+            let got = ids(check, "failure-5", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn only_for_frameworks_that_open_by_owning_it() {
+        let got = ids(
+            check,
+            "star-l",
+            "I ran the front desk at a busy dental clinic.",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+}

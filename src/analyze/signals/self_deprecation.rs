@@ -1,0 +1,68 @@
+//! `self-deprecation`: harsh talk about oneself.
+//!
+//! ## What it flags
+//! Phrases that run the speaker down rather than name a mistake ("I'm just terrible at this", "I
+//! was an idiot", "I'm hopeless with": `self_deprecation` in lexicon.toml; `*` there stands for
+//! up to two words, so "I'm honestly just terrible" is found too).
+//!
+//! ## Why an interviewer cares
+//! Owning a mistake builds trust; putting yourself down makes the interviewer wonder about
+//! confidence and judgment (seed 001: "Take ownership without being self-deprecating").
+//!
+//! ## Fires on
+//! "I'm really just terrible at remembering names."
+//!
+//! ## Stays quiet on
+//! "I made a careless mistake with the tax rate, and it was embarrassing."
+//!
+//! ## Source
+//! Seed 001.
+
+use super::{Cx, Severity, Signal};
+
+pub(super) fn check(cx: &Cx) -> Vec<Signal> {
+    let found = cx.find(&cx.lex.self_deprecation, cx.all());
+    let Some(first) = found.first() else {
+        return Vec::new();
+    };
+    vec![cx.signal(
+        "self-deprecation",
+        Severity::Warn,
+        "Own the mistake without running yourself down".into(),
+        cx.quotes(&found, 2),
+        cx.at(first.word),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::ids;
+    use super::*;
+
+    #[test]
+    fn fires_on_harsh_self_talk() {
+        for text in [
+            "I'm really just terrible at remembering names.",
+            "Looking back I was such an idiot about it.",
+            "I'm hopeless with numbers, always have been.",
+        ] {
+            assert_eq!(
+                ids(check, "star-l", text),
+                vec!["self-deprecation"],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn quiet_on_plain_ownership() {
+        for text in [
+            "I made a careless mistake with the tax rate, and it was embarrassing.",
+            "I was wrong, and I said so to my manager the same day.",
+            "The old process was terrible, so I rewrote it.",
+        ] {
+            let got = ids(check, "star-l", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `weak-lesson`: the lesson is generic and nothing concrete follows it.
+//!
+//! ## What it flags
+//! A generic lesson ("I learned a lot", "be more careful", "communication is key", "make sure
+//! it doesn't happen again": `vague_lessons` in lexicon.toml) with no concrete change anywhere
+//! from the start of the lesson to the end of the answer (see `no-change` for what counts as a
+//! change).
+//!
+//! ## Why an interviewer cares
+//! "I'll try harder" tells the interviewer nothing changed. They are listening for a systemic
+//! lesson and the practice it led to (seed 000: "Not 'I'll try harder' - a systemic lesson").
+//!
+//! ## Fires on
+//! "It was a real learning experience. I'll just have to be more organized from now on."
+//!
+//! ## Stays quiet on
+//! "It was a real learning experience. Now before every trip I print the booking list and call
+//! each hotel." (generic words, then a concrete change)
+//!
+//! ## Source
+//! Seed 000.
+
+use super::{Cx, Severity, Signal, lesson};
+
+pub(super) fn check(cx: &Cx) -> Vec<Signal> {
+    let vague = lesson::generic(cx, cx.all());
+    let Some(first) = vague.first() else {
+        return Vec::new();
+    };
+    // The lesson starts at the first generic phrase at the latest.
+    let at =
+        cx.a.sentences
+            .iter()
+            .position(|s| s.first_word + s.n_words > first.word)
+            .unwrap_or(0);
+    let from = lesson::start(cx).map_or(at, |s| s.min(at));
+    if !lesson::changes_from(cx, from).is_empty() {
+        return Vec::new();
+    }
+    vec![cx.signal(
+        "weak-lesson",
+        Severity::Major,
+        "The lesson is generic; name the systemic lesson and the concrete change you made".into(),
+        format!(
+            "{}; no concrete change found after it",
+            cx.quotes(&vague, 2)
+        ),
+        cx.at(first.word),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::ids;
+    use super::*;
+
+    const STORY: &str = "[situation] I planned trips for a sales team of forty. \
+        [task] I booked the hotels for our yearly conference. \
+        [action] I reused the booking list from the year before without calling anyone. \
+        [result] Six people arrived to no room, and I found them beds across town at midnight.";
+
+    #[test]
+    fn fires_on_generic_lessons() {
+        for lesson in [
+            "[learning] It was a real learning experience. I'll just have to be more organized.",
+            "[learning] Honestly I grew a lot, and from here on I'll try my best to stay on top of bookings.",
+            "[learning] Communication is key, and it won't happen again.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert_eq!(got, vec!["weak-lesson"], "{lesson}");
+        }
+    }
+
+    #[test]
+    fn quiet_when_a_concrete_change_follows() {
+        for lesson in [
+            "[learning] It was a real learning experience. Now before every trip I print the booking list and call each hotel.",
+            "[learning] A booking is only real once the hotel says it back to you. Since then a second person checks every list.",
+            "[learning] The main thing is that an old list is a guess, not a booking.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert!(got.is_empty(), "{lesson}: {got:?}");
+        }
+    }
+}
