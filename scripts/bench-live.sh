@@ -12,6 +12,10 @@
 #   offline   rehearse analyze WAV (load the model, transcribe it all, analyze, print): what the
 #             user would wait for without live transcription
 # and it checks that the live transcript's words and times equal the offline path's.
+# It also reports how far the live display's "heard" and "in your words" lines trailed the
+# speech while recording, as `rehearse record` measures it (the recording time of each update
+# against the audio time its words reach, sampled every 0.1 s): median, 90th percentile and
+# maximum, with the number of display previews and the wall time of one.
 #
 # Usage:  scripts/bench-live.sh [--wav FILE] [--gap SECONDS] [--threads N] [-- record args]
 #   --wav FILE     the answer (default: our 2-minute answer tests/eval/answers/e01.json,
@@ -39,7 +43,7 @@ while [ $# -gt 0 ]; do
         --gap) GAP=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --) shift; EXTRA=("$@"); break ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "bench-live.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -116,6 +120,7 @@ def offline(path):
 live_s, err, live_report, path = record()
 dropped = [l for l in err.splitlines() if l.startswith("dropped samples")]
 note = [l for l in err.splitlines() if l.startswith("live transcription")]
+lag = [l for l in err.splitlines() if l.startswith("live display")]
 off_s, off_report = offline(path)
 words = lambda r: [(w["text"], w["start_s"], w["end_s"]) for w in json.loads(r)["words"]]
 same = words(live_report) == words(off_report)
@@ -126,6 +131,7 @@ with open(os.path.join(work, "offline.json"), "w") as f:
 print(f"answer: {wav} ({dur:.1f} s), device {ch} ch {rate} Hz {kind}, stop {gap:.1f} s after it ends, {threads} threads")
 print(dropped[0] if dropped else "dropped samples: (not reported)")
 print(note[0] if note else "live transcription: (not reported)")
+print(lag[0] if lag else "live display: (not reported)")
 print("")
 print("| path | stop to report, s |")
 print("| --- | --- |")

@@ -1120,13 +1120,24 @@ fn live_transcription_while_recording_gives_the_offline_report_words() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no live transcription line:\n{stderr}"));
     assert!(during >= 1, "{stderr}");
+    // How far the display trailed the speech, as `record` measures it (shown with --nocapture).
+    let lag = stderr
+        .lines()
+        .find(|l| l.starts_with("live display: the words heard trailed the speech by "))
+        .unwrap_or_else(|| panic!("no display lag line:\n{stderr}"));
+    eprintln!("{lag}");
+    // "heard: …" or, once the words are more than 5 s old, "heard (7 s ago): …".
     let line = stderr
         .lines()
-        .find(|l| l.contains("heard: …") && l.contains("now:   "))
+        .find(|l| {
+            (l.contains("heard: …") || l.contains(" s ago): …")) && l.contains("in your words: ")
+        })
         .unwrap_or_else(|| panic!("no live words on the display:\n{stderr}"));
+    // Both section lines are labelled: the plan's clock and the analysis of the words.
+    assert!(line.contains("on the clock: "), "{line}");
     // The words shown are the answer's (the tail of what was transcribed so far).
     let heard = line
-        .split("heard: …")
+        .split(" …")
         .nth(1)
         .and_then(|h| h.split("  |  ").next())
         .unwrap_or_default();
@@ -1140,7 +1151,7 @@ fn live_transcription_while_recording_gives_the_offline_report_words() {
     assert!(
         section_names
             .iter()
-            .any(|n| line.contains(&format!("now:   {n} "))),
+            .any(|n| line.contains(&format!("in your words: {n} "))),
         "{line}"
     );
     // The live path's words and times are the offline path's, on the same recording.

@@ -10,10 +10,10 @@ use std::path::Path;
 use symphonia::core::io::MediaSource;
 
 use super::AudioError;
+use super::clipping::Clipping;
 use super::compressed;
 use super::sniff::{Container, describe_other, sniff};
 use super::wav::{self, Wav};
-use super::clipping::Clipping;
 
 /// Lowest and highest sample rates accepted; outside this range the file is almost certainly
 /// mislabelled, and resampling it would produce nonsense rather than an error.

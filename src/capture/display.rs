@@ -135,6 +135,10 @@ fn level_text(s: &Snapshot) -> String {
     )
 }
 
+/// From this far behind the speech, the words on the display say how old they are and the
+/// section line gives no advice: the speaker may have moved on since.
+pub const STALE_AFTER_S: f64 = 5.0;
+
 /// What live transcription has made of the answer so far, for the display.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Heard {
@@ -142,6 +146,8 @@ pub struct Heard {
     pub words: String,
     /// The section the analysis puts the latest sentence in.
     pub section: Option<SectionNow>,
+    /// Recording time the words reach: the speech after it is not transcribed yet.
+    pub upto_s: f64,
 }
 
 /// The section the analysis thinks the speaker is in, and its target.
@@ -157,8 +163,22 @@ pub struct SectionNow {
 }
 
 /// "Situation 0:41 of 0:25 — move on to what you did": the analysed section's time so far
-/// against its target, at recording time `t`.
-pub fn section_now(now: &SectionNow, t: f64) -> String {
+/// against its target, at recording time `t`, for words that reach `upto_s`. Words more than
+/// [`STALE_AFTER_S`] behind give the time as of then and no advice: the speaker may have left
+/// the section since.
+pub fn section_now(now: &SectionNow, t: f64, upto_s: f64) -> String {
+    let behind = t - upto_s;
+    if behind > STALE_AFTER_S {
+        let spent = (upto_s - now.since_s).max(0.0);
+        return format!(
+            "{} {} of {}-{} as of {:.0} s ago",
+            now.name,
+            clock(spent),
+            clock(now.min_s),
+            clock(now.max_s),
+            behind.floor()
+        );
+    }
     let spent = (t - now.since_s).max(0.0);
     let head = format!("{} {}", now.name, clock(spent));
     if spent > now.max_s {
@@ -177,16 +197,25 @@ pub fn section_now(now: &SectionNow, t: f64) -> String {
     }
 }
 
-/// The two live-transcription lines: what was heard last, and where the analysis puts it.
+/// Labels of the two section lines: where the plan's clock says the answer should be, and where
+/// the analysis of the words heard puts it.
+pub const CLOCK_LABEL: &str = "on the clock:";
+pub const WORDS_LABEL: &str = "in your words:";
+
+/// The two live-transcription lines: what was heard last (with its age once it falls behind),
+/// and where the analysis puts it.
 fn heard_lines(h: &Heard, t: f64) -> [String; 2] {
+    let behind = t - h.upto_s;
     let words = if h.words.is_empty() {
         "  heard: (transcribing as you speak...)".to_string()
+    } else if behind > STALE_AFTER_S && h.upto_s > 0.0 {
+        format!("  heard ({:.0} s ago): …{}", behind.floor(), h.words)
     } else {
         format!("  heard: …{}", h.words)
     };
     let section = match &h.section {
-        Some(now) => format!("  now:   {}", section_now(now, t)),
-        None => "  now:   (the analysis starts with the first words)".to_string(),
+        Some(now) => format!("  {WORDS_LABEL} {}", section_now(now, t, h.upto_s)),
+        None => format!("  {WORDS_LABEL} (the analysis starts with the first words)"),
     };
     [words, section]
 }
@@ -211,7 +240,7 @@ pub fn live_lines(
     );
     let (second, third) = match plan {
         Some(p) => (
-            format!("  section: {}", guidance(p, s.elapsed_s)),
+            format!("  {CLOCK_LABEL} {}", guidance(p, s.elapsed_s)),
             format!("  {}", overall(p, s.elapsed_s)),
         ),
         None => (String::new(), String::new()),
@@ -230,7 +259,7 @@ pub fn plain_line(s: &Snapshot, plan: Option<&Plan>, heard: Option<&Heard>) -> S
     let mut line = format!("rec {}  {}", clock(s.elapsed_s), level_text(s));
     if let Some(p) = plan {
         line.push_str(&format!(
-            "  |  {}  |  {}",
+            "  |  {CLOCK_LABEL} {}  |  {}",
             guidance(p, s.elapsed_s),
             overall(p, s.elapsed_s)
         ));
@@ -348,20 +377,21 @@ mod tests {
             max_s: 25.0,
             next: Some("what you did".into()),
         };
-        assert_eq!(section_now(&now, 7.0), "Situation 0:05 of 0:08-0:25");
+        assert_eq!(section_now(&now, 7.0, 6.0), "Situation 0:05 of 0:08-0:25");
         assert_eq!(
-            section_now(&now, 20.0),
+            section_now(&now, 20.0, 18.0),
             "Situation 0:18 of 0:08-0:25, in the band"
         );
         assert_eq!(
-            section_now(&now, 43.5),
+            section_now(&now, 43.5, 41.0),
             "Situation 0:41 of 0:25 — move on to what you did"
         );
         let last = SectionNow { next: None, ..now };
-        assert!(section_now(&last, 60.0).ends_with("— wrap up"));
+        assert!(section_now(&last, 60.0, 58.0).ends_with("— wrap up"));
         let heard = Heard {
             words: "and that was my call.".into(),
             section: Some(last),
+            upto_s: 13.0,
         };
         let s = Snapshot {
             elapsed_s: 14.0,
@@ -369,15 +399,58 @@ mod tests {
         };
         let lines = live_lines(&s, Some(&plan("star-l")), Some(&heard), 80);
         assert_eq!(lines.len(), 6);
+        assert!(lines[1].starts_with("  on the clock: 0:14 "), "{lines:?}");
         assert!(
             lines[3].contains("heard: …and that was my call."),
             "{lines:?}"
         );
         assert!(
-            lines[4].contains("now:   Situation 0:12 of 0:08-0:25, in the band"),
+            lines[4].contains("in your words: Situation 0:12 of 0:08-0:25, in the band"),
             "{lines:?}"
         );
-        let plain = plain_line(&s, None, Some(&heard));
+        let plain = plain_line(&s, Some(&plan("star-l")), Some(&heard));
         assert!(plain.contains("heard: …and that was my call."), "{plain}");
+        assert!(plain.contains("on the clock: 0:14"), "{plain}");
+        assert!(plain.contains("in your words: Situation"), "{plain}");
+    }
+
+    #[test]
+    fn words_that_fall_behind_show_their_age_and_give_no_advice() {
+        // The speaker entered Situation at 2 s; the words reach 20 s, the recording is at 33 s:
+        // by the clock Situation would be over its 25 s, but they may have moved on.
+        let now = SectionNow {
+            name: "Situation".into(),
+            since_s: 2.0,
+            min_s: 8.0,
+            max_s: 25.0,
+            next: Some("what you did".into()),
+        };
+        assert_eq!(
+            section_now(&now, 33.0, 20.0),
+            "Situation 0:18 of 0:08-0:25 as of 13 s ago"
+        );
+        let heard = Heard {
+            words: "we had two weeks".into(),
+            section: Some(now.clone()),
+            upto_s: 20.0,
+        };
+        let s = Snapshot {
+            elapsed_s: 33.0,
+            ..Snapshot::default()
+        };
+        let lines = live_lines(&s, None, Some(&heard), 100);
+        assert!(
+            lines[3].contains("heard (13 s ago): …we had two weeks"),
+            "{lines:?}"
+        );
+        assert!(!lines[4].contains("move on"), "{lines:?}");
+        // Within the limit the age is not shown.
+        let fresh = Heard {
+            upto_s: 30.0,
+            ..heard
+        };
+        let lines = live_lines(&s, None, Some(&fresh), 100);
+        assert!(lines[3].contains("  heard: …we had two weeks"), "{lines:?}");
+        assert!(lines[4].contains("move on to what you did"), "{lines:?}");
     }
 }

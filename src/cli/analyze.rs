@@ -14,12 +14,23 @@ use rehearse::transcribe;
 use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{StoreArgs, asked_question, history_baseline};
 use super::engine::{audio_facts, load_model, transcribe_file};
-use super::output::{check_output_path, color_on, emit, report_width, show_progress};
+use super::input;
+use super::output::{
+    REPORT_EXTENSIONS, check_output_path, color_on, pick_format, report_width, show_progress,
+    write_out,
+};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse analyze answer.wav                      transcribe, then the report in the terminal
+  rehearse analyze answer.wav -o report.html       one self-contained page (.txt .json .md .html)
+  rehearse analyze answer.wav -Q weakness          the question picks the framework
+  rehearse analyze answer.json --format markdown   a transcript from `rehearse transcribe`
+  pbpaste | rehearse analyze - --framework auto    plain text from standard input")]
 pub struct AnalyzeArgs {
     /// A recording (WAV, MP3, M4A/AAC, FLAC, Ogg Vorbis, or a video's audio; transcribed
-    /// first), rehearse's transcript JSON, whisper.cpp JSON, SRT, WebVTT or plain text.
+    /// first), rehearse's transcript JSON, whisper.cpp JSON, SRT, WebVTT or plain text; `-`
+    /// reads it from standard input.
     pub file: PathBuf,
     /// Framework id (see `rehearse frameworks`), or `auto` to pick the one that fits best
     /// [default: the question's framework, else star-l].
@@ -37,12 +48,12 @@ pub struct AnalyzeArgs {
     #[arg(short, long, value_enum)]
     pub format: Option<ReportFormat>,
     /// Write the report to this file instead of standard output.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Speaking rate assumed for plain text, which has no times (words per minute).
     #[arg(long, default_value_t = 150.0)]
     pub text_wpm: f64,
-    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    /// Colour in the text report (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     #[command(flatten)]
@@ -53,13 +64,16 @@ pub struct AnalyzeArgs {
 }
 
 pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
-    let format = args
-        .format
-        .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
-        .unwrap_or(ReportFormat::Text);
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &REPORT_EXTENSIONS,
+        ReportFormat::Text,
+    )?;
     if let Some(out) = &args.out {
         check_output_path(out, Some(&args.file))?;
     }
+    let input = input::open(&args.file)?;
     if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
         bail!(
             "--text-wpm {}: give a speaking rate between 40 and 400 words per minute",
@@ -104,16 +118,21 @@ pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
             known.join(", ")
         );
     }
-    let mut input = read_analysis_input(&args, global)?;
-    if input.voice.is_some() {
-        input.pitch_baseline = history_baseline(&args.store, &catalog, None);
+    let mut analysis_input = read_analysis_input(&args, &input, global)?;
+    if analysis_input.voice.is_some() {
+        analysis_input.pitch_baseline = history_baseline(&args.store, &catalog, None);
     }
     if !global.quiet {
-        for note in &input.notes {
-            eprintln!("note: {}: {note}", args.file.display());
+        for note in &analysis_input.notes {
+            eprintln!("note: {}: {note}", input.shown.display());
         }
     }
-    let mut analysis = analyze::analyze(input, &catalog, &choice, question.map(|(q, _)| q))?;
+    let mut analysis =
+        analyze::analyze(analysis_input, &catalog, &choice, question.map(|(q, _)| q))?;
+    if input.is_stdin() {
+        // Its audio was a temporary copy, gone with this process.
+        analysis.source.audio = None;
+    }
     // The HTML player finds the audio relative to the report, wherever the report is written.
     if let (Some(audio), Some(out)) = (&analysis.source.audio, &args.out) {
         analysis.source.audio = Some(relative_path(Path::new(audio), &parent_dir(out)));
@@ -121,12 +140,17 @@ pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
     let color = color_on(args.color, args.out.as_deref());
     let width = report_width();
     let rendered = report::render(&analysis, format, &RenderOptions { color, width });
-    emit(args.out.as_deref(), &rendered)
+    write_out(args.out.as_deref(), &rendered, "the report", global)
 }
 
 /// Reads the input file into words with times: a WAV is transcribed, anything else imported.
-fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisInput> {
-    let file = &args.file;
+fn read_analysis_input(
+    args: &AnalyzeArgs,
+    input: &input::Input,
+    global: &Global,
+) -> Result<AnalysisInput> {
+    let file = &input.path;
+    let shown = &input.shown;
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => anyhow::anyhow!("{}: no such file", file.display()),
         _ => anyhow::anyhow!("{}: cannot read: {e}", file.display()),
@@ -148,7 +172,7 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
             Some(prepared),
         )?;
         return Ok(AnalysisInput {
-            path: file.display().to_string(),
+            path: shown.display().to_string(),
             kind: InputKind::Wav,
             audio_path: Some(file.display().to_string()),
             timing: Timing::Words,
@@ -160,7 +184,7 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
             pitch_baseline: None,
         });
     }
-    let imported = transcribe::import::import(file, &bytes, args.text_wpm)?;
+    let imported = transcribe::import::import(shown, &bytes, args.text_wpm)?;
     let kind = match imported.kind {
         transcribe::import::ImportedKind::Transcript => InputKind::Transcript,
         transcribe::import::ImportedKind::WhisperCppJson => InputKind::WhisperCppJson,
@@ -200,7 +224,7 @@ fn read_analysis_input(args: &AnalyzeArgs, global: &Global) -> Result<AnalysisIn
         None => (None, None),
     };
     Ok(AnalysisInput {
-        path: file.display().to_string(),
+        path: shown.display().to_string(),
         kind,
         audio_path: audio_path
             .filter(|_| speech.is_some())

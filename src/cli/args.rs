@@ -1,19 +1,31 @@
 //! Argument groups several commands share: the global flags, the engine flags of every command
-//! that runs Whisper, and the colour choice of every report.
+//! that runs Whisper, the colour choice of every report and the format of every listing.
 
 use clap::Args;
 
 use rehearse::transcribe::{FILLER_BOOST, FILLER_PROMPT, TimestampMethod};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct Global {
-    /// Print nothing but results and errors (no progress bars).
+    /// Print nothing but results and errors (no progress bars, no notes, no "wrote ..." lines).
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Show whisper.cpp's and ggml's own log lines.
-    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    /// `--verbose` of the commands that run Whisper (see [`EngineArgs::verbose`]).
+    #[arg(skip)]
     pub verbose: bool,
 }
+
+/// `--format` of the commands that list things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for the terminal.
+    Table,
+    Json,
+}
+
+/// The extensions `-o` takes for a [`ListFormat`].
+pub const LIST_EXTENSIONS: [(&str, ListFormat); 2] =
+    [("txt", ListFormat::Table), ("json", ListFormat::Json)];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -25,11 +37,13 @@ pub enum ColorChoice {
 /// Options shared by every command that runs Whisper.
 #[derive(Debug, Args, Clone)]
 pub struct EngineArgs {
-    /// Model file or known name (tiny.en, base.en, ...) [env: REHEARSE_MODEL].
+    /// Model file or known name (tiny.en, base.en, ...) [env: REHEARSE_MODEL; config: model;
+    /// default: the first installed, tiny.en first].
     #[arg(short, long)]
     pub model: Option<String>,
-    /// CPU threads for whisper.cpp [default: all cores].
-    #[arg(short, long)]
+    /// CPU threads for whisper.cpp [env: REHEARSE_THREADS; config: threads; default: all
+    /// cores].
+    #[arg(short, long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Spoken language (English-only models always use "en").
     #[arg(long, default_value = "en")]
@@ -47,6 +61,9 @@ pub struct EngineArgs {
     /// How word times are computed.
     #[arg(long, value_enum, default_value_t = TimestampMethod::Dtw)]
     pub timestamps: TimestampMethod,
+    /// Show whisper.cpp's and ggml's own log lines.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Keep Whisper's word edges as they are instead of snapping them to the audio's energy.
     #[arg(long)]
     pub no_snap: bool,
@@ -68,4 +85,12 @@ fn parse_boost(s: &str) -> Result<f32, String> {
         return Err(format!("{v} is outside 0..=10 (0 turns the boost off)"));
     }
     Ok(v)
+}
+
+/// `--threads`: the same range the config file and `REHEARSE_THREADS` take.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err(format!("'{s}': give a number of threads from 1 to 256")),
+    }
 }

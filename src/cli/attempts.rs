@@ -24,15 +24,16 @@ use super::output::show_progress;
 /// Where the attempts are kept; flattened into every command that reads or writes them.
 #[derive(Debug, Args, Clone, Default)]
 pub struct StoreArgs {
-    /// Folder of stored attempts [env: REHEARSE_DATA_DIR; default: the user data folder's
-    /// rehearse/attempts, e.g. ~/.local/share/rehearse/attempts].
+    /// Folder of stored attempts [env: REHEARSE_DATA_DIR; config: data_dir; default: the user
+    /// data folder's rehearse/attempts, e.g. ~/.local/share/rehearse/attempts].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 }
 
-/// The store the command line names.
+/// The store `--data-dir`, the environment or the config file names, else the user's.
 pub fn open_store(args: &StoreArgs) -> Result<Store> {
-    Ok(Store::locate(args.data_dir.as_deref())?)
+    let dir = super::settings::current().data_dir(args.data_dir.as_deref());
+    Ok(Store::locate(dir.map(|d| d.value).as_deref())?)
 }
 
 /// Prints the store's damaged folders as warnings, and with --verbose why the index was rebuilt.

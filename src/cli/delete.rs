@@ -14,6 +14,10 @@ use super::attempts::{StoreArgs, open_store};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "failed"])))]
+#[command(after_help = "Examples:
+  rehearse delete 3fa9c1            asks first, on the terminal
+  rehearse delete latest --yes      without asking
+  rehearse delete --failed          every attempt whose analysis failed, listed first")]
 pub struct DeleteArgs {
     /// Attempt id (the last six characters are enough), `latest`, or `latest~N`.
     pub id: Option<String>,

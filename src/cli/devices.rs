@@ -1,14 +1,81 @@
 //! `rehearse devices`: audio hosts, input devices and the configurations each supports.
 
-use std::io::Write;
+use std::fmt::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::Args;
 
-pub fn run() -> Result<()> {
+use super::args::{Global, LIST_EXTENSIONS, ListFormat};
+use super::output::{check_output_path, pick_format, write_out};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse devices                    input devices; * marks the default
+  rehearse devices --format json      for scripts
+  rehearse record --device pulse      record from one of them")]
+pub struct DevicesArgs {
+    /// Output format [default: from --out's extension, else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ListFormat>,
+    /// Write the list to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(args: DevicesArgs, global: &Global) -> Result<()> {
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &LIST_EXTENSIONS,
+        ListFormat::Table,
+    )?;
+    if let Some(out) = &args.out {
+        check_output_path(out, None)?;
+    }
     let hosts = rehearse::capture::devices::report();
-    let mut out = std::io::stdout().lock();
+    let text = match format {
+        ListFormat::Json => json(&hosts)?,
+        ListFormat::Table => table(&hosts)?,
+    };
+    write_out(args.out.as_deref(), &text, "the device list", global)
+}
+
+fn json(hosts: &[rehearse::capture::devices::HostReport]) -> Result<String> {
+    let hosts: Vec<serde_json::Value> = hosts
+        .iter()
+        .map(|h| {
+            let inputs: Vec<serde_json::Value> = h
+                .inputs
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "id": d.id,
+                        "description": d.description,
+                        "default": d.is_default,
+                        "records_as": d.default_config.as_ref().ok(),
+                        "supports": d.configs.as_ref().ok(),
+                        "error": d.default_config.as_ref().err().or(d.configs.as_ref().err()),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "host": h.name,
+                "default": h.is_default,
+                "error": h.error,
+                "inputs": inputs,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&hosts)?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn table(hosts: &[rehearse::capture::devices::HostReport]) -> Result<String> {
+    let mut out = String::new();
     let mut any = false;
-    for host in &hosts {
+    for host in hosts {
         let default = if host.is_default {
             " (default host)"
         } else {
@@ -49,5 +116,5 @@ pub fn run() -> Result<()> {
             "No input device can be opened: connect a microphone, or start the sound server."
         )?;
     }
-    Ok(())
+    Ok(out)
 }

@@ -16,6 +16,7 @@ use rehearse::transcribe::{
 };
 
 use super::args::EngineArgs;
+use super::settings;
 
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(4, |n| n.get())
@@ -28,9 +29,22 @@ pub struct LoadedModel {
     pub summary: model::ModelSummary,
 }
 
+/// The model file `--model` (`flag`), the environment, the config file or the installed
+/// models name.
+pub fn model_path(flag: Option<&str>) -> Result<PathBuf> {
+    let configured = settings::current()
+        .model
+        .as_ref()
+        .map(|m| (m.value.clone(), m.origin.to_string()));
+    Ok(find::resolve_with(
+        flag,
+        configured.as_ref().map(|(v, o)| (v.as_str(), o.as_str())),
+    )?)
+}
+
 /// Finds, checks and loads the model named by `args`.
 pub fn load_model(args: &EngineArgs) -> Result<LoadedModel> {
-    let path = find::resolve(args.model.as_deref())?;
+    let path = model_path(args.model.as_deref())?;
     let summary = model::check(&path)?;
     let dtw_preset = match args.timestamps {
         TimestampMethod::Dtw => summary.dtw_preset.clone(),
@@ -52,7 +66,7 @@ pub fn transcribe_options(loaded: &LoadedModel, args: &EngineArgs) -> Transcribe
         args.language.clone()
     };
     TranscribeOptions {
-        threads: args.threads.unwrap_or_else(default_threads).max(1),
+        threads: settings::current().threads(args.threads).value.max(1),
         language,
         prompt: if args.no_prompt {
             None

@@ -1,24 +1,40 @@
 //! `rehearse frameworks`: the answer frameworks with their sections and targets, and where the
 //! user's override files go. Also the catalog helpers the other commands share.
 
-use std::io::Write;
+use std::fmt::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
 
 use rehearse::analyze::frameworks::{Band, Catalog, USER_FILES, config_dir};
 
+use super::args::{Global, LIST_EXTENSIONS, ListFormat};
+use super::output::{check_output_path, pick_format, write_out};
+
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse frameworks                   all frameworks with their targets
+  rehearse frameworks star-long         one in detail: sections, targets, cues
+  rehearse frameworks --format json     for scripts
+  rehearse frameworks --path            where your own frameworks.toml goes, and which files exist")]
 pub struct FrameworksArgs {
     /// Show this framework in detail.
     pub id: Option<String>,
     /// Print the folder for your own frameworks.toml, questions.toml and lexicon.toml
-    /// [env: REHEARSE_CONFIG_DIR], then those of them that exist, one path per line.
-    #[arg(long, conflicts_with_all = ["id", "json"])]
+    /// (REHEARSE_CONFIG_DIR, else ~/.config/rehearse), then those of them that exist, one path
+    /// per line.
+    #[arg(long, conflicts_with_all = ["id", "json", "format"])]
     pub path: bool,
-    /// Print the frameworks as JSON.
-    #[arg(long)]
+    /// Output format [default: from --out's extension, else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ListFormat>,
+    /// Same as --format json (kept for scripts written before --format).
+    #[arg(long, hide = true, conflicts_with = "format")]
     pub json: bool,
+    /// Write the list to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// The embedded data with the user's override files laid over it.
@@ -41,8 +57,28 @@ pub fn clock_band(b: &Band) -> String {
     format!("{}-{}", clock(b.min_s), clock(b.max_s))
 }
 
-pub fn run(args: FrameworksArgs) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+pub fn run(args: FrameworksArgs, global: &Global) -> Result<()> {
+    let flag = if args.json {
+        Some(ListFormat::Json)
+    } else {
+        args.format
+    };
+    let format = pick_format(
+        flag,
+        args.out.as_deref(),
+        &LIST_EXTENSIONS,
+        ListFormat::Table,
+    )?;
+    if let Some(out) = &args.out {
+        check_output_path(out, None)?;
+    }
+    let text = render(&args, format)?;
+    write_out(args.out.as_deref(), &text, "the frameworks", global)
+}
+
+fn render(args: &FrameworksArgs, format: ListFormat) -> Result<String> {
+    let json = format == ListFormat::Json;
+    let mut out = String::new();
     if args.path {
         // Never loads the files: --path is how a user finds the broken one to fix it.
         let dir = config_dir()
@@ -54,16 +90,16 @@ pub fn run(args: FrameworksArgs) -> Result<()> {
                 writeln!(out, "{}", p.display())?;
             }
         }
-        return Ok(());
+        return Ok(out);
     }
     let catalog = load_catalog()?;
     if let Some(id) = &args.id {
         let fw = catalog
             .framework(id)
             .ok_or_else(|| unknown_framework(id, &catalog))?;
-        if args.json {
+        if json {
             writeln!(out, "{}", serde_json::to_string_pretty(fw)?)?;
-            return Ok(());
+            return Ok(out);
         }
         writeln!(out, "{}  {}", fw.id, fw.name)?;
         writeln!(out, "{}", fw.about)?;
@@ -99,15 +135,15 @@ pub fn run(args: FrameworksArgs) -> Result<()> {
                 writeln!(out, "    cues: {}{more}", cues.join(", "))?;
             }
         }
-        return Ok(());
+        return Ok(out);
     }
-    if args.json {
+    if json {
         writeln!(
             out,
             "{}",
             serde_json::to_string_pretty(&catalog.frameworks)?
         )?;
-        return Ok(());
+        return Ok(out);
     }
     // A framework the user's file added or changed is marked, so an override can be checked.
     let embedded = Catalog::embedded()?;
@@ -140,5 +176,5 @@ pub fn run(args: FrameworksArgs) -> Result<()> {
         writeln!(out, "{:id_width$}  sections: {}", "", sections.join(", "))?;
         writeln!(out, "{:id_width$}  source:   {}", "", fw.source)?;
     }
-    Ok(())
+    Ok(out)
 }

@@ -1,9 +1,9 @@
 //! `rehearse history`: every stored attempt with its figures and trends, as a table, JSON, CSV
 //! or a page of charts.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args;
 
 use rehearse::analyze::{self, frameworks::Catalog};
@@ -12,7 +12,7 @@ use rehearse::history::{Attempt, HistoryError, html, progress};
 
 use super::args::{ColorChoice, Global};
 use super::attempts::{StoreArgs, open_store, warn_problems};
-use super::output::{color_on, emit};
+use super::output::{check_output_path, color_on, pick_format, write_out};
 
 /// Output of `rehearse history`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,20 +25,21 @@ pub enum HistoryFormat {
     Html,
 }
 
-impl HistoryFormat {
-    fn from_extension(p: &Path) -> Option<Self> {
-        let ext = p.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "json" => Some(Self::Json),
-            "csv" => Some(Self::Csv),
-            "html" | "htm" => Some(Self::Html),
-            "txt" => Some(Self::Table),
-            _ => None,
-        }
-    }
-}
+/// The extensions `-o` takes.
+const EXTENSIONS: [(&str, HistoryFormat); 5] = [
+    ("txt", HistoryFormat::Table),
+    ("json", HistoryFormat::Json),
+    ("csv", HistoryFormat::Csv),
+    ("html", HistoryFormat::Html),
+    ("htm", HistoryFormat::Html),
+];
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse history                              one row per attempt, trends, best marked
+  rehearse history -Q failed --last 5           one question, the last five attempts
+  rehearse history --format csv > history.csv   or json, for scripts and spreadsheets
+  rehearse history -o progress.html             one page of progress charts")]
 pub struct HistoryArgs {
     /// Only attempts at this question (an id from `rehearse questions`, or its text).
     #[arg(short = 'Q', long)]
@@ -50,9 +51,9 @@ pub struct HistoryArgs {
     #[arg(short, long, value_enum)]
     pub format: Option<HistoryFormat>,
     /// Write to this file instead of standard output.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Colour in the table [default: auto: on a terminal, unless NO_COLOR is set].
+    /// Colour in the table (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     #[command(flatten)]
@@ -60,14 +61,14 @@ pub struct HistoryArgs {
 }
 
 pub fn run(args: HistoryArgs, global: &Global) -> Result<()> {
-    let format = args
-        .format
-        .or_else(|| args.out.as_deref().and_then(HistoryFormat::from_extension))
-        .unwrap_or(HistoryFormat::Table);
-    if let Some(out) = &args.out
-        && out.is_dir()
-    {
-        bail!("{}: --out is a directory; name a file", out.display());
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &EXTENSIONS,
+        HistoryFormat::Table,
+    )?;
+    if let Some(out) = &args.out {
+        check_output_path(out, None)?;
     }
     let store = open_store(&args.store)?;
     let listing = store.list()?;
@@ -144,9 +145,9 @@ pub fn run(args: HistoryArgs, global: &Global) -> Result<()> {
             )
         }
     };
-    emit(args.out.as_deref(), &text)?;
-    if let (Some(out), HistoryFormat::Html, false) = (&args.out, format, global.quiet) {
-        eprintln!("wrote {}", out.display());
-    }
-    Ok(())
+    let what = match format {
+        HistoryFormat::Html => "the progress page",
+        _ => "the history",
+    };
+    write_out(args.out.as_deref(), &text, what, global)
 }

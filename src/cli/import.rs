@@ -18,12 +18,19 @@ use super::attempts::{
 };
 use super::engine::load_model;
 use super::frameworks::load_catalog;
+use super::input;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse import answer.wav -Q failed          transcribe, analyze and store one attempt
+  rehearse import take1.wav take2.wav           several at once (one model load)
+  rehearse import answer.json                   a transcript whose WAV is where it says
+  ssh phone cat memo.wav | rehearse import -    a recording from standard input")]
 pub struct AttemptImportArgs {
     /// Recordings (WAV, MP3, M4A/AAC, FLAC, Ogg Vorbis, or a video's audio; transcribed first),
     /// or rehearse transcript JSON files whose recording is still where they say (stored
-    /// without transcribing again). Every recording is stored as 16 kHz mono WAV.
+    /// without transcribing again); `-` reads a recording from standard input. Every recording
+    /// is stored as 16 kHz mono WAV.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The question answered: an id from `rehearse questions` (a typo is refused with the
@@ -144,10 +151,15 @@ pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
     )?;
     // Every input is checked before the model loads, so a typo fails at once, not after
     // minutes of transcription.
-    let sources: Vec<ImportSource> = args
+    input::at_most_one_stdin(&args.files)?;
+    let inputs: Vec<input::Input> = args
         .files
         .iter()
-        .map(|f| classify_import(f))
+        .map(|f| input::open(f))
+        .collect::<Result<_>>()?;
+    let sources: Vec<ImportSource> = inputs
+        .iter()
+        .map(|i| classify_import(&i.path))
         .collect::<Result<_>>()?;
     let loaded = if sources.iter().any(|s| matches!(s, ImportSource::Audio)) {
         Some(load_model(&args.engine)?)
@@ -156,9 +168,10 @@ pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
     };
     let mut out = std::io::stdout().lock();
     let mut silent = 0usize;
-    for (file, source) in args.files.iter().zip(sources) {
+    for (input, source) in inputs.iter().zip(sources) {
+        let file = &input.shown;
         let (audio_path, transcript) = match source {
-            ImportSource::Audio => (file.clone(), None),
+            ImportSource::Audio => (input.path.clone(), None),
             ImportSource::Transcript { t, audio } => (audio, Some(*t)),
         };
         let processed = process(

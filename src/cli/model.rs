@@ -1,6 +1,6 @@
 //! `rehearse model`: list, fetch, import, locate and check Whisper models.
 
-use std::io::Write;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -9,23 +9,32 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use rehearse::model::{self, convert, download, find, registry};
 
-use super::args::Global;
-use super::output::show_progress;
+use super::args::{Global, LIST_EXTENSIONS, ListFormat};
+use super::output::{check_output_path, pick_format, show_progress, write_out};
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  rehearse model list                 known and installed models
+  rehearse model fetch base.en        download, verify and install one
+  rehearse model path                 the model commands use")]
 pub enum ModelCommand {
     /// Known and installed models, their sizes and where they are.
-    List,
+    List(ListArgs),
     /// Download ggml-NAME.bin, verify its SHA-1 and install it.
     Fetch(FetchArgs),
     /// Convert a CTranslate2 / faster-whisper model folder into a whisper.cpp ggml model.
     Import(ImportArgs),
     /// Print the path of the model a command would use (or of the named one).
+    #[command(after_help = "Examples:
+  rehearse model path                 the model `analyze`, `record`, ... use
+  rehearse model path base.en         where base.en is installed")]
     Path {
         /// Model name or file [default: the lookup order's first match].
         name: Option<String>,
     },
     /// Check that a file is a usable whisper.cpp ggml model and describe it.
+    #[command(after_help = "Examples:
+  rehearse model check models/ggml-tiny.en.bin")]
     Check {
         /// Model file.
         file: PathBuf,
@@ -33,6 +42,22 @@ pub enum ModelCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse model list                 sizes, languages, which are installed and where
+  rehearse model list --format json   for scripts")]
+pub struct ListArgs {
+    /// Output format [default: from --out's extension, else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ListFormat>,
+    /// Write the list to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse model fetch tiny.en                       the default model
+  rehearse model fetch base.en --base-url URL        from a mirror")]
 pub struct FetchArgs {
     /// Model name, e.g. tiny.en, base.en, small.en (see `rehearse model list`).
     pub name: String,
@@ -51,11 +76,14 @@ pub struct FetchArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse model import ~/.cache/ct2/tiny.en                   into the user model folder
+  rehearse model import DIR --quantize q8_0 -o ggml-q8.bin      smaller, a little less exact")]
 pub struct ImportArgs {
     /// Folder with model.bin, config.json and vocabulary.json, vocabulary.txt or tokenizer.json.
     pub dir: PathBuf,
     /// Output file [default: ggml-NAME.bin in the user model folder].
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Quantize weight matrices (q8_0: ggml's 8-bit blocks; smaller and usually faster).
     #[arg(long)]
@@ -67,11 +95,11 @@ pub struct ImportArgs {
 
 pub fn run(command: ModelCommand, global: &Global) -> Result<()> {
     match command {
-        ModelCommand::List => list(),
+        ModelCommand::List(args) => list(args, global),
         ModelCommand::Fetch(args) => fetch(args, global),
         ModelCommand::Import(args) => import(args, global),
         ModelCommand::Path { name } => {
-            println!("{}", find::resolve(name.as_deref())?.display());
+            println!("{}", super::engine::model_path(name.as_deref())?.display());
             Ok(())
         }
         ModelCommand::Check { file } => {
@@ -92,8 +120,67 @@ pub fn run(command: ModelCommand, global: &Global) -> Result<()> {
     }
 }
 
-fn list() -> Result<()> {
-    let mut out = std::io::stdout().lock();
+fn list(args: ListArgs, global: &Global) -> Result<()> {
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &LIST_EXTENSIONS,
+        ListFormat::Table,
+    )?;
+    if let Some(out) = &args.out {
+        check_output_path(out, None)?;
+    }
+    let text = match format {
+        ListFormat::Table => list_table()?,
+        ListFormat::Json => list_json()?,
+    };
+    write_out(args.out.as_deref(), &text, "the model list", global)
+}
+
+fn list_json() -> Result<String> {
+    let mut models = Vec::new();
+    let mut listed = std::collections::HashSet::new();
+    for m in registry::known_models() {
+        let file = m.file_name();
+        listed.insert(file.clone());
+        models.push(serde_json::json!({
+            "name": m.name,
+            "size_bytes": m.size_bytes,
+            "english_only": m.english_only,
+            "installed": find::find_installed(&file).map(|p| p.display().to_string()),
+        }));
+    }
+    for p in find::installed_files() {
+        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if listed.contains(name) {
+            continue;
+        }
+        let short = name.trim_start_matches("ggml-").trim_end_matches(".bin");
+        let checked = model::check(&p);
+        models.push(serde_json::json!({
+            "name": short,
+            "size_bytes": checked.as_ref().ok().map(|s| s.file_size),
+            "english_only": checked.as_ref().ok().map(|s| s.english_only),
+            "installed": p.display().to_string(),
+            "error": checked.as_ref().err().map(ToString::to_string),
+        }));
+    }
+    let searched: Vec<String> = find::search_dirs()
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({
+        "models": models,
+        "searched": searched,
+    }))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn list_table() -> Result<String> {
+    let mut out = String::new();
     writeln!(
         out,
         "{:<16} {:>9}  {:<8} INSTALLED",
@@ -140,7 +227,7 @@ fn list() -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     )?;
-    Ok(())
+    Ok(out)
 }
 
 fn human_size(bytes: u64) -> String {

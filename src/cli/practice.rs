@@ -45,10 +45,12 @@ pub struct PracticeArgs {
     /// Only questions of this theme (see `rehearse questions --themes`).
     #[arg(long, value_name = "THEME")]
     pub theme: Option<String>,
-    /// Time to think before recording starts (Enter starts at once): 30s, 1m, 0.
-    #[arg(long, default_value = "30s", value_parser = parse_think, value_name = "DURATION")]
-    pub think: Duration,
-    /// Input device, as `rehearse devices` names it [default: the default input].
+    /// Time to think before recording starts (Enter starts at once): 30s, 1m, 0 [config:
+    /// think; default: 30s].
+    #[arg(long, value_parser = parse_think, value_name = "DURATION")]
+    pub think: Option<Duration>,
+    /// Input device, as `rehearse devices` names it [env: REHEARSE_DEVICE; config: device;
+    /// default: the default input].
     #[arg(short, long)]
     pub device: Option<String>,
     /// Stop an answer after this much audio (90s, 5m, 2:30).
@@ -260,7 +262,7 @@ impl<'a> Drill<'a> {
             engine: &self.args.engine,
             store,
             global: self.global,
-            device: self.args.device.clone(),
+            device: super::settings::current().device(self.args.device.as_deref()),
             max_duration: self.args.max_duration,
             countdown,
             live: true,
@@ -408,7 +410,7 @@ impl<'a> Drill<'a> {
     /// Think time: a countdown that Enter ends early (on a terminal; Ctrl-C here ends the
     /// session, with nothing in progress to lose).
     fn think(&self) {
-        let total = self.args.think;
+        let total = super::settings::current().think(self.args.think).value;
         if total.is_zero() {
             return;
         }

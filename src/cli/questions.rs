@@ -1,19 +1,23 @@
 //! `rehearse questions`: the question bank, grouped by theme, and the framework each question is
 //! answered with.
 
-use std::io::Write;
+use std::fmt::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 
+use super::args::{Global, LIST_EXTENSIONS, ListFormat};
 use super::frameworks::{load_catalog, unknown_framework};
+use super::output::{check_output_path, pick_format, write_out};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   rehearse questions                     every question, grouped by theme
   rehearse questions --themes            the themes and how many questions each has
   rehearse questions --theme conflict    one theme
-  rehearse questions --framework star-l  the questions answered with one framework")]
+  rehearse questions --framework star-l  the questions answered with one framework
+  rehearse questions --format json       for scripts")]
 pub struct QuestionsArgs {
     /// Only the questions answered with this framework.
     #[arg(long, value_name = "ID")]
@@ -24,12 +28,32 @@ pub struct QuestionsArgs {
     /// List the themes with the number of questions in each.
     #[arg(long, conflicts_with_all = ["theme", "framework"])]
     pub themes: bool,
-    /// Print the questions as JSON.
-    #[arg(long)]
+    /// Output format [default: from --out's extension, else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<ListFormat>,
+    /// Same as --format json (kept for scripts written before --format).
+    #[arg(long, hide = true, conflicts_with = "format")]
     pub json: bool,
+    /// Write the list to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
-pub fn run(args: QuestionsArgs) -> Result<()> {
+pub fn run(args: QuestionsArgs, global: &Global) -> Result<()> {
+    let flag = if args.json {
+        Some(ListFormat::Json)
+    } else {
+        args.format
+    };
+    let format = pick_format(
+        flag,
+        args.out.as_deref(),
+        &LIST_EXTENSIONS,
+        ListFormat::Table,
+    )?;
+    if let Some(out) = &args.out {
+        check_output_path(out, None)?;
+    }
     let catalog = load_catalog()?;
     if let Some(id) = &args.framework
         && catalog.framework(id).is_none()
@@ -43,15 +67,15 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
         let known: Vec<&str> = themes.iter().map(|(t, _)| t.as_str()).collect();
         anyhow::bail!("no theme '{theme}'; known: {}", known.join(", "));
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     if args.themes {
-        if args.json {
+        if format == ListFormat::Json {
             let list: Vec<serde_json::Value> = themes
                 .iter()
                 .map(|(t, n)| serde_json::json!({"theme": t, "questions": n}))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
-            return Ok(());
+            return write_out(args.out.as_deref(), &out, "the themes", global);
         }
         let width = themes
             .iter()
@@ -63,7 +87,7 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
         for (t, n) in &themes {
             writeln!(out, "{t:<width$}  {n}")?;
         }
-        return Ok(());
+        return write_out(args.out.as_deref(), &out, "the themes", global);
     }
     // Grouped by theme, in the order the bank introduces them; the bank's order inside each.
     let mut questions: Vec<_> = catalog
@@ -74,9 +98,9 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
         .collect();
     let rank = |theme: &str| themes.iter().position(|(t, _)| t == theme);
     questions.sort_by_key(|q| rank(&q.theme));
-    if args.json {
+    if format == ListFormat::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&questions)?)?;
-        return Ok(());
+        return write_out(args.out.as_deref(), &out, "the questions", global);
     }
     let id_width = questions
         .iter()
@@ -108,5 +132,5 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
             q.id, q.theme, q.framework, q.text
         )?;
     }
-    Ok(())
+    write_out(args.out.as_deref(), &out, "the questions", global)
 }

@@ -19,6 +19,9 @@ use super::output::show_progress;
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]
+#[command(after_help = "Examples:
+  rehearse reanalyze --all          after changing frameworks.toml or the word lists
+  rehearse reanalyze 3fa9c1         one attempt (its analysis had failed, say)")]
 pub struct ReanalyzeArgs {
     /// Attempt id (the last six characters are enough), `latest`, or `latest~N`.
     pub id: Option<String>,

@@ -30,6 +30,14 @@ use super::frameworks::{clock, clock_band, load_catalog};
 use super::output::{REPORT_EXTENSIONS, color_on, pick_format, report_width, write_out};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse record -Q failed                       show the plan, count down, record, report
+  rehearse record -Q failed-long --max-duration 5m --device pulse
+  rehearse record -Q weakness -o report.html      the report into a file (.txt .json .md .html)
+  rehearse record --wav answer.wav --no-analyze   only record, into answer.wav
+  rehearse record --no-save --format json         try without keeping anything
+
+Stops on Enter, q or Ctrl-C. Exit status 3: no speech was heard, nothing was saved.")]
 pub struct RecordArgs {
     /// The question to answer: an id from `rehearse questions` (a typo is refused with the
     /// nearest ids).
@@ -43,7 +51,8 @@ pub struct RecordArgs {
     /// [default: the question's framework, else star-l].
     #[arg(long)]
     pub framework: Option<String>,
-    /// Input device, as `rehearse devices` names it [default: the default input].
+    /// Input device, as `rehearse devices` names it [env: REHEARSE_DEVICE; config: device;
+    /// default: the system's default input].
     #[arg(short, long)]
     pub device: Option<String>,
     /// Stop after this much audio (90s, 5m, 1m30s, 2:30); counted in samples, not wall time.
@@ -80,7 +89,7 @@ pub struct RecordArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    /// Colour in the text report (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     #[command(flatten)]
@@ -124,7 +133,8 @@ pub struct Recorder<'a> {
     /// `None`: analyze without saving (`--no-save`).
     pub store: Option<&'a Store>,
     pub global: &'a Global,
-    pub device: Option<String>,
+    /// The input device and where it was named (`None`: the system's default input).
+    pub device: Option<super::settings::Set<String>>,
     pub max_duration: Duration,
     pub countdown: u32,
     /// Transcribe while recording.
@@ -265,8 +275,9 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
         bail!("a recording that is not analyzed is not stored either: name its file with --wav");
     }
     let (capture, destination, temporary) = capture_target(rec, take)?;
+    let device = rec.device.as_ref();
     let prepared = session::prepare(session::Options {
-        device: rec.device.clone(),
+        device: device.map(|d| d.value.clone()),
         create_folder: false,
         out: capture.clone(),
         destination,
@@ -275,6 +286,13 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
         countdown: rec.countdown,
         plan: Some(clock_plan.clone()),
         quiet: global.quiet,
+    })
+    .map_err(|e| match device {
+        // A device the flag did not name: say where it was named.
+        Some(d) if !matches!(d.origin, super::settings::Origin::Flag(_)) => {
+            anyhow::Error::new(e).context(format!("the device comes from {}", d.origin))
+        }
+        _ => e.into(),
     })?;
     let device_format = prepared.format();
     let options = rec.model.map(|m| transcribe_options(m, rec.engine));
@@ -346,6 +364,12 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
                     out.after,
                     out.after_stop.as_secs_f64()
                 );
+                if let Some((median, p90, max)) = out.display_lag() {
+                    eprintln!(
+                        "live display: the words heard trailed the speech by {median:.1} s (median), {p90:.1} s (90%), {max:.1} s at most; {} previews of {:.2} s",
+                        out.previews, out.preview_median_s
+                    );
+                }
             }
             let options = options.as_ref().context("no transcription options")?;
             Some(live::transcript(
@@ -502,7 +526,7 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     let model = if args.no_analyze {
         None
     } else {
-        rehearse::model::find::resolve(args.engine.model.as_deref())
+        super::engine::model_path(args.engine.model.as_deref())
             .context("the recording is analyzed afterwards (or pass --no-analyze)")?;
         Some(load_model(&args.engine)?)
     };
@@ -511,13 +535,14 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     } else {
         Some(attempts::open_store(&args.store)?)
     };
+    let device = super::settings::current().device(args.device.as_deref());
     let recorder = Recorder {
         catalog: &catalog,
         model: model.as_ref(),
         engine: &args.engine,
         store: store.as_ref(),
         global,
-        device: args.device.clone(),
+        device,
         max_duration: args.max_duration,
         countdown: args.countdown,
         live: !args.no_live,

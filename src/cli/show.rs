@@ -11,9 +11,15 @@ use rehearse::report::{self, RenderOptions, ReportFormat};
 
 use super::args::{ColorChoice, Global};
 use super::attempts::{StoreArgs, open_store};
-use super::output::{color_on, emit, report_width};
+use super::output::{
+    REPORT_EXTENSIONS, check_output_path, color_on, pick_format, report_width, write_out,
+};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse show latest                   the last attempt's report
+  rehearse show 3fa9c1 -o report.html    one attempt as a page (.txt .json .md .html)
+  rehearse show latest~1 --format json   the one before, as JSON")]
 pub struct ShowArgs {
     /// Attempt id (the last six characters are enough), `latest`, or `latest~N`.
     pub id: String,
@@ -21,9 +27,9 @@ pub struct ShowArgs {
     #[arg(short, long, value_enum)]
     pub format: Option<ReportFormat>,
     /// Write the report to this file instead of standard output.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Colour in the text report [default: auto: on a terminal, unless NO_COLOR is set].
+    /// Colour in the text report (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     #[command(flatten)]
@@ -31,10 +37,15 @@ pub struct ShowArgs {
 }
 
 pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
-    let format = args
-        .format
-        .or_else(|| args.out.as_deref().and_then(ReportFormat::from_extension))
-        .unwrap_or(ReportFormat::Text);
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &REPORT_EXTENSIONS,
+        ReportFormat::Text,
+    )?;
+    if let Some(out) = &args.out {
+        check_output_path(out, None)?;
+    }
     let store = open_store(&args.store)?;
     // Other folders' problems are for `history` to report; here they would bury the answer.
     let listing = store.list()?;
@@ -83,5 +94,5 @@ pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
             }
         }
     }
-    emit(args.out.as_deref(), &text)
+    write_out(args.out.as_deref(), &text, "the report", global)
 }

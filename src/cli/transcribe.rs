@@ -10,37 +10,52 @@ use rehearse::transcribe::export::{self, TranscriptFormat};
 
 use super::args::{EngineArgs, Global};
 use super::engine::{load_model, transcribe_file};
-use super::output::{check_output_path, emit, show_progress};
+use super::input;
+use super::output::{check_output_path, pick_format, show_progress, write_out};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rehearse transcribe answer.wav                    JSON transcript on standard output
+  rehearse transcribe answer.wav -o answer.srt      format from the extension: .json .txt .srt .vtt
+  rehearse transcribe a.wav b.wav --out-dir out/    several files, one model load
+  rehearse transcribe - -f txt < answer.wav         standard input in, plain text out")]
 pub struct TranscribeArgs {
     /// Recordings: WAV (8/16/24/32-bit integer or 32/64-bit float PCM, mu-law, A-law, ADPCM),
     /// MP3, M4A/AAC, FLAC, Ogg Vorbis, AIFF, CAF, or the audio of an MP4/MOV/MKV/WebM video;
-    /// 8-192 kHz, any channel count. The format is read from the content, not the name.
+    /// 8-192 kHz, any channel count. The format is read from the content, not the name; `-`
+    /// reads one from standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Write the transcript to this file instead of standard output.
-    #[arg(short, long, conflicts_with = "out_dir")]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
     pub out: Option<PathBuf>,
-    /// Write one transcript per input into this folder, named after the input (several files).
-    #[arg(long)]
+    /// Write one transcript per input into this folder, named after the input (several files;
+    /// standard input's is named stdin).
+    #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// Output format [default: from --out's extension, else json].
     #[arg(short, long, value_enum)]
     pub format: Option<TranscriptFormat>,
 }
 
+/// The extensions `-o` takes.
+const EXTENSIONS: [(&str, TranscriptFormat); 4] = [
+    ("json", TranscriptFormat::Json),
+    ("txt", TranscriptFormat::Txt),
+    ("srt", TranscriptFormat::Srt),
+    ("vtt", TranscriptFormat::Vtt),
+];
+
 pub fn run(args: TranscribeArgs, global: &Global) -> Result<()> {
-    let format = args
-        .format
-        .or_else(|| {
-            args.out
-                .as_deref()
-                .and_then(TranscriptFormat::from_extension)
-        })
-        .unwrap_or(TranscriptFormat::Json);
+    let format = pick_format(
+        args.format,
+        args.out.as_deref(),
+        &EXTENSIONS,
+        TranscriptFormat::Json,
+    )?;
+    input::at_most_one_stdin(&args.files)?;
     if args.files.len() > 1 && args.out_dir.is_none() {
         bail!("several input files need --out-dir DIR (one transcript per file)");
     }
@@ -52,7 +67,11 @@ pub fn run(args: TranscribeArgs, global: &Global) -> Result<()> {
         match (&args.out, &args.out_dir) {
             (Some(out), _) => Some(out.clone()),
             (None, Some(dir)) => {
-                let stem = file.file_stem().unwrap_or(file.as_os_str());
+                let stem = if input::is_stdin(file) {
+                    std::ffi::OsStr::new("stdin")
+                } else {
+                    file.file_stem().unwrap_or(file.as_os_str())
+                };
                 Some(dir.join(stem).with_extension(format.extension()))
             }
             (None, None) => None,
@@ -65,24 +84,39 @@ pub fn run(args: TranscribeArgs, global: &Global) -> Result<()> {
             check_output_path(&out, Some(file))?;
         }
     }
-    let mut single = match args.files.as_slice() {
-        [one] => Some(audio::load_for_whisper(one)?),
+    // Standard input is read (once) before anything else.
+    let inputs: Vec<input::Input> = args
+        .files
+        .iter()
+        .map(|f| input::open(f))
+        .collect::<Result<_>>()?;
+    let mut single = match inputs.as_slice() {
+        [one] => Some(audio::load_for_whisper(&one.path)?),
         _ => None,
     };
     let loaded = load_model(&args.engine)?;
     let mut failed = 0usize;
-    for file in &args.files {
+    for (file, input) in args.files.iter().zip(&inputs) {
         let pre = single.take();
-        let result = transcribe_file(file, &loaded, &args.engine, show_progress(global), pre)
-            .and_then(|t| {
-                if !global.quiet {
-                    for note in &t.notes {
-                        eprintln!("note: {}: {note}", file.display());
-                    }
+        let result = transcribe_file(
+            &input.path,
+            &loaded,
+            &args.engine,
+            show_progress(global),
+            pre,
+        )
+        .and_then(|mut t| {
+            if input.is_stdin() {
+                t.audio.path = input.shown.display().to_string();
+            }
+            if !global.quiet {
+                for note in &t.notes {
+                    eprintln!("note: {}: {note}", input.shown.display());
                 }
-                let rendered = export::render(&t, format);
-                emit(target(file).as_deref(), &rendered)
-            });
+            }
+            let rendered = export::render(&t, format);
+            write_out(target(file).as_deref(), &rendered, "the transcript", global)
+        });
         if let Err(e) = result {
             if args.files.len() == 1 {
                 return Err(e);

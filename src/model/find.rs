@@ -29,7 +29,7 @@ const PREFERENCE: &[&str] = &[
 #[non_exhaustive]
 pub enum FindError {
     #[error("{}: model file not found{}", path.display(), origin_note(origin))]
-    MissingPath { path: PathBuf, origin: &'static str },
+    MissingPath { path: PathBuf, origin: String },
     #[error(
         "no Whisper model found (looked in {searched}); install one with `rehearse model fetch {name}` or `scripts/setup.sh`, or pass --model PATH"
     )]
@@ -118,11 +118,21 @@ pub fn installed_files() -> Vec<PathBuf> {
 /// Resolves the model for a command: `flag` (from `--model`) first, then the environment, then
 /// the installed models.
 pub fn resolve(flag: Option<&str>) -> Result<PathBuf, FindError> {
+    resolve_with(flag, None)
+}
+
+/// [`resolve`] with a default between the environment and the installed models: a model name
+/// or path from a config file, with where it was found ("config.toml line 2").
+pub fn resolve_with(
+    flag: Option<&str>,
+    configured: Option<(&str, &str)>,
+) -> Result<PathBuf, FindError> {
     let env = std::env::var(MODEL_ENV).ok().filter(|s| !s.is_empty());
-    let (spec, origin) = match (flag, env.as_deref()) {
-        (Some(f), _) => (Some(f.to_string()), "--model"),
-        (None, Some(e)) => (Some(e.to_string()), MODEL_ENV),
-        (None, None) => (None, ""),
+    let (spec, origin) = match (flag, env.as_deref(), configured) {
+        (Some(f), _, _) => (Some(f.to_string()), "--model".to_string()),
+        (None, Some(e), _) => (Some(e.to_string()), MODEL_ENV.to_string()),
+        (None, None, Some((value, from))) => (Some(value.to_string()), from.to_string()),
+        (None, None, None) => (None, String::new()),
     };
     if let Some(spec) = spec {
         let as_path = PathBuf::from(&spec);

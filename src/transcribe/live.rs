@@ -5,9 +5,17 @@
 //! The worker hears exactly the samples the offline path reads back from the WAV (the same
 //! downmix and resampler, [`crate::audio::resample::Stream`]) and cuts them at exactly the same
 //! places, so the live transcript is the offline one, only earlier.
+//!
+//! A stretch ends at the first pause after 12 s, so its words come 12-30 s after they were
+//! said: too late for a display that coaches while the speaker is in a section. A second
+//! thread, the previewer, decodes the open end of the answer (at most its last 8 s, with an
+//! encoder window sized to it) every 2 s of new audio, for the display only; the words of each
+//! finished stretch replace the preview's, and the transcript is made from finished stretches
+//! alone. Previews wait while finished stretches wait for the worker: on a machine too busy for
+//! both, the report after the stop comes first, and the display says how far behind it is.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -45,9 +53,21 @@ pub struct LiveConfig {
     pub live_threads: usize,
 }
 
-/// Called on the worker thread after every stretch transcribed while recording, with all words so far (times not yet
-/// snapped to the audio) and the seconds of audio transcribed.
+/// Called on the previewer's thread whenever the display's words change while recording, with
+/// every word so far (finished stretches', then the preview's; times not yet snapped to the
+/// audio) and the seconds of audio they cover.
 pub type OnWords = Box<dyn FnMut(&[Word], f64) + Send>;
+
+/// A preview is made whenever this much audio has come in since the last one began.
+pub const PREVIEW_EVERY_S: f64 = 2.0;
+/// A preview decodes at most this much of the open end of the answer; words before it are kept
+/// from earlier previews.
+pub const PREVIEW_WINDOW_S: f64 = 8.0;
+/// Words in a preview window's first second are left to the previous preview, which heard
+/// them whole (the window's edge may cut a word).
+const PREVIEW_EDGE_S: f64 = 1.0;
+/// Less open audio than this is not worth a preview.
+const PREVIEW_MIN_S: f64 = 0.5;
 
 enum Msg {
     Audio(Vec<i16>),
@@ -57,6 +77,7 @@ enum Msg {
 /// A running live transcription.
 pub struct Live {
     tx: mpsc::Sender<Msg>,
+    preview_tx: mpsc::Sender<PreviewMsg>,
     handle: Option<JoinHandle<Result<LiveOutput, LiveError>>>,
     cancel: Arc<AtomicBool>,
     /// Set at the stop, before the end of the audio is queued: a stretch still being decoded
@@ -76,18 +97,55 @@ pub struct LiveOutput {
     pub after: usize,
     /// From the end of the audio reaching the worker to the last stretch transcribed.
     pub after_stop: Duration,
+    /// Every change of the display's words: (seconds of audio recorded then, seconds of audio
+    /// the words cover).
+    pub display: Vec<(f64, f64)>,
+    /// Previews made, and the median wall time of one (seconds).
+    pub previews: usize,
+    pub preview_median_s: f64,
 }
 
-/// Feeds the worker; handed to the capture writer, which calls it with every block it wrote.
+impl LiveOutput {
+    /// How far the display's words trailed the speech, sampled every 0.1 s of recording from
+    /// the first words shown to the last update: (median, 90th percentile, maximum) seconds;
+    /// `None` when nothing was shown.
+    pub fn display_lag(&self) -> Option<(f64, f64, f64)> {
+        lag_stats(&self.display)
+    }
+}
+
+/// See [`LiveOutput::display_lag`]: between updates the lag grows with the recording.
+pub fn lag_stats(updates: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
+    let (first, last) = (updates.first()?.0, updates.last()?.0);
+    let mut lags = Vec::new();
+    let mut i = 0;
+    let mut t = first;
+    while t <= last + 1e-9 {
+        while i + 1 < updates.len() && updates[i + 1].0 <= t {
+            i += 1;
+        }
+        lags.push((t - updates[i].1).max(0.0));
+        t += 0.1;
+    }
+    lags.sort_by(f64::total_cmp);
+    let at = |q: f64| lags[((lags.len() - 1) as f64 * q).round() as usize];
+    Some((at(0.5), at(0.9), at(1.0)))
+}
+
+/// Feeds the worker and the previewer; handed to the capture writer, which calls it with every
+/// block it wrote. The previewer is fed directly, not through the worker, which is busy for
+/// seconds with each stretch.
 pub struct LiveTap {
     tx: mpsc::Sender<Msg>,
+    preview: mpsc::Sender<PreviewMsg>,
 }
 
 impl LiveTap {
     /// Interleaved samples just written to the WAV (whole frames).
     pub fn push(&mut self, interleaved: &[i16]) {
-        // The worker may have failed and gone; the recording goes on regardless.
+        // Either may have failed and gone; the recording goes on regardless.
         let _ = self.tx.send(Msg::Audio(interleaved.to_vec()));
+        let _ = self.preview.send(PreviewMsg::Audio(interleaved.to_vec()));
     }
 }
 
@@ -99,6 +157,36 @@ impl Live {
         let (tx, rx) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let ending = Arc::new(AtomicBool::new(false));
+        let (preview_tx, preview_rx) = mpsc::channel();
+        let mut preview_decode =
+            super::decode_options(&engine, &config.options, config.live_threads);
+        // Word times only order the preview's words against the finished ones.
+        preview_decode.method = super::TimestampMethod::Token;
+        let preview_stream =
+            Stream::new(config.rate, config.channels, WHISPER_RATE).map_err(LiveError::Resample)?;
+        let backlog = Arc::new(AtomicUsize::new(0));
+        let previewer = Previewer {
+            engine: engine.clone(),
+            backlog: backlog.clone(),
+            stream: preview_stream,
+            decode: preview_decode,
+            on_words,
+            ending: ending.clone(),
+            samples: Vec::new(),
+            offset: 0,
+            final_words: Vec::new(),
+            final_upto: 0,
+            preview_words: Vec::new(),
+            shown_upto: 0,
+            previewed_at: 0,
+            display: Vec::new(),
+            took: Vec::new(),
+            changed: false,
+        };
+        let preview_handle = std::thread::Builder::new()
+            .name("rehearse-preview".into())
+            .spawn(move || previewer.run(preview_rx))
+            .map_err(LiveError::Thread)?;
         let worker = Worker {
             engine,
             config,
@@ -107,7 +195,8 @@ impl Live {
             samples: Vec::new(),
             queue: VecDeque::new(),
             raw: Vec::new(),
-            on_words,
+            preview: Some((preview_tx.clone(), preview_handle)),
+            backlog,
             cancel: cancel.clone(),
             ending: ending.clone(),
             live_decode_s: Vec::new(),
@@ -118,6 +207,7 @@ impl Live {
             .map_err(LiveError::Thread)?;
         Ok(Live {
             tx,
+            preview_tx,
             handle: Some(handle),
             cancel,
             ending,
@@ -128,6 +218,7 @@ impl Live {
     pub fn tap(&self) -> LiveTap {
         LiveTap {
             tx: self.tx.clone(),
+            preview: self.preview_tx.clone(),
         }
     }
 
@@ -147,6 +238,7 @@ impl Drop for Live {
     fn drop(&mut self) {
         if self.handle.is_some() {
             self.cancel.store(true, Ordering::Release);
+            self.ending.store(true, Ordering::Release);
             let _ = self.tx.send(Msg::End);
         }
     }
@@ -160,7 +252,11 @@ struct Worker {
     samples: Vec<f32>,
     queue: VecDeque<Stretch>,
     raw: Vec<RawSegment>,
-    on_words: OnWords,
+    /// The previewer: fed the 16 kHz audio and every finished stretch's words; it hands back
+    /// the display's history when told the recording ended.
+    preview: Option<(mpsc::Sender<PreviewMsg>, JoinHandle<PreviewStats>)>,
+    /// Finished stretches not yet transcribed, for the previewer to wait on.
+    backlog: Arc<AtomicUsize>,
     cancel: Arc<AtomicBool>,
     ending: Arc<AtomicBool>,
     /// How long each stretch took while recording, seconds.
@@ -200,6 +296,8 @@ impl Worker {
             if self.cancel.load(Ordering::Acquire) {
                 break;
             }
+            self.backlog
+                .store(self.queue.len().saturating_sub(1), Ordering::Release);
             if let Some(st) = self.queue.pop_front() {
                 let t = Instant::now();
                 if self.transcribe(st, &live, true)? {
@@ -207,7 +305,10 @@ impl Worker {
                     during += 1;
                     // The display's view; after the stop nobody is looking, so only here.
                     let (words, _) = words::merge(&self.raw, live.method);
-                    (self.on_words)(&words, st.end as f64 / f64::from(WHISPER_RATE));
+                    self.send_preview(PreviewMsg::Final {
+                        words,
+                        upto: st.end,
+                    });
                 } else {
                     // Stopped mid-stretch: it goes first with all threads.
                     self.queue.push_front(st);
@@ -216,6 +317,15 @@ impl Worker {
             }
         }
         let stopped = Instant::now();
+        // The previewer stops at once (the stop set `ending`), leaving the cores to the rest.
+        let (display, previews, preview_median_s) = match self.preview.take() {
+            Some((tx, handle)) => {
+                let _ = tx.send(PreviewMsg::End);
+                drop(tx);
+                handle.join().unwrap_or_default()
+            }
+            None => (Vec::new(), 0, 0.0),
+        };
         if self.cancel.load(Ordering::Acquire) {
             return Err(LiveError::Worker);
         }
@@ -261,7 +371,17 @@ impl Worker {
             during,
             after,
             after_stop: stopped.elapsed(),
+            display,
+            previews,
+            preview_median_s,
         })
+    }
+
+    fn send_preview(&mut self, msg: PreviewMsg) {
+        if let Some((tx, _)) = &self.preview {
+            // A previewer that failed takes only the display with it.
+            let _ = tx.send(msg);
+        }
     }
 
     fn feed(&mut self, block: &[i16]) -> Result<(), LiveError> {
@@ -305,5 +425,212 @@ impl Worker {
         };
         self.raw.extend(segs);
         Ok(true)
+    }
+}
+
+enum PreviewMsg {
+    /// Interleaved samples as the device delivered them, in order.
+    Audio(Vec<i16>),
+    /// Every word of the finished stretches, which end at sample `upto`.
+    Final {
+        words: Vec<Word>,
+        upto: usize,
+    },
+    End,
+}
+
+/// What the previewer hands back: the display's updates (see [`LiveOutput::display`]), the
+/// number of previews and the median wall time of one.
+type PreviewStats = (Vec<(f64, f64)>, usize, f64);
+
+/// Keeps the display's words close to the speech (see the module documentation).
+struct Previewer {
+    engine: Engine,
+    /// The worker's finished stretches still waiting: previews wait for none.
+    backlog: Arc<AtomicUsize>,
+    /// The same conversion to 16 kHz mono as the worker's.
+    stream: Stream,
+    decode: super::whisper::DecodeOptions,
+    on_words: OnWords,
+    ending: Arc<AtomicBool>,
+    /// The open end of the answer: samples from `offset` (an index into the whole recording).
+    samples: Vec<f32>,
+    offset: usize,
+    /// Words of the finished stretches, which end at sample `final_upto`.
+    final_words: Vec<Word>,
+    final_upto: usize,
+    /// Words previews heard after `final_upto`.
+    preview_words: Vec<Word>,
+    /// The sample the displayed words reach.
+    shown_upto: usize,
+    /// Samples received when the last preview began.
+    previewed_at: usize,
+    display: Vec<(f64, f64)>,
+    took: Vec<f64>,
+    /// Finished words came in since the display was last told.
+    changed: bool,
+}
+
+impl Previewer {
+    fn received(&self) -> usize {
+        self.offset + self.samples.len()
+    }
+
+    fn run(mut self, rx: mpsc::Receiver<PreviewMsg>) -> PreviewStats {
+        let every = (PREVIEW_EVERY_S * f64::from(WHISPER_RATE)) as usize;
+        loop {
+            if !self.ready(every) && !self.changed {
+                match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(msg) => {
+                        if self.take(msg) {
+                            break;
+                        }
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            if self.drain(&rx) || self.ending.load(Ordering::Acquire) {
+                break;
+            }
+            if self.ready(every) {
+                self.preview();
+                // What came in meanwhile counts, or the lag would look shorter than it is.
+                if self.drain(&rx) {
+                    break;
+                }
+                self.show();
+            } else if self.changed {
+                self.show();
+            }
+        }
+        self.stats()
+    }
+
+    /// A preview is due (`every` samples came in since the last) and the worker has no
+    /// finished stretch waiting.
+    fn ready(&self, every: usize) -> bool {
+        self.received() >= self.previewed_at + every && self.backlog.load(Ordering::Acquire) == 0
+    }
+
+    /// Handles one message; true at the end.
+    fn take(&mut self, msg: PreviewMsg) -> bool {
+        match msg {
+            PreviewMsg::Audio(block) => {
+                // A block the resampler refuses costs only the preview.
+                let _ = self.stream.push_i16(&block, &mut self.samples);
+            }
+            PreviewMsg::Final { words, upto } => self.take_final(words, upto),
+            PreviewMsg::End => return true,
+        }
+        false
+    }
+
+    /// Handles every message waiting; true at the end.
+    fn drain(&mut self, rx: &mpsc::Receiver<PreviewMsg>) -> bool {
+        while let Ok(msg) = rx.try_recv() {
+            if self.take(msg) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn stats(mut self) -> PreviewStats {
+        self.took.sort_by(f64::total_cmp);
+        let median = self.took.get(self.took.len() / 2).copied().unwrap_or(0.0);
+        (self.display, self.took.len(), median)
+    }
+
+    /// A finished stretch: its words replace the preview's up to its end, and the audio before
+    /// it is no longer needed.
+    fn take_final(&mut self, words: Vec<Word>, upto: usize) {
+        let upto_s = upto as f64 / f64::from(WHISPER_RATE);
+        self.final_words = words;
+        self.final_upto = upto;
+        self.preview_words.retain(|w| w.start_s >= upto_s);
+        self.shown_upto = self.shown_upto.max(upto);
+        let drop = upto.saturating_sub(self.offset).min(self.samples.len());
+        self.samples.drain(..drop);
+        self.offset += drop;
+        self.changed = true;
+    }
+
+    /// Decodes the open end of the answer and shows what it heard.
+    fn preview(&mut self) {
+        let rate = f64::from(WHISPER_RATE);
+        let now = self.received();
+        self.previewed_at = now;
+        let open_from = self.final_upto.max(self.offset);
+        let start = open_from.max(now.saturating_sub((PREVIEW_WINDOW_S * rate) as usize));
+        // The worker can be ahead of this thread's audio: then nothing is open yet.
+        if (now.saturating_sub(start) as f64) < PREVIEW_MIN_S * rate {
+            return;
+        }
+        let part = &self.samples[start - self.offset..now - self.offset];
+        let start_s = start as f64 / rate;
+        let heard = if super::is_digital_silence(part) {
+            Vec::new()
+        } else {
+            let len_s = part.len() as f64 / rate;
+            let mut decode = self.decode.clone();
+            // 50 frames a second plus room: never under the audio's length, which DTW needs.
+            decode.audio_ctx = ((len_s * 50.0).ceil() as i32 + 128).min(1500);
+            let ending = self.ending.clone();
+            let t = Instant::now();
+            let result = self.engine.run(
+                part,
+                &decode,
+                None,
+                Some(Box::new(move || ending.load(Ordering::Acquire))),
+            );
+            let Ok(segs) = result else {
+                return;
+            };
+            self.took.push(t.elapsed().as_secs_f64());
+            let (mut words, _) = words::merge(&segs.segments, decode.method);
+            for w in &mut words {
+                w.start_s += start_s;
+                w.end_s += start_s;
+            }
+            words
+        };
+        // Words the window's edge may have cut belong to the previous preview.
+        let cut = if start > open_from {
+            start_s + PREVIEW_EDGE_S
+        } else {
+            start_s
+        };
+        self.preview_words.retain(|w| w.end_s <= cut);
+        self.preview_words
+            .extend(heard.into_iter().filter(|w| w.start_s >= cut));
+        self.shown_upto = self.shown_upto.max(now);
+    }
+
+    fn show(&mut self) {
+        self.changed = false;
+        let rate = f64::from(WHISPER_RATE);
+        let mut words = self.final_words.clone();
+        words.extend(self.preview_words.iter().cloned());
+        let upto_s = self.shown_upto as f64 / rate;
+        (self.on_words)(&words, upto_s);
+        self.display.push((self.received() as f64 / rate, upto_s));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lag_grows_between_updates_and_drops_at_each() {
+        // Words shown at 2 s reaching 1 s, at 4 s reaching 3.5 s, at 10 s reaching 9 s.
+        let (median, p90, max) = lag_stats(&[(2.0, 1.0), (4.0, 3.5), (10.0, 9.0)]).expect("some");
+        // From 4 s to 10 s the lag climbs from 0.5 s to 6.5 s; it is 1 s again at 10 s.
+        assert!((max - 6.4).abs() < 0.11, "{max}");
+        assert!((median - 2.5).abs() < 0.3, "{median}");
+        assert!(p90 > median && p90 <= max);
+        assert_eq!(lag_stats(&[]), None);
+        assert_eq!(lag_stats(&[(3.0, 3.0)]), Some((0.0, 0.0, 0.0)));
     }
 }

@@ -14,5 +14,6 @@ mod types;
 pub mod whisper;
 pub mod words;
 
+pub(crate) use pipeline::is_digital_silence;
 pub use pipeline::{assemble, decode_options, settings, transcribe_audio, transcribe_stretch};
 pub use types::*;

@@ -9,7 +9,7 @@ use super::{chunker, timing, whisper, words};
 /// silence, so such audio is not sent to it at all.
 const SILENCE_PEAK: f32 = 1.0 / 32768.0 * 2.0;
 
-fn is_digital_silence(samples: &[f32]) -> bool {
+pub(crate) fn is_digital_silence(samples: &[f32]) -> bool {
     samples.iter().fold(0.0f32, |m, x| m.max(x.abs())) < SILENCE_PEAK
 }
 
@@ -34,6 +34,7 @@ pub fn decode_options(
         prompt: opts.prompt.clone(),
         method: effective_method(engine, opts),
         filler_boost: opts.filler_boost,
+        audio_ctx: 0,
     }
 }
 

@@ -40,6 +40,10 @@ pub struct DecodeOptions {
     pub method: TimestampMethod,
     /// Added to the logits of hesitation tokens ("um", "uh") at every decoding step; 0 = off.
     pub filler_boost: f32,
+    /// Encoder context in 20 ms frames; 0 for Whisper's full 30 s window. Only the live
+    /// display's previews shorten it (a short window is several times faster on a few seconds
+    /// of audio, and drops the odd word, which a preview can afford).
+    pub audio_ctx: i32,
 }
 
 /// Decoder settings that trade speed against accuracy, each chosen by measurement
@@ -415,7 +419,12 @@ impl Engine {
         if !self.tuning.fallback {
             fp.set_temperature_inc(0.0);
         }
-        let audio_ctx = self.tuning.audio_ctx(samples.len());
+        // The caller's context (the live preview's short windows) before the tuning's.
+        let audio_ctx = if opts.audio_ctx > 0 {
+            opts.audio_ctx
+        } else {
+            self.tuning.audio_ctx(samples.len())
+        };
         fp.set_audio_ctx(audio_ctx);
         match prompt {
             Prompt::Text(p) => fp.set_initial_prompt(p),

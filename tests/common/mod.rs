@@ -59,6 +59,14 @@ pub fn rehearse() -> Command {
     let mut c = Command::cargo_bin("rehearse").expect("binary built");
     c.env_remove("REHEARSE_MODEL")
         .env_remove("REHEARSE_MODEL_BASE_URL")
+        .env_remove("REHEARSE_THREADS")
+        .env_remove("REHEARSE_DEVICE")
+        .env_remove("REHEARSE_THINK")
+        // Nor the developer's config file and overrides (a test that wants some sets its own).
+        .env(
+            "REHEARSE_CONFIG_DIR",
+            std::env::temp_dir().join("rehearse-test-no-config"),
+        )
         .env("NO_COLOR", "1")
         // Recordings made by tests must not land in the developer's practice history.
         .env(

@@ -18,8 +18,9 @@ use crate::cli::engine::{LoadedModel, default_threads};
 /// How much of the last words the display shows, in characters.
 const HEARD_CHARS: usize = 60;
 
-/// Whisper threads while recording: one fewer than asked for (all cores by default), so that
-/// capture never waits for a core; at least one.
+/// Whisper threads while recording, for the stretches and for the display's previews each: one
+/// fewer than asked for (all cores by default), so that capture never waits for a core; at
+/// least one.
 pub fn live_threads(threads: usize) -> usize {
     threads.min(default_threads().saturating_sub(1)).max(1)
 }
@@ -105,6 +106,7 @@ impl LiveAnalysis {
         Heard {
             words: shown,
             section,
+            upto_s,
         }
     }
 }
