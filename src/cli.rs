@@ -146,8 +146,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Devices(args) => devices::run(args, global),
         Command::Model(command) => model::run(command, global),
         Command::Config(args) => config::run(args, &settings, global),
-        Command::Completions(args) => completions::run(args),
-        Command::Man(args) => man::run(args, global),
+        Command::Completions(args) => completions::run(args, command()),
+        Command::Man(args) => man::run(args, command(), global),
     }
 }
 

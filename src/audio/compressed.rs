@@ -14,7 +14,7 @@ use symphonia::core::meta::MetadataOptions;
 
 use super::AudioError;
 use super::clipping::ClipCounter;
-use super::decode::{Limits, MAX_RATE, MIN_RATE, MonoAudio, SUPPORTED, push_mono, too_long};
+use super::mono::{Limits, MAX_RATE, MIN_RATE, MonoAudio, SUPPORTED, push_mono, too_long};
 use super::sniff::Container;
 use super::wav::format_tag_name;
 

@@ -8,6 +8,7 @@ pub mod decode;
 pub mod encode;
 pub mod level;
 pub mod loudness;
+mod mono;
 pub mod pitch;
 pub mod resample;
 pub mod sniff;

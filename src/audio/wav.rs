@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::AudioError;
 use super::clipping::ClipCounter;
-use super::decode::{Limits, MAX_RATE, MIN_RATE, MonoAudio, too_long};
+use super::mono::{Limits, MAX_RATE, MIN_RATE, MonoAudio, too_long};
 
 /// What the `fmt ` chunk says.
 #[derive(Debug, Clone, Copy)]

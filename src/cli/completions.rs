@@ -16,8 +16,9 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(args: CompletionsArgs) -> Result<()> {
-    let mut cmd = super::command();
+/// `cmd` is the whole command line (`cli::command()`), passed in so that this file only points
+/// down.
+pub fn run(args: CompletionsArgs, mut cmd: clap::Command) -> Result<()> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "rehearse", &mut out);
     super::output::emit(None, &String::from_utf8_lossy(&out))

@@ -19,8 +19,9 @@ pub struct ManArgs {
     pub out_dir: Option<PathBuf>,
 }
 
-pub fn run(args: ManArgs, global: &Global) -> Result<()> {
-    let cmd = super::command();
+/// `cmd` is the whole command line (`cli::command()`), passed in so that this file only points
+/// down.
+pub fn run(args: ManArgs, cmd: clap::Command, global: &Global) -> Result<()> {
     let Some(dir) = args.out_dir else {
         let mut page = Vec::new();
         clap_mangen::Man::new(cmd).render(&mut page)?;

@@ -24,7 +24,7 @@
 //! ## Source
 //! Seed 000 (accountability), seed 001 ("Being defensive or blaming external factors").
 
-use super::{Cx, Found, Severity, Signal};
+use super::common::{Cx, Found, Severity, Signal};
 
 /// Words that make the phrase after them about the speaker ("I dropped the ball").
 const SELF: &[&str] = &["i", "i'd", "i've", "myself", "me"];

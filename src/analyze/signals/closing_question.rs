@@ -18,7 +18,7 @@
 //! ## Source
 //! Seed 004 ("Turns to question").
 
-use super::{Cx, Severity, Signal};
+use super::common::{Cx, Severity, Signal};
 use crate::analyze::sentences::normalize;
 
 /// Phrases that make a closing sentence a question to the interviewer.

@@ -14,7 +14,7 @@
 //! ## Stays quiet on
 //! A fluent answer with one "um".
 
-use super::{Cx, Severity, Signal, clock};
+use super::common::{Cx, Severity, Signal, clock};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let a = cx.a;

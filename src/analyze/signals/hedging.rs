@@ -18,7 +18,7 @@
 //! ## Source
 //! Seed 000.
 
-use super::{Cx, Found, Severity, Signal};
+use super::common::{Cx, Found, Severity, Signal};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let hedges: Vec<Found> = cx

@@ -18,7 +18,7 @@
 //! ## Source
 //! Seed 001.
 
-use super::{Cx, Severity, Signal, clock};
+use super::common::{Cx, Severity, Signal, clock};
 
 pub(super) fn too_short(cx: &Cx) -> Vec<Signal> {
     let (a, fw) = (cx.a, cx.fw);

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::{Cx, Found, LESSON_SECTIONS};
+use super::common::{Cx, Found, LESSON_SECTIONS};
 
 /// The first sentence of the lesson: the first one labelled with a lesson or change section,
 /// else the first one in the second half of the answer that uses a learning phrase ("I

@@ -14,7 +14,7 @@
 //! ## Stays quiet on
 //! Pauses of a second or two between sections.
 
-use super::{Cx, Severity, Signal, clock};
+use super::common::{Cx, Severity, Signal, clock};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let min = cx.settings.long_pause_s;

@@ -18,7 +18,7 @@
 //! ## Source
 //! Seed 004's section times; seed 001 "Be concise (1-2 minutes)".
 
-use super::{Cx, Severity, Signal, clock};
+use super::common::{Cx, Severity, Signal, clock};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let t = &cx.a.section_timing;

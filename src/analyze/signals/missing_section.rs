@@ -20,7 +20,7 @@
 //! ## Source
 //! The frameworks in `data/frameworks.toml` (seeds 000, 001, 004).
 
-use super::{Cx, Severity, Signal, about};
+use super::common::{Cx, Severity, Signal, about};
 use crate::analyze::Status;
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {

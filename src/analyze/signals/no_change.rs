@@ -22,7 +22,8 @@
 //! ## Source
 //! Seeds 000 and 004.
 
-use super::{Cx, Severity, Signal, lesson};
+use super::common::{Cx, Severity, Signal};
+use super::lesson;
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     if !cx.failure_story() {

@@ -17,7 +17,7 @@
 //! ## Source
 //! Seed 004.
 
-use super::{Cx, Severity, Signal, is_number};
+use super::common::{Cx, Severity, Signal, is_number};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     if cx.a.words.len() < 30 || cx.toks.iter().any(|t| is_number(t)) {

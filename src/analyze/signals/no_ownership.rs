@@ -18,7 +18,7 @@
 //! ## Source
 //! Seed 000.
 
-use super::{Cx, Severity, Signal};
+use super::common::{Cx, Severity, Signal};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     if cx.fw.id != "failure-5" && cx.fw.id != "star-long" {

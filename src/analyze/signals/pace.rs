@@ -13,7 +13,7 @@
 //! ## Stays quiet on
 //! 150 words in one minute.
 
-use super::{Cx, Severity, Signal};
+use super::common::{Cx, Severity, Signal};
 use crate::analyze::PaceStatus;
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {

@@ -2,7 +2,8 @@
 //! accountability, resilience, learning, vulnerability), each shown, weak or missing, with the
 //! words that decided it.
 
-use super::{Cx, Found, blame, lesson};
+use super::common::{Cx, Found};
+use super::{blame, lesson};
 use crate::analyze::{ScoreItem, Verdict};
 
 pub(super) fn card(cx: &Cx) -> Vec<ScoreItem> {

@@ -18,7 +18,7 @@
 //! ## Source
 //! Seed 001.
 
-use super::{Cx, Severity, Signal};
+use super::common::{Cx, Severity, Signal};
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let found = cx.find(&cx.lex.self_deprecation, cx.all());

@@ -19,7 +19,7 @@
 //! "We had a month, so I chose the caterer and I set the menu; I booked the hall, and we
 //! ended up with the wrong Saturday."
 
-use super::{ACTION_SECTIONS, Cx, Severity, Signal};
+use super::common::{ACTION_SECTIONS, Cx, Severity, Signal};
 
 /// Sections that tell what was done, beyond the action sections: the result often carries the
 /// rest of the narration.

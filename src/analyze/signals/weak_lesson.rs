@@ -20,7 +20,8 @@
 //! ## Source
 //! Seed 000.
 
-use super::{Cx, Severity, Signal, lesson};
+use super::common::{Cx, Severity, Signal};
+use super::lesson;
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let vague = lesson::generic(cx, cx.all());
