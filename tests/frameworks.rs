@@ -344,7 +344,7 @@ fn malformed_user_files_give_one_line_naming_the_file() {
         "frameworks.toml",
         &CUSTOM.replace("min_s = 5.0, max_s = 15.0", "min_s = 15.0, max_s = 5.0"),
         &["questions"],
-        "framework 'pitch', section 'ask': target min_s must be >= 0 and <= max_s",
+        "line 18: framework 'pitch', section 'ask': target.max_s = 5 is below target.min_s = 15",
     );
     fails_naming(
         "questions.toml",

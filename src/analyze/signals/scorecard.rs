@@ -1,8 +1,8 @@
-//! The seed 000 scorecard: what interviewers evaluate in a failure answer (self-awareness,
+//! The failure-answer scorecard: what interviewers evaluate in a failure answer (self-awareness,
 //! accountability, resilience, learning, vulnerability), each shown, weak or missing, with the
 //! words that decided it.
 
-use super::common::{Cx, Found};
+use super::common::{Cx, Found, LESSON_SECTIONS};
 use super::{blame, lesson};
 use crate::analyze::{ScoreItem, Verdict};
 
@@ -65,16 +65,27 @@ pub(super) fn card(cx: &Cx) -> Vec<ScoreItem> {
         found_or(&res, "nothing about recovering or fixing it"),
     ));
     let learn = cx.find(&cx.lex.learning, cx.all());
+    // A lesson section the report shows, with no lesson phrase in it: weak, never "no lesson
+    // stated" beside a table that lists a Learning section.
+    let lesson_words = cx.words_in(LESSON_SECTIONS);
+    let lesson_section = lesson_words.iter().find(|r| !r.is_empty());
     out.push(item(
         "learning",
-        if learn.is_empty() {
+        if learn.is_empty() && lesson_section.is_some() {
+            Verdict::Weak
+        } else if learn.is_empty() {
             Verdict::Missing
         } else if changes.is_empty() || !vague.is_empty() {
             Verdict::Weak
         } else {
             Verdict::Shown
         },
-        if learn.is_empty() {
+        if let (true, Some(r)) = (learn.is_empty(), lesson_section) {
+            format!(
+                "{}; it says what happened next, not what you learned ('I learned ...')",
+                cx.quote(r.start)
+            )
+        } else if learn.is_empty() {
             "no lesson stated".to_string()
         } else if changes.is_empty() {
             format!("{}; no concrete change", cx.quotes(&learn, 1))
@@ -86,7 +97,17 @@ pub(super) fn card(cx: &Cx) -> Vec<ScoreItem> {
             )
         },
     ));
-    let vul = cx.find(&cx.lex.vulnerability, cx.all());
+    // An admission inside a sentence that blames someone else is not vulnerability shown.
+    let blamed_sentences: Vec<usize> = b
+        .all()
+        .iter()
+        .filter_map(|f| sentence_of(cx, f.word))
+        .collect();
+    let vul: Vec<Found> = cx
+        .find(&cx.lex.vulnerability, cx.all())
+        .into_iter()
+        .filter(|f| sentence_of(cx, f.word).is_none_or(|s| !blamed_sentences.contains(&s)))
+        .collect();
     out.push(item(
         "vulnerability",
         if vul.is_empty() {
@@ -97,4 +118,56 @@ pub(super) fn card(cx: &Cx) -> Vec<ScoreItem> {
         found_or(&vul, "no honest admission ('I was wrong', 'I didn't know')"),
     ));
     out
+}
+
+/// The sentence holding word `word`.
+fn sentence_of(cx: &Cx, word: usize) -> Option<usize> {
+    cx.a.sentences
+        .iter()
+        .position(|s| (s.first_word..s.first_word + s.n_words).contains(&word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{analysis, catalog};
+    use super::*;
+
+    fn verdict(framework: &str, text: &str, id: &str) -> (Verdict, String) {
+        let a = analysis(framework, text);
+        let cat = catalog();
+        let fw = cat.framework(framework).expect("framework");
+        let cx = Cx::new(&a, fw, &cat.lexicon, &cat.settings, Some(&cat.sections));
+        let item = card(&cx).into_iter().find(|i| i.id == id).expect("item");
+        (item.verdict, item.evidence)
+    }
+
+    #[test]
+    fn an_admission_inside_a_blaming_sentence_is_not_vulnerability() {
+        let text = "[situation] We shipped a release late last spring. \
+            [action] Honestly it was the QA team's fault because they never tested it. \
+            [result] The launch slipped two weeks. \
+            [learning] Since then I review the test plan myself.";
+        let (v, e) = verdict("star-l", text, "vulnerability");
+        assert_eq!(v, Verdict::Missing, "{e}");
+        let clean = "[situation] We shipped a release late last spring. \
+            [action] Honestly I was wrong to skip the test plan. \
+            [result] The launch slipped two weeks. \
+            [learning] Since then I review the test plan myself.";
+        assert_eq!(verdict("star-l", clean, "vulnerability").0, Verdict::Shown);
+    }
+
+    #[test]
+    fn a_learning_section_without_a_lesson_phrase_is_weak_not_missing() {
+        let text = "[situation] We shipped a release late last spring. \
+            [action] I skipped the test plan to save a day. \
+            [result] The launch slipped two weeks. \
+            [learning] After that the team moved on to the next project.";
+        let (v, e) = verdict("star-l", text, "learning");
+        assert_eq!(v, Verdict::Weak, "{e}");
+        assert!(!e.contains("no lesson stated"), "{e}");
+        let none = "[situation] We shipped a release late last spring. \
+            [action] I skipped the test plan to save a day. \
+            [result] The launch slipped two weeks.";
+        assert_eq!(verdict("star-l", none, "learning").0, Verdict::Missing);
+    }
 }
