@@ -36,13 +36,15 @@ pub fn open_store(args: &StoreArgs) -> Result<Store> {
     Ok(Store::locate(dir.map(|d| d.value).as_deref())?)
 }
 
-/// Prints the store's damaged folders as warnings, and with --verbose why the index was rebuilt.
+/// Prints the store's damaged folders as warnings, and why the index was rebuilt when it was
+/// damaged (a missing or outdated index is routine; `--verbose`, where a command has it, says
+/// that too).
 pub fn warn_problems(listing: &Listing, global: &Global) {
     for p in &listing.problems {
         eprintln!("warning: {p}");
     }
     if let Some(why) = &listing.index_rebuilt
-        && global.verbose
+        && (global.verbose || why.starts_with("damaged"))
     {
         eprintln!("note: the history index was {why}; rebuilt from the attempt folders");
     }
