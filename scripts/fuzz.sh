@@ -36,7 +36,8 @@ export RUSTC_BOOTSTRAP=1
 # stopped on symphonia's MS ADPCM decoder multiplying past i32 on a crafted block
 # (fuzz/corpus/wav/regressions/ms-adpcm-delta-overflow-in-symphonia), which in a release build
 # wraps to noise that the decoder clips, and every later `wav` run would stop there again.
-FLAGS=(--sanitizer none)
+# cargo-fuzz turns debug assertions and overflow checks on unless -O is given.
+FLAGS=(--sanitizer none -O)
 say "building the fuzz targets"
 nice -n 10 cargo fuzz build "${FLAGS[@]}" >&2
 

@@ -184,7 +184,9 @@ pub struct Variable {
 impl Variable {
     /// Number of elements (1 for a scalar).
     pub fn numel(&self) -> usize {
-        self.shape.iter().product()
+        // Saturating: a file's shape may claim more than memory can hold, and a zero dimension
+        // beside huge ones must not wrap (found by the ct2 fuzz target).
+        saturating_product(&self.shape)
     }
 
     /// Rows of the variable seen as a matrix `[shape[0], rest]` (1 for a scalar).
@@ -194,8 +196,14 @@ impl Variable {
 
     /// Elements per row of the variable seen as a matrix `[shape[0], rest]`.
     pub fn row_len(&self) -> usize {
-        self.shape.iter().skip(1).product()
+        saturating_product(&self.shape[self.shape.len().min(1)..])
     }
+}
+
+fn saturating_product(dims: &[usize]) -> usize {
+    dims.iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .unwrap_or(usize::MAX)
 }
 
 /// A parsed `model.bin`. The variables stay in their stored types; [`Ct2Model::rows_f32`]
@@ -672,10 +680,16 @@ impl Ct2Model {
                 format!("has {}, which cannot be read", v.dtype.name()),
             )
         })?;
-        if v.data.len() != v.numel() * elem {
+        if v.numel().checked_mul(elem) != Some(v.data.len()) {
             return Err(self.bad(name, "its data was not loaded".into()));
         }
-        let bytes = &v.data[rows.start * row_len * elem..rows.end * row_len * elem];
+        let at = |row: usize| row.checked_mul(row_len)?.checked_mul(elem);
+        let (Some(from), Some(to)) = (at(rows.start), at(rows.end)) else {
+            return Err(self.bad(name, "its shape is too large to read".into()));
+        };
+        let Some(bytes) = v.data.get(from..to) else {
+            return Err(self.bad(name, "its shape does not match its data".into()));
+        };
         match v.dtype {
             DType::F32 | DType::F16 | DType::BF16 => Ok(decode_floats(v.dtype, bytes)),
             DType::I8 | DType::I16 => {

@@ -197,8 +197,13 @@ pub(super) fn write_tensor_data<W: io::Write>(
         })?;
     let row_len = var.row_len();
     // f16 stays bit for bit.
-    if var.dtype == DType::F16 && p.spec.ttype == TensorType::F16 {
-        let bytes = &var.data[p.rows.start * row_len * 2..p.rows.end * row_len * 2];
+    // (A shape that does not fit its data falls through to `rows_f32`, which says so.)
+    let at = |row: usize| row.checked_mul(row_len)?.checked_mul(2);
+    if var.dtype == DType::F16
+        && p.spec.ttype == TensorType::F16
+        && let (Some(from), Some(to)) = (at(p.rows.start), at(p.rows.end))
+        && let Some(bytes) = var.data.get(from..to)
+    {
         return w.write_data(bytes).map_err(write_err);
     }
     let chunk_rows = ((1 << 20) / row_len.max(1)).max(1);
