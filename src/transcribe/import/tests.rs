@@ -239,6 +239,20 @@ fn reads_rehearse_transcripts() {
 }
 
 #[test]
+fn a_transcript_s_notes_are_one_short_line_each() {
+    let long = "x".repeat(5000);
+    let notes = format!(r#"["energy snap moved 1 0.9\n  }}, word", "", "{long}"]"#);
+    let i = ok("answer.json", &transcript("1", SEGMENT, WORDS, &notes));
+    assert_eq!(i.notes.len(), 2, "{:?}", i.notes);
+    assert_eq!(i.notes[0], "energy snap moved 1 0.9 }, word");
+    assert!(
+        i.notes
+            .iter()
+            .all(|n| !n.contains('\n') && n.chars().count() <= 300)
+    );
+}
+
+#[test]
 fn rehearse_transcript_errors() {
     let cases = [
         (

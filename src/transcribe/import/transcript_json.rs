@@ -42,7 +42,15 @@ pub(super) fn import_transcript(
             crate::quote::short_message(&e.to_string())
         ),
     })?;
-    let mut notes = t.notes.clone();
+    // Notes come from the file: each is shown on one line of a report or of stderr, so a note
+    // that holds newlines, control characters or a megabyte of text is flattened and cut
+    // (found by the transcript_json fuzz target).
+    let mut notes: Vec<String> = t
+        .notes
+        .iter()
+        .map(|n| crate::quote::short_message(n))
+        .filter(|n| !n.is_empty())
+        .collect();
     let mut dropped = Vec::new();
     let mut words = drop_annotated(t.words, |w| &w.text, " ", &mut dropped);
     words.retain(|w| !w.text.trim().is_empty());
