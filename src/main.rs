@@ -6,6 +6,7 @@ mod cli;
 use clap::Parser;
 
 fn main() {
+    rehearse::audio::quiet_decoder_panics();
     let cli = cli::Cli::parse();
     match cli::run(cli) {
         Ok(()) => {}

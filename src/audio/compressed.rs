@@ -66,6 +66,49 @@ pub(super) fn decode<S: MediaSource + 'static>(
     wav_tag: Option<u16>,
     limits: &Limits,
 ) -> Result<MonoAudio, AudioError> {
+    // symphonia's decoders can panic on crafted streams (the audio fuzz target found an index
+    // out of bounds in symphonia-codec-vorbis 0.6.1's codebook reader): a damaged file must be
+    // one line naming it, never a crash. [`quiet_decoder_panics`] keeps the panic's own message
+    // off the terminal.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decode_inner(path, src, container, wav_tag, limits)
+    }));
+    decoded.unwrap_or_else(|_| {
+        Err(AudioError::invalid(
+            path,
+            &format!(
+                "the {} decoder failed on this file; it is probably damaged (convert it with `ffmpeg -i IN OUT.wav` if it plays elsewhere)",
+                container.name()
+            ),
+        ))
+    })
+}
+
+/// Installs (once) a panic hook that says nothing for panics inside symphonia, which
+/// [`decode`] catches and reports as a damaged file, and hands every other panic to the hook
+/// that was in place.
+pub fn quiet_decoder_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_decoder = info
+                .location()
+                .is_some_and(|l| l.file().contains("symphonia"));
+            if !in_decoder {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn decode_inner<S: MediaSource + 'static>(
+    path: &Path,
+    src: S,
+    container: Container,
+    wav_tag: Option<u16>,
+    limits: &Limits,
+) -> Result<MonoAudio, AudioError> {
     let unreadable = |e: Error| {
         AudioError::invalid(
             path,

@@ -4,6 +4,7 @@
 
 pub mod clipping;
 mod compressed;
+pub use compressed::quiet_decoder_panics;
 pub mod decode;
 pub mod encode;
 pub mod level;
