@@ -254,7 +254,7 @@ impl<R: Read + Seek> Walker<R> {
                 "tensor {name} of shape {shape:?} does not split into {ttype} blocks"
             ))
         })?;
-        let what = || format!("the data of tensor {name}");
+        let what = || format!("the data of tensor {}", crate::quote::snippet(&name));
         let data = if keep_data {
             self.need(size, &what)?;
             let mut data = vec![0u8; size as usize];
