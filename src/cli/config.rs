@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::args::{Global, LIST_EXTENSIONS, ListFormat};
-use super::output::{check_output_path, pick_format, write_out};
+use super::args::{Global, ListFormat};
+use super::output::{list_format, write_out};
 use super::settings::{Origin, Settings};
 
 #[derive(Debug, Args)]
@@ -49,15 +49,7 @@ pub fn run(args: ConfigArgs, s: &Settings, global: &Global) -> Result<()> {
             .context("no config folder (no home directory); set REHEARSE_CONFIG_DIR")?;
         return super::output::emit(None, &format!("{}\n", path.display()));
     }
-    let format = pick_format(
-        args.format,
-        args.out.as_deref(),
-        &LIST_EXTENSIONS,
-        ListFormat::Table,
-    )?;
-    if let Some(out) = &args.out {
-        check_output_path(out, None)?;
-    }
+    let format = list_format(args.format, args.out.as_deref())?;
     let unset = |o: Option<(String, Origin)>, default: &str| -> (Option<String>, Origin) {
         match o {
             Some((v, origin)) => (Some(v), origin),

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::args::{Global, LIST_EXTENSIONS, ListFormat};
-use super::output::{check_output_path, pick_format, write_out};
+use super::args::{Global, ListFormat};
+use super::output::{list_format, write_out};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -24,15 +24,7 @@ pub struct DevicesArgs {
 }
 
 pub fn run(args: DevicesArgs, global: &Global) -> Result<()> {
-    let format = pick_format(
-        args.format,
-        args.out.as_deref(),
-        &LIST_EXTENSIONS,
-        ListFormat::Table,
-    )?;
-    if let Some(out) = &args.out {
-        check_output_path(out, None)?;
-    }
+    let format = list_format(args.format, args.out.as_deref())?;
     let hosts = rehearse::capture::devices::report();
     let text = match format {
         ListFormat::Json => json(&hosts)?,

@@ -9,8 +9,8 @@ use clap::Args;
 
 use rehearse::analyze::frameworks::{Band, Catalog, USER_FILES, config_dir};
 
-use super::args::{Global, LIST_EXTENSIONS, ListFormat};
-use super::output::{check_output_path, pick_format, write_out};
+use super::args::{Global, ListFormat};
+use super::output::{list_format, write_out};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -63,15 +63,7 @@ pub fn run(args: FrameworksArgs, global: &Global) -> Result<()> {
     } else {
         args.format
     };
-    let format = pick_format(
-        flag,
-        args.out.as_deref(),
-        &LIST_EXTENSIONS,
-        ListFormat::Table,
-    )?;
-    if let Some(out) = &args.out {
-        check_output_path(out, None)?;
-    }
+    let format = list_format(flag, args.out.as_deref())?;
     let text = render(&args, format)?;
     write_out(args.out.as_deref(), &text, "the frameworks", global)
 }

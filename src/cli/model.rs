@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use rehearse::model::{self, convert, download, find, registry};
 
-use super::args::{Global, LIST_EXTENSIONS, ListFormat};
-use super::output::{check_output_path, pick_format, show_progress, write_out};
+use super::args::{Global, ListFormat};
+use super::output::{list_format, show_progress, write_out};
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = "Examples:
@@ -121,15 +121,7 @@ pub fn run(command: ModelCommand, global: &Global) -> Result<()> {
 }
 
 fn list(args: ListArgs, global: &Global) -> Result<()> {
-    let format = pick_format(
-        args.format,
-        args.out.as_deref(),
-        &LIST_EXTENSIONS,
-        ListFormat::Table,
-    )?;
-    if let Some(out) = &args.out {
-        check_output_path(out, None)?;
-    }
+    let format = list_format(args.format, args.out.as_deref())?;
     let text = match format {
         ListFormat::Table => list_table()?,
         ListFormat::Json => list_json()?,

@@ -151,3 +151,22 @@ pub fn check_output_path(out: &Path, input: Option<&Path>) -> Result<()> {
     // Probe the folder now so that an unwritable --out fails before minutes of transcription.
     Ok(fsutil::probe_dir(out)?)
 }
+
+/// The format of a listing command (`--format`, else `--out`'s extension, else a table), with
+/// `--out` checked before any work: what `frameworks`, `questions`, `config`, `devices` and
+/// `model list` share.
+pub fn list_format(
+    flag: Option<super::args::ListFormat>,
+    out: Option<&Path>,
+) -> anyhow::Result<super::args::ListFormat> {
+    let format = pick_format(
+        flag,
+        out,
+        &super::args::LIST_EXTENSIONS,
+        super::args::ListFormat::Table,
+    )?;
+    if let Some(out) = out {
+        check_output_path(out, None)?;
+    }
+    Ok(format)
+}

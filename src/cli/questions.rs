@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::args::{Global, LIST_EXTENSIONS, ListFormat};
+use super::args::{Global, ListFormat};
 use super::frameworks::{load_catalog, unknown_framework};
-use super::output::{check_output_path, pick_format, write_out};
+use super::output::{list_format, write_out};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -45,15 +45,7 @@ pub fn run(args: QuestionsArgs, global: &Global) -> Result<()> {
     } else {
         args.format
     };
-    let format = pick_format(
-        flag,
-        args.out.as_deref(),
-        &LIST_EXTENSIONS,
-        ListFormat::Table,
-    )?;
-    if let Some(out) = &args.out {
-        check_output_path(out, None)?;
-    }
+    let format = list_format(flag, args.out.as_deref())?;
     let catalog = load_catalog()?;
     if let Some(id) = &args.framework
         && catalog.framework(id).is_none()
