@@ -48,24 +48,6 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// `target` as seen from folder `from`: relative when both resolve, else absolute.
-pub fn relative_path(target: &Path, from: &Path) -> String {
-    let (Ok(t), Ok(f)) = (target.canonicalize(), from.canonicalize()) else {
-        return target.display().to_string();
-    };
-    let tc: Vec<_> = t.components().collect();
-    let fc: Vec<_> = f.components().collect();
-    let common = tc.iter().zip(&fc).take_while(|(a, b)| a == b).count();
-    let mut rel = PathBuf::new();
-    for _ in common..fc.len() {
-        rel.push("..");
-    }
-    for c in &tc[common..] {
-        rel.push(c);
-    }
-    rel.display().to_string()
-}
-
 /// A temporary file in a folder that removes itself when dropped, unless it was renamed into
 /// place with [`TempFile::persist`].
 pub struct TempFile {
@@ -198,14 +180,5 @@ mod tests {
         assert!(p.exists());
         drop(t);
         assert!(!p.exists());
-    }
-
-    #[test]
-    fn relative_path_climbs_out_of_the_report_folder() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("reports")).expect("mkdir");
-        std::fs::write(dir.path().join("a.wav"), b"").expect("write");
-        let rel = relative_path(&dir.path().join("a.wav"), &dir.path().join("reports"));
-        assert_eq!(rel, "../a.wav");
     }
 }

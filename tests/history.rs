@@ -385,10 +385,20 @@ fn history_table_json_csv_and_show() {
     fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
     c.ok(&["show", &a, "--out", page.to_str().expect("utf-8")]);
     let html = fs::read_to_string(&page).expect("page written");
-    let src = format!("src=\"../store/{a}/audio.wav\"");
+    let stored = c
+        .store()
+        .join(&a)
+        .join("audio.wav")
+        .canonicalize()
+        .expect("stored recording");
+    let src = format!("src=\"file://{}\"", stored.display());
     assert!(
         html.contains(&src),
-        "the player finds the recording from the page"
+        "the player finds the recording wherever the page is moved: {html:.1200}"
+    );
+    assert!(
+        html.contains(" UTC (rehearse)</title>") || html.contains(" UTC</title>"),
+        "the page is titled with the attempt's date"
     );
 }
 

@@ -1223,3 +1223,62 @@ fn live_and_after_the_stop_record_the_same_file_and_words() {
     let words: Vec<String> = reports[0].iter().map(|w| w.0.clone()).collect();
     assert_eq!(normalize(&words.join(" ")), jfk_words()[..5]);
 }
+
+/// `--no-save` adds nothing to the history but is still measured against the speaker's usual
+/// pitch range from it. Two short saved takes make the baseline here (a lexicon override lowers
+/// the attempts needed and the voiced time each must hold, so a 3.5 s take counts).
+#[test]
+fn a_no_save_take_is_measured_against_the_speaker_s_own_range() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, _) = speech_raw(dir.path());
+    let conf = file_plugin_conf(dir.path(), &raw);
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    // The lexicon as shipped, with two values changed (an override file replaces it whole).
+    let shipped = std::fs::read_to_string(root().join("data/lexicon.toml")).expect("lexicon");
+    let table = shipped
+        .replace("min_voiced_s = 10.0", "min_voiced_s = 1.0")
+        .replace("own_range_attempts = 5", "own_range_attempts = 2");
+    assert!(table.contains("own_range_attempts = 2") && table.contains("min_voiced_s = 1.0"));
+    std::fs::write(config.join("lexicon.toml"), table).expect("lexicon override");
+    let store = dir.path().join("store");
+    let take = |extra: &[&str]| {
+        let mut cmd = with_alsa_conf(&conf);
+        cmd.env("REHEARSE_CONFIG_DIR", &config)
+            .env("REHEARSE_DATA_DIR", &store)
+            .args([
+                "record",
+                "--device",
+                "fromfile",
+                "--countdown",
+                "0",
+                "--max-duration",
+                "3.5s",
+                "--no-live",
+                "--format",
+                "json",
+            ])
+            .args(extra);
+        let o = cmd.output().expect("record");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+        r["delivery"]["pitch"]["baseline"].clone()
+    };
+    assert!(take(&[]).is_null(), "no history yet");
+    assert!(take(&[]).is_null(), "one attempt is not a range");
+    let listed = || {
+        std::fs::read_dir(&store)
+            .expect("store")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().join("meta.json").is_file())
+            })
+            .count()
+    };
+    assert_eq!(listed(), 2);
+    let baseline = take(&["--no-save"]);
+    assert_eq!(baseline["attempts"], 2, "{baseline}");
+    assert!(baseline["variation_st"].as_f64().is_some_and(|v| v > 0.0));
+    assert_eq!(listed(), 2, "--no-save kept nothing");
+}

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{chromium, console_lines, html_attr};
+use common::{chromium, console_lines, html_attr, jfk, rehearse, tiny_en};
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -315,6 +315,104 @@ fn html_report_renders_and_runs_clean_in_chromium() {
     // The hostile word is text: escaped in the DOM, and its script never ran.
     assert_eq!(html_attr(dom, "data-pwned"), None);
     assert!(dom.contains("&lt;script&gt;document.documentElement"));
+}
+
+/// A page `rehearse analyze` wrote, with the test's hook put first in its `<head>`.
+fn hooked(page: &Path) -> String {
+    let html = std::fs::read_to_string(page).expect("page written");
+    let head = html.find("<head>").expect("report has <head>") + "<head>".len();
+    format!("{}\n{HOOK}{}", &html[..head], &html[head..])
+}
+
+/// A page written away from its recording plays it by its absolute path; one written with
+/// --embed-audio plays after the recording is gone; both are titled with the date; and
+/// --embed-audio is refused where no page is written.
+#[test]
+fn a_page_plays_its_recording_by_absolute_path_or_embedded_after_the_file_is_gone() {
+    chromium();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = dir.path();
+    let takes = dir.join("my takes");
+    let pages = dir.join("pages");
+    std::fs::create_dir_all(&takes).expect("mkdir");
+    std::fs::create_dir_all(&pages).expect("mkdir");
+    let wav = takes.join("take #1.wav");
+    std::fs::copy(jfk(), &wav).expect("copy jfk.wav");
+    let model = tiny_en();
+    let analyze = |out: &Path, extra: &[&str]| {
+        let o = rehearse()
+            .arg("analyze")
+            .arg(&wav)
+            .arg("--model")
+            .arg(&model)
+            .arg("-o")
+            .arg(out)
+            .args(extra)
+            .output()
+            .expect("run rehearse");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let linked = pages.join("linked.html");
+    let embedded = pages.join("embedded.html");
+    analyze(&linked, &[]);
+    analyze(&embedded, &["--embed-audio"]);
+
+    let page = std::fs::read_to_string(&linked).expect("page");
+    let abs = wav.canonicalize().expect("canonical");
+    let url = format!("file://{}", abs.display())
+        .replace(' ', "%20")
+        .replace('#', "%23");
+    assert!(page.contains(&format!("src=\"{url}\"")), "{page:.1500}");
+    let title = &page[page.find("<title>").expect("title")..page.find("</title>").expect("title")];
+    assert!(
+        title.contains(" UTC") && title.contains("-") && !title.contains('/'),
+        "the title says when, never a path: {title}"
+    );
+    // Copied elsewhere, the linked page still finds the recording.
+    let moved = write(dir, "moved-linked.html", &hooked(&linked));
+    let dom = dump_dom(dir, &moved).stdout;
+    assert_eq!(html_attr(&dom, "data-js-errors"), None, "{dom:.1500}");
+    let duration: f64 = html_attr(&dom, "data-audio-duration")
+        .and_then(|d| d.parse().ok())
+        .expect("the recording loaded from its absolute path");
+    assert!((duration - 11.0).abs() < 0.5, "duration {duration}");
+
+    // The embedded page carries the recording: it plays with the file gone.
+    std::fs::remove_file(&wav).expect("remove the recording");
+    let page = std::fs::read_to_string(&embedded).expect("page");
+    assert!(page.contains("src=\"data:audio/wav;base64,UklGR"));
+    assert!(!page.contains("file://"), "nothing points outside the page");
+    let moved = write(dir, "moved-embedded.html", &hooked(&embedded));
+    let dom = dump_dom(dir, &moved).stdout;
+    assert_eq!(html_attr(&dom, "data-js-errors"), None, "{dom:.1500}");
+    let duration: f64 = html_attr(&dom, "data-audio-duration")
+        .and_then(|d| d.parse().ok())
+        .expect("the embedded recording loaded");
+    assert!((duration - 11.0).abs() < 0.5, "duration {duration}");
+    // 11 s at 16 kHz, 16-bit: about 350 KB of WAV, a third more as base64.
+    let size = std::fs::metadata(&embedded).expect("size").len();
+    assert!((400_000..700_000).contains(&size), "page of {size} bytes");
+
+    // Asked of a format that cannot hold it: refused before any work, nothing written.
+    let out = pages.join("r.json");
+    let o = rehearse()
+        .arg("analyze")
+        .arg(jfk())
+        .arg("--model")
+        .arg(&model)
+        .arg("-o")
+        .arg(&out)
+        .arg("--embed-audio")
+        .output()
+        .expect("run rehearse");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--embed-audio") && err.contains("HTML"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!out.exists());
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! `rehearse analyze`: a recording or a transcript in, a report out.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Args;
 
 use rehearse::analyze::{self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing};
 use rehearse::audio;
-use rehearse::fsutil::{parent_dir, relative_path};
+use rehearse::fsutil::parent_dir;
 use rehearse::report::{self, RenderOptions, ReportFormat};
 use rehearse::transcribe;
 
@@ -16,14 +16,15 @@ use super::attempts::{StoreArgs, asked_question, history_baseline};
 use super::engine::{audio_facts, load_model, transcribe_file};
 use super::input;
 use super::output::{
-    REPORT_EXTENSIONS, check_output_path, color_on, pick_format, report_width, show_progress,
-    write_out,
+    REPORT_EXTENSIONS, check_embed_audio, check_output_path, color_on, pick_format, report_audio,
+    report_width, show_progress, write_out,
 };
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   rehearse analyze answer.wav                      transcribe, then the report in the terminal
   rehearse analyze answer.wav -o report.html       one self-contained page (.txt .json .md .html)
+  rehearse analyze answer.m4a -o r.html --embed-audio   the page carries the recording, to send
   rehearse analyze answer.wav -Q weakness          the question picks the framework
   rehearse analyze answer.json --format markdown   a transcript from `rehearse transcribe`
   pbpaste | rehearse analyze - --framework auto    plain text from standard input")]
@@ -50,6 +51,11 @@ pub struct AnalyzeArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Put the recording inside the HTML page (16 kHz mono, about 2 MB a minute), so it plays
+    /// wherever the page is moved or sent; without it the page plays the file at its absolute
+    /// path.
+    #[arg(long)]
+    pub embed_audio: bool,
     /// Speaking rate assumed for plain text, which has no times (words per minute).
     #[arg(long, default_value_t = 150.0)]
     pub text_wpm: f64,
@@ -73,6 +79,7 @@ pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
     if let Some(out) = &args.out {
         check_output_path(out, Some(&args.file))?;
     }
+    check_embed_audio(args.embed_audio, format)?;
     let input = input::open(&args.file)?;
     if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
         bail!(
@@ -133,13 +140,25 @@ pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
         // Its audio was a temporary copy, gone with this process.
         analysis.source.audio = None;
     }
-    // The HTML player finds the audio relative to the report, wherever the report is written.
-    if let (Some(audio), Some(out)) = (&analysis.source.audio, &args.out) {
-        analysis.source.audio = Some(relative_path(Path::new(audio), &parent_dir(out)));
-    }
-    let color = color_on(args.color, args.out.as_deref());
-    let width = report_width();
-    let rendered = report::render(&analysis, format, &RenderOptions { color, width });
+    let embedded_audio = report_audio(&mut analysis, args.embed_audio, global)?;
+    // The page's date is when the answer was recorded, as near as a file can say: its time of
+    // last change (standard input has none, so now).
+    let recorded = if input.is_stdin() {
+        None
+    } else {
+        std::fs::metadata(&input.path)
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    let options = RenderOptions {
+        color: color_on(args.color, args.out.as_deref()),
+        width: report_width(),
+        date: Some(rehearse::history::time::dated(
+            recorded.unwrap_or_else(std::time::SystemTime::now),
+        )),
+        embedded_audio,
+    };
+    let rendered = report::render(&analysis, format, &options);
     write_out(args.out.as_deref(), &rendered, "the report", global)
 }
 

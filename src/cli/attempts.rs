@@ -262,6 +262,10 @@ pub struct Recording<'a> {
     pub temporary: bool,
     /// Keep the file as made in the attempt, beside its 16 kHz copy.
     pub keep_original: bool,
+    /// The history whose attempts give the speaker's usual pitch range when that is not the
+    /// store this recording goes into (`record --no-save`, a follow-up answer); `None`: the
+    /// store's own.
+    pub history: Option<&'a Store>,
 }
 
 /// What became of one recording.
@@ -327,9 +331,11 @@ pub fn process(
             }
         }
     }
-    // The speaker's usual pitch range comes from the history this attempt joins (none when
-    // it is not kept).
-    let baseline = store
+    // The speaker's usual pitch range comes from their history: the one this attempt joins,
+    // or the one it is measured against without joining it.
+    let baseline = rec
+        .history
+        .or(store)
         .and_then(|s| s.list_read_only().ok())
         .and_then(|l| baseline_from(&l.attempts, plan.catalog, None));
     let analysis = match &transcript {

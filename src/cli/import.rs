@@ -189,6 +189,7 @@ pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
                 device: None,
                 temporary: false,
                 keep_original: args.keep_original,
+                history: None,
             },
             loaded.as_ref(),
             &args.engine,

@@ -170,3 +170,47 @@ pub fn list_format(
     }
     Ok(format)
 }
+
+/// `--embed-audio` makes sense only for a page: refused before any work for another format.
+pub fn check_embed_audio(embed: bool, format: ReportFormat) -> Result<()> {
+    if embed && format != ReportFormat::Html {
+        bail!(
+            "--embed-audio: only the HTML report can carry the recording; add --format html or write to -o NAME.html"
+        );
+    }
+    Ok(())
+}
+
+/// The recording as the report shows it: its absolute path, so the HTML player (and a JSON
+/// reader) finds it wherever the report is moved on this machine; and, with `embed`, the
+/// recording itself as 16 kHz mono WAV bytes for the page to carry. Decoding again costs a
+/// fraction of a second against the transcription it follows.
+pub fn report_audio(
+    analysis: &mut rehearse::analyze::Analysis,
+    embed: bool,
+    global: &Global,
+) -> Result<Option<Vec<u8>>> {
+    let Some(audio) = analysis.source.audio.clone() else {
+        if embed && !global.quiet {
+            eprintln!(
+                "note: --embed-audio: {} has no recording to embed; the page has no player",
+                analysis.source.path
+            );
+        }
+        return Ok(None);
+    };
+    let path = Path::new(&audio);
+    let absolute = path
+        .canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    analysis.source.audio = Some(absolute.display().to_string());
+    if !embed {
+        return Ok(None);
+    }
+    let prepared = rehearse::audio::load_for_whisper(&absolute)?;
+    let mut wav = Vec::with_capacity(44 + prepared.samples.len() * 2);
+    rehearse::audio::encode::write_analysis_wav(std::io::Cursor::new(&mut wav), &prepared.samples)
+        .map_err(|e| anyhow::anyhow!("{}: cannot embed the recording: {e}", absolute.display()))?;
+    Ok(Some(wav))
+}

@@ -261,6 +261,7 @@ impl<'a> Drill<'a> {
             model: Some(&self.model),
             engine: &self.args.engine,
             store,
+            history: Some(&self.store),
             global: self.global,
             device: super::settings::current().device(self.args.device.as_deref()),
             max_duration: self.args.max_duration,
@@ -525,6 +526,7 @@ fn print_text_report(a: &Analysis) -> Result<()> {
         &RenderOptions {
             color,
             width: report_width(),
+            ..RenderOptions::default()
         },
     );
     let mut out = std::io::stdout().lock();

@@ -27,13 +27,17 @@ use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, AttemptPlan, NoSpeech, Processed, StoreArgs};
 use super::engine::{LoadedModel, load_model, transcribe_options};
 use super::frameworks::{clock, clock_band, load_catalog};
-use super::output::{REPORT_EXTENSIONS, color_on, pick_format, report_width, write_out};
+use super::output::{
+    REPORT_EXTENSIONS, check_embed_audio, color_on, pick_format, report_audio, report_width,
+    write_out,
+};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   rehearse record -Q failed                       show the plan, count down, record, report
   rehearse record -Q failed-long --max-duration 5m --device pulse
   rehearse record -Q weakness -o report.html      the report into a file (.txt .json .md .html)
+  rehearse record -Q weakness -o r.html --embed-audio   a page that carries its recording
   rehearse record --wav answer.wav --no-analyze   only record, into answer.wav
   rehearse record --no-save --format json         try without keeping anything
 
@@ -89,6 +93,10 @@ pub struct RecordArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Put the recording inside the HTML report (16 kHz mono, about 2 MB a minute), so it
+    /// plays wherever the page is moved or sent.
+    #[arg(long)]
+    pub embed_audio: bool,
     /// Colour in the text report (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -132,6 +140,9 @@ pub struct Recorder<'a> {
     pub engine: &'a EngineArgs,
     /// `None`: analyze without saving (`--no-save`).
     pub store: Option<&'a Store>,
+    /// The history the speaker's usual pitch range is read from. Apart from `store` because
+    /// `--no-save` adds nothing to the history but is still measured against it.
+    pub history: Option<&'a Store>,
     pub global: &'a Global,
     /// The input device and where it was named (`None`: the system's default input).
     pub device: Option<super::settings::Set<String>>,
@@ -413,6 +424,7 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
             device: Some(recording.device.clone()),
             temporary,
             keep_original: rec.keep_original,
+            history: rec.history,
         },
         Some(model),
         rec.engine,
@@ -504,6 +516,7 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     if let Some(out) = &args.out {
         check_report_path(out, args.wav.as_deref())?;
     }
+    check_embed_audio(args.embed_audio, format)?;
     let catalog = load_catalog()?;
     args.question = attempts::asked_question(
         &catalog,
@@ -535,12 +548,19 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     } else {
         Some(attempts::open_store(&args.store)?)
     };
+    // Only read, for the pitch baseline: a history that cannot be opened just means none.
+    let history = if args.no_save && !args.no_analyze {
+        attempts::open_store(&args.store).ok()
+    } else {
+        None
+    };
     let device = super::settings::current().device(args.device.as_deref());
     let recorder = Recorder {
         catalog: &catalog,
         model: model.as_ref(),
         engine: &args.engine,
         store: store.as_ref(),
+        history: store.as_ref().or(history.as_ref()),
         global,
         device,
         max_duration: args.max_duration,
@@ -548,6 +568,7 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
         live: !args.no_live,
         keep_original: args.keep_original,
     };
+    let started_at = std::time::SystemTime::now();
     let outcome = take(
         &recorder,
         &Take {
@@ -558,26 +579,35 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
             show_plan: true,
         },
     )?;
-    let analysis = match outcome.processed {
-        None => None,
+    // The report's recording is the one that stays: the history's copy, else the user's
+    // --wav; a capture made only for a --no-save take is gone by now.
+    let (analysis, kept) = match outcome.processed {
+        None => (None, None),
         Some(Processed::NoSpeech { seconds }) => {
             return Err(NoSpeech::new("the recording", seconds, args.wav.as_deref()).into());
         }
-        Some(Processed::Saved { analysis, dir, .. }) => {
-            Some(analysis.map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", dir.display()))?)
-        }
-        Some(Processed::Analyzed(analysis)) => {
-            Some(analysis.map_err(|e| anyhow::anyhow!("the recording: analysis failed: {e}"))?)
-        }
+        Some(Processed::Saved { analysis, dir, .. }) => (
+            Some(analysis.map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", dir.display()))?),
+            Some(dir.join(rehearse::history::folder::AUDIO_FILE)),
+        ),
+        Some(Processed::Analyzed(analysis)) => (
+            Some(analysis.map_err(|e| anyhow::anyhow!("the recording: analysis failed: {e}"))?),
+            args.wav.clone(),
+        ),
     };
-    if let Some(a) = analysis {
-        let color = color_on(args.color, args.out.as_deref());
+    if let Some(mut a) = analysis {
+        a.source.audio = kept
+            .filter(|p| p.is_file())
+            .map(|p| p.display().to_string());
+        let embedded_audio = report_audio(&mut a, args.embed_audio, global)?;
         let text = report::render(
             &a,
             format,
             &RenderOptions {
-                color,
+                color: color_on(args.color, args.out.as_deref()),
                 width: report_width(),
+                date: Some(rehearse::history::time::dated(started_at)),
+                embedded_audio,
             },
         );
         write_out(args.out.as_deref(), &text, "the report", global)?;

@@ -5,20 +5,21 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use rehearse::fsutil::{parent_dir, relative_path};
 use rehearse::history::time;
 use rehearse::report::{self, RenderOptions, ReportFormat};
 
 use super::args::{ColorChoice, Global};
 use super::attempts::{StoreArgs, open_store};
 use super::output::{
-    REPORT_EXTENSIONS, check_output_path, color_on, pick_format, report_width, write_out,
+    REPORT_EXTENSIONS, check_embed_audio, check_output_path, color_on, pick_format, report_audio,
+    report_width, write_out,
 };
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   rehearse show latest                   the last attempt's report
   rehearse show 3fa9c1 -o report.html    one attempt as a page (.txt .json .md .html)
+  rehearse show latest -o take.html --embed-audio   a page that carries its recording
   rehearse show latest~1 --format json   the one before, as JSON")]
 pub struct ShowArgs {
     /// Attempt id (the last six characters are enough), `latest`, or `latest~N`.
@@ -32,6 +33,11 @@ pub struct ShowArgs {
     /// Colour in the text report (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Put the recording inside the HTML page (16 kHz mono, about 2 MB a minute), so it plays
+    /// wherever the page is moved or sent; without it the page plays the stored file at its
+    /// absolute path.
+    #[arg(long)]
+    pub embed_audio: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -46,6 +52,7 @@ pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
     if let Some(out) = &args.out {
         check_output_path(out, None)?;
     }
+    check_embed_audio(args.embed_audio, format)?;
     let store = open_store(&args.store)?;
     // Other folders' problems are for `history` to report; here they would bury the answer.
     let listing = store.list()?;
@@ -61,14 +68,18 @@ pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
         }
         analysis.source.audio = None;
     } else if format == ReportFormat::Html {
-        // The player finds the recording from wherever the page is written.
-        analysis.source.audio = Some(match &args.out {
-            Some(out) => relative_path(&audio, &parent_dir(out)),
-            None => audio.display().to_string(),
-        });
+        // The page plays the stored recording wherever the page is written; the other formats
+        // show the report as stored.
+        analysis.source.audio = Some(audio.display().to_string());
     }
+    let embedded_audio = if format == ReportFormat::Html {
+        report_audio(&mut analysis, args.embed_audio, global)?
+    } else {
+        None
+    };
     let color = color_on(args.color, args.out.as_deref());
     let width = report_width();
+    let date = time::parse_rfc3339(&a.meta.started_at).map(time::dated);
     let mut text = String::new();
     if format == ReportFormat::Text {
         text.push_str(&format!(
@@ -77,7 +88,12 @@ pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
             time::short_display(&a.meta.started_at)
         ));
     }
-    let options = RenderOptions { color, width };
+    let options = RenderOptions {
+        color,
+        width,
+        date,
+        embedded_audio,
+    };
     text.push_str(&report::render(&analysis, format, &options));
     // Follow-up answers kept with the attempt, each with its own report (text and Markdown;
     // JSON and HTML stay one report, and `history --format json` lists the follow-ups).

@@ -421,8 +421,13 @@ impl Store {
             return Ok(html);
         }
         let mut analysis = self.load_report(a)?;
+        // Relative: this page lives in the attempt's folder and moves with its recording.
         analysis.source.audio = a.audio_path().is_file().then(|| AUDIO_FILE.to_string());
-        let page = report::render(&analysis, ReportFormat::Html, &RenderOptions::default());
+        let options = RenderOptions {
+            date: super::time::parse_rfc3339(&a.meta.started_at).map(super::time::dated),
+            ..RenderOptions::default()
+        };
+        let page = report::render(&analysis, ReportFormat::Html, &options);
         write_file(&a.dir, REPORT_HTML_FILE, page.as_bytes(), false)?;
         Ok(html)
     }

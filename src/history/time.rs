@@ -128,6 +128,11 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
+/// A moment as a report's title shows it: `2025-11-02 14:03 UTC`.
+pub fn dated(t: SystemTime) -> String {
+    format!("{} UTC", short_display(&rfc3339(t)))
+}
+
 /// For tables: `2025-11-02 14:03` from a stored timestamp (shown as stored when it is not one).
 pub fn short_display(rfc: &str) -> String {
     match (rfc.get(0..10), rfc.get(11..16)) {

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use super::shared::{
-    approx, at, band_clock, band_secs, estimate_warning, overall_line, pace_status_str,
-    pause_where, plain_secs, secs, section_name, section_slot, severity_str, status_str,
-    target_plan, ticks, timeline_range, timing_text, uncertain_note, verdict_str,
+    RenderOptions, approx, at, band_clock, band_secs, estimate_warning, overall_line,
+    pace_status_str, pause_where, plain_secs, secs, section_name, section_slot, severity_str,
+    status_str, target_plan, ticks, timeline_range, timing_text, uncertain_note, verdict_str,
 };
 use crate::analyze::{Analysis, PaceStatus, Status};
 
@@ -33,11 +33,12 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
-/// The page's title: the question answered (what a browser tab or a bookmark should say),
-/// else the recording's file name, never a whole path.
-fn page_title(a: &Analysis) -> String {
+/// The page's title: the question answered and when (what a browser tab or a bookmark of one
+/// attempt among many should say), else the recording's file name, never a whole path.
+fn page_title(a: &Analysis, date: Option<&str>) -> String {
+    let when = date.map(|d| format!(", {d}")).unwrap_or_default();
     match &a.question {
-        Some(q) => format!("{} (rehearse)", q.text),
+        Some(q) => format!("{}{when} (rehearse)", q.text),
         None => {
             let name = std::path::Path::new(&a.source.path)
                 .file_name()
@@ -45,16 +46,21 @@ fn page_title(a: &Analysis) -> String {
                     || a.source.path.clone(),
                     |n| n.to_string_lossy().to_string(),
                 );
-            format!("rehearse: {name}")
+            format!("rehearse: {name}{when}")
         }
     }
 }
 
-/// A file path as a relative URL: kept as given (the page is written beside or near the audio),
-/// with every byte that is not plainly safe in a URL path percent-encoded, so spaces, `#`, `?`
-/// and `%` in file names do not change what the browser loads.
+/// A file path as a URL: an absolute path becomes a `file://` URL (the page then plays the
+/// recording from wherever the page itself is moved on this machine), a relative one stays
+/// relative (the attempt folder's own page, which moves with its recording). Every byte that is
+/// not plainly safe in a URL path is percent-encoded, so spaces, `#`, `?` and `%` in file names
+/// do not change what the browser loads.
 pub(crate) fn path_url(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
@@ -63,6 +69,19 @@ pub(crate) fn path_url(path: &str) -> String {
         }
     }
     out
+}
+
+/// The player's source: the recording itself as a `data:` URL when it is embedded, else a link
+/// to the file.
+fn player_src(a: &Analysis, opts: &RenderOptions) -> Option<String> {
+    use base64::Engine as _;
+    if let Some(wav) = &opts.embedded_audio {
+        let mut url = String::with_capacity(22 + wav.len() * 4 / 3 + 4);
+        url.push_str("data:audio/wav;base64,");
+        base64::engine::general_purpose::STANDARD.encode_string(wav, &mut url);
+        return Some(url);
+    }
+    a.source.audio.as_deref().map(path_url)
 }
 
 fn color(slot: usize) -> &'static str {
@@ -195,27 +214,31 @@ const JS: &str = r#"
 "#;
 
 /// Renders the HTML page.
-pub fn render(a: &Analysis) -> String {
-    let mut o = String::with_capacity(64 * 1024 + a.words.len() * 64);
+pub fn render(a: &Analysis, opts: &RenderOptions) -> String {
+    let embedded = opts.embedded_audio.as_ref().map_or(0, |w| w.len() * 4 / 3);
+    let mut o = String::with_capacity(64 * 1024 + a.words.len() * 64 + embedded);
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{CSS}",
-        esc(&page_title(a))
+        esc(&page_title(a, opts.date.as_deref()))
     );
     for slot in 0..a.section_timing.len().max(1) + 1 {
         let c = color(slot);
         let _ = writeln!(o, ".sec-{slot} {{ --c: {c}; --t: {}; }}", tint(c, 0.12));
     }
     o.push_str("</style>\n</head>\n<body>\n");
-    if let Some(audio) = &a.source.audio {
+    if let Some(src) = player_src(a, opts) {
+        // An embedded recording cannot go missing; a linked one can, and the page says where it
+        // looked.
+        let from = a.source.audio.as_deref().unwrap_or("the page");
         let _ = writeln!(
             o,
             "<div class=\"player\"><audio id=\"audio\" controls preload=\"metadata\" src=\"{}\"></audio>\
-             <p class=\"missing\" id=\"audio-missing\" hidden>The audio could not be loaded from {}: keep this page where that path leads to the recording.</p></div>",
-            esc(&path_url(audio)),
-            esc(audio)
+             <p class=\"missing\" id=\"audio-missing\" hidden>The audio could not be loaded from {}: keep the recording there, or write the page with --embed-audio to carry it inside.</p></div>",
+            esc(&src),
+            esc(from)
         );
     }
     o.push_str("<main>\n");
@@ -1080,9 +1103,13 @@ mod tests {
     use crate::analyze::Timing;
     use crate::report::sample_analysis;
 
+    fn page(a: &Analysis) -> String {
+        render(a, &RenderOptions::default())
+    }
+
     #[test]
     fn self_contained_with_svg() {
-        let s = render(&sample_analysis());
+        let s = page(&sample_analysis());
         assert!(s.starts_with("<!DOCTYPE html>"));
         assert!(s.matches("<svg").count() >= 2, "timeline and pace");
         assert!(
@@ -1103,15 +1130,52 @@ mod tests {
             id: Some("failed".into()),
             text: "Tell me about a time you failed.".into(),
         });
-        assert!(render(&a).contains("<title>Tell me about a time you failed. (rehearse)</title>"));
+        assert!(page(&a).contains("<title>Tell me about a time you failed. (rehearse)</title>"));
         a.question = None;
-        let s = render(&a);
+        let s = page(&a);
         assert!(
             s.contains("<title>rehearse: audio.wav</title>"),
             "{}",
             &s[..400]
         );
         assert!(!s.contains("<title>rehearse: /home"));
+        let dated = render(
+            &a,
+            &RenderOptions {
+                date: Some("2026-12-05 09:14 UTC".into()),
+                ..RenderOptions::default()
+            },
+        );
+        assert!(dated.contains("<title>rehearse: audio.wav, 2026-12-05 09:14 UTC</title>"));
+    }
+
+    #[test]
+    fn an_absolute_recording_is_a_file_url_and_an_embedded_one_a_data_url() {
+        let mut a = sample_analysis();
+        a.source.audio = Some("/home/me/my take.wav".into());
+        let linked = page(&a);
+        assert!(linked.contains("src=\"file:///home/me/my%20take.wav\""));
+        assert!(linked.contains("could not be loaded from /home/me/my take.wav"));
+        // 44-byte header and two samples: "RIFF" encodes as "UklGR".
+        let mut wav = Vec::new();
+        crate::audio::encode::write_analysis_wav(std::io::Cursor::new(&mut wav), &[0.0, 0.5])
+            .unwrap();
+        let embedded = render(
+            &a,
+            &RenderOptions {
+                embedded_audio: Some(wav.clone()),
+                ..RenderOptions::default()
+            },
+        );
+        assert!(embedded.contains("src=\"data:audio/wav;base64,UklGR"));
+        assert!(!embedded.contains("file:///"));
+        use base64::Engine as _;
+        let start = embedded.find("base64,").unwrap() + 7;
+        let end = start + embedded[start..].find('"').unwrap();
+        let back = base64::engine::general_purpose::STANDARD
+            .decode(&embedded[start..end])
+            .unwrap();
+        assert_eq!(back, wav, "the page carries the recording byte for byte");
     }
 
     #[test]
@@ -1119,7 +1183,7 @@ mod tests {
         let mut a = sample_analysis();
         a.words[1].text = "<script>alert(\"x&y\")</script>".into();
         a.source.path = "a<b>.wav".into();
-        let s = render(&a);
+        let s = page(&a);
         assert!(!s.contains("<script>alert"), "raw script tag from a word");
         assert!(s.contains("&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt;"));
         assert!(!s.contains("a<b>"));
@@ -1130,14 +1194,14 @@ mod tests {
     #[test]
     fn audio_only_when_known() {
         let mut a = sample_analysis();
-        let with = render(&a);
+        let with = page(&a);
         assert!(with.contains("<audio id=\"audio\" controls"));
         assert!(
             with.contains("src=\"answers/take%201.wav\""),
             "spaces encoded"
         );
         a.source.audio = None;
-        let without = render(&a);
+        let without = page(&a);
         assert!(!without.contains("<audio"));
         // The script still runs, guarded.
         assert!(without.contains("if (!audio) return;"));
@@ -1146,7 +1210,7 @@ mod tests {
     #[test]
     fn words_carry_their_start() {
         let a = sample_analysis();
-        let s = render(&a);
+        let s = page(&a);
         let n = s.matches("<span class=\"w").count();
         assert_eq!(n, a.words.len());
         assert!(s.contains(&format!("data-t=\"{:.3}\"", a.words[0].start_s)));
@@ -1156,7 +1220,7 @@ mod tests {
     fn estimated_is_said() {
         let mut a = sample_analysis();
         a.source.timing = Timing::Estimated { wpm: 150.0 };
-        let s = render(&a);
+        let s = page(&a);
         assert!(s.contains("class=\"estimate\""));
         assert!(s.contains("Answer ~"));
     }

@@ -59,7 +59,7 @@ pub fn render(a: &Analysis, format: ReportFormat, opts: &RenderOptions) -> Strin
             s
         }
         ReportFormat::Markdown => markdown::render(a),
-        ReportFormat::Html => html::render(a),
+        ReportFormat::Html => html::render(a, opts),
     }
 }
 

@@ -6,13 +6,20 @@ use crate::analyze::frameworks::Band;
 use crate::analyze::signals::clock;
 use crate::analyze::{Analysis, PaceStatus, PauseLocation, Severity, Status, Timing, Verdict};
 
-/// How the text report is laid out (the other formats ignore these).
+/// How a report is laid out: colour and width for the text report, the date and the embedded
+/// recording for the HTML page (each format ignores what is not its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Use ANSI colours; without them the output holds no escape bytes at all.
     pub color: bool,
     /// Terminal width in columns that lines are kept within where practical.
     pub width: usize,
+    /// When the answer was recorded (`2025-11-02 14:03 UTC`), for the HTML page's title: a
+    /// browser tab or a bookmark of one attempt among many should say which one it is.
+    pub date: Option<String>,
+    /// The recording as WAV bytes to carry inside the HTML page (`--embed-audio`), so the page
+    /// plays wherever it is moved or sent; without it the player points at the file.
+    pub embedded_audio: Option<Vec<u8>>,
 }
 
 impl Default for RenderOptions {
@@ -20,6 +27,8 @@ impl Default for RenderOptions {
         RenderOptions {
             color: false,
             width: 100,
+            date: None,
+            embedded_audio: None,
         }
     }
 }

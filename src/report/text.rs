@@ -700,6 +700,7 @@ mod tests {
             &RenderOptions {
                 color: false,
                 width: 100,
+                ..RenderOptions::default()
             },
         )
     }
@@ -717,6 +718,7 @@ mod tests {
             &RenderOptions {
                 color: true,
                 width: 100,
+                ..RenderOptions::default()
             },
         );
         assert!(s.contains("\x1b[48;5;"), "section colours");
@@ -758,6 +760,7 @@ mod tests {
                 &RenderOptions {
                     color: false,
                     width,
+                    ..RenderOptions::default()
                 },
             );
             for l in s.lines() {
