@@ -242,4 +242,31 @@ fn a_drill_in_a_terminal_two_rounds_again_and_a_follow_up() {
     assert!(second.join("audio.wav").is_file());
     assert!(second.join("follow-up-1/audio.wav").is_file());
     assert!(second.join("follow-up-1/report.json").is_file());
+    // Its transcript is kept too, so `reanalyze` covers the follow-up without transcribing.
+    let kept: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(second.join("follow-up-1/transcript.json")).expect("follow-up transcript"),
+    )
+    .expect("transcript json");
+    assert!(!kept["words"].as_array().expect("words").is_empty());
+    let before = std::fs::metadata(second.join("follow-up-1/report.json"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let out = rehearse()
+        .env("REHEARSE_DATA_DIR", &store)
+        .env("REHEARSE_CONFIG_DIR", &config)
+        .args(["reanalyze", "--all", "--model", "/nonexistent/no-model.bin"])
+        .output()
+        .expect("rehearse");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("follow-up 1"), "{err}");
+    let after = std::fs::metadata(second.join("follow-up-1/report.json"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert!(after > before, "the follow-up's report was written again");
+    let shown = run(&["show", "latest"]);
+    assert!(
+        shown.contains("Follow-up 1: What was the measurable outcome?"),
+        "{shown}"
+    );
 }

@@ -278,8 +278,12 @@ pub enum Processed {
         dir: PathBuf,
         analysis: std::result::Result<Analysis, String>,
     },
-    /// Analyzed, not stored (no store given).
-    Analyzed(std::result::Result<Analysis, String>),
+    /// Analyzed, not stored (no store given); with the transcript, for a caller that keeps
+    /// the answer elsewhere (a follow-up).
+    Analyzed {
+        analysis: std::result::Result<Analysis, String>,
+        transcript: Option<Box<Transcript>>,
+    },
     /// Silence, or nothing Whisper could make words of: neither analyzed nor stored.
     NoSpeech { seconds: f64 },
 }
@@ -352,7 +356,10 @@ pub fn process(
         Err(e) => Err(format!("transcription failed: {e}")),
     };
     let Some(store) = store else {
-        return Ok(Processed::Analyzed(analysis));
+        return Ok(Processed::Analyzed {
+            analysis,
+            transcript: transcript.ok().map(Box::new),
+        });
     };
     let duration = transcript.as_ref().map_or(seconds, |t| t.duration_s);
     let id = history::save_attempt(

@@ -209,7 +209,7 @@ pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
                 eprintln!("error: {e}");
                 silent += 1;
             }
-            Processed::Analyzed(_) => {}
+            Processed::Analyzed { .. } => {}
         }
     }
     if silent > 0 {

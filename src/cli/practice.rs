@@ -361,8 +361,11 @@ impl<'a> Drill<'a> {
             }
             Err(e) => return Err(e),
         };
-        let analysis = match outcome.processed {
-            Some(Processed::Analyzed(analysis)) => analysis,
+        let (analysis, transcript) = match outcome.processed {
+            Some(Processed::Analyzed {
+                analysis,
+                transcript,
+            }) => (analysis, transcript),
             Some(Processed::NoSpeech { seconds }) => {
                 let _ = std::fs::remove_file(&wav);
                 eprintln!("No speech heard in its {seconds:.1} s: nothing saved.");
@@ -380,7 +383,7 @@ impl<'a> Drill<'a> {
                 temporary: true,
                 keep_original: false,
             },
-            None,
+            transcript.as_deref(),
             analysis.as_ref().map_err(Clone::clone),
             NewFollowUp {
                 id: f.id.clone(),

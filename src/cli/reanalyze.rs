@@ -1,15 +1,19 @@
-//! `rehearse reanalyze`: analyze stored attempts again from their transcripts (after the
-//! frameworks, the question bank or the word lists changed).
+//! `rehearse reanalyze`: analyze stored attempts, and the follow-up answers kept with them,
+//! again from their transcripts (after the frameworks, the question bank or the word lists
+//! changed).
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use rehearse::analyze::FrameworkChoice;
+use rehearse::analyze::frameworks::{Catalog, FOLLOW_UP_FRAMEWORK};
+use rehearse::analyze::{FrameworkChoice, QuestionRef};
 use rehearse::audio;
+use rehearse::history::folder::{AUDIO_FILE, TRANSCRIPT_FILE};
 use rehearse::history::progress::length_cell;
-use rehearse::history::{self, Attempt, AttemptSource, HistoryError};
+use rehearse::history::store::Store;
+use rehearse::history::{self, Attempt, AttemptSource, HistoryError, Meta};
 
 use super::args::{EngineArgs, Global};
 use super::attempts::{StoreArgs, analyze_transcript, baseline_from, open_store, warn_problems};
@@ -156,15 +160,18 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
         let was = a.meta.analysis.status;
         // One attempt that cannot be written (a read-only folder, a full disk) must not cost
         // the others their turn.
-        if let Err(e) = store.update_analysis(
+        let mut meta = match store.update_analysis(
             a,
             transcript.as_ref().ok().filter(|_| fresh),
             analysis.as_ref().map_err(Clone::clone),
         ) {
-            eprintln!("error: attempt {short}: {e}");
-            failed.push(short.to_string());
-            continue;
-        }
+            Ok(meta) => meta,
+            Err(e) => {
+                eprintln!("error: attempt {short}: {e}");
+                failed.push(short.to_string());
+                continue;
+            }
+        };
         match &analysis {
             Ok(r) => {
                 if !global.quiet {
@@ -188,6 +195,28 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
                 failed.push(short.to_string());
             }
         }
+        // The follow-up answers kept with it are analyzed again too, each against the
+        // follow-up framework and its own question.
+        for i in 0..meta.follow_ups.len() {
+            let which = format!("{short} follow-up {}", i + 1);
+            match follow_up(&store, a, &meta, i, &catalog, &mut loaded, &args, global) {
+                Ok((m, Ok(()))) => {
+                    meta = m;
+                    if !global.quiet {
+                        eprintln!("reanalyzed {which}");
+                    }
+                }
+                Ok((m, Err(e))) => {
+                    meta = m;
+                    eprintln!("error: attempt {which}: analysis failed: {e}");
+                    failed.push(which);
+                }
+                Err(e) => {
+                    eprintln!("error: attempt {which}: {e}");
+                    failed.push(which);
+                }
+            }
+        }
     }
     if !failed.is_empty() {
         bail!(
@@ -198,4 +227,94 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Follow-up `i` of attempt `a` analyzed again from its transcript, or from its recording when
+/// it has none (kept before follow-ups stored theirs) or `--retranscribe` asks. Returns the
+/// attempt's new metadata and whether the analysis succeeded; `Err` when nothing was written.
+#[allow(clippy::too_many_arguments)]
+fn follow_up(
+    store: &Store,
+    a: &Attempt,
+    meta: &Meta,
+    i: usize,
+    catalog: &Catalog,
+    loaded: &mut Option<LoadedModel>,
+    args: &ReanalyzeArgs,
+    global: &Global,
+) -> Result<(Meta, std::result::Result<(), String>), String> {
+    let f = &meta.follow_ups[i];
+    let dir = a.dir.join(&f.folder);
+    let audio_path = dir.join(AUDIO_FILE);
+    let prepared = audio_path
+        .is_file()
+        .then(|| audio::load_for_whisper(&audio_path).ok())
+        .flatten();
+    let stored = match store.load_follow_up_transcript(a, f) {
+        Ok(_) if args.retranscribe => None,
+        Ok(t) => t,
+        Err(e) if args.retranscribe => {
+            let damaged = dir.join("transcript.damaged.json");
+            std::fs::rename(dir.join(TRANSCRIPT_FILE), &damaged)
+                .map_err(|io| format!("cannot keep the damaged transcript: {io}"))?;
+            eprintln!(
+                "note: {e}; kept as {} and transcribing the recording again",
+                damaged.display()
+            );
+            None
+        }
+        Err(e) => {
+            return Err(format!(
+                "{e}; fix it, or run `rehearse reanalyze {} --retranscribe`",
+                a.id().short()
+            ));
+        }
+    };
+    let (transcript, fresh) = match stored {
+        Some(t) => (t, false),
+        None => {
+            let p = prepared.as_ref().ok_or_else(|| {
+                format!(
+                    "no transcript and no readable recording at {}: nothing to analyze",
+                    audio_path.display()
+                )
+            })?;
+            if loaded.is_none() {
+                *loaded = Some(load_model(&args.engine).map_err(|e| format!("{e:#}"))?);
+            }
+            let model = loaded.as_ref().ok_or("model not loaded")?;
+            let t = transcribe_file(
+                &audio_path,
+                model,
+                &args.engine,
+                show_progress(global),
+                Some(p.clone()),
+            )
+            .map_err(|e| format!("transcription failed: {e:#}"))?;
+            (t, true)
+        }
+    };
+    let analysis = analyze_transcript(
+        &transcript,
+        &audio_path,
+        &audio_path,
+        prepared.as_ref().map(audio_facts),
+        catalog,
+        &FrameworkChoice::Id(FOLLOW_UP_FRAMEWORK.to_string()),
+        Some(QuestionRef {
+            id: None,
+            text: f.question.clone(),
+        }),
+        None,
+    );
+    let meta = store
+        .update_follow_up_analysis(
+            a,
+            meta,
+            i,
+            fresh.then_some(&transcript),
+            analysis.as_ref().map_err(Clone::clone),
+        )
+        .map_err(|e| e.to_string())?;
+    Ok((meta, analysis.map(|_| ())))
 }

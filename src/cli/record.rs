@@ -434,12 +434,23 @@ pub fn take(rec: &Recorder, take: &Take) -> Result<TakeOutcome> {
     // away already), or once it is known to hold nothing; it stays if anything went wrong.
     let done_with_capture = matches!(
         &processed,
-        Ok(Processed::NoSpeech { .. } | Processed::Analyzed(Ok(_)))
+        Ok(Processed::NoSpeech { .. }
+            | Processed::Analyzed {
+                analysis: Ok(_),
+                ..
+            })
     );
     if temporary && done_with_capture {
         let _ = std::fs::remove_file(&recording.path);
     }
-    if let (Ok(Processed::Analyzed(Ok(_))), true, false) = (&processed, temporary, global.quiet) {
+    if let (
+        Ok(Processed::Analyzed {
+            analysis: Ok(_), ..
+        }),
+        true,
+        false,
+    ) = (&processed, temporary, global.quiet)
+    {
         eprintln!("note: the recording was not kept (--no-save); --wav FILE keeps it");
     }
     Ok(TakeOutcome {
@@ -590,7 +601,7 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
             Some(analysis.map_err(|e| anyhow::anyhow!("{}: analysis failed: {e}", dir.display()))?),
             Some(dir.join(rehearse::history::folder::AUDIO_FILE)),
         ),
-        Some(Processed::Analyzed(analysis)) => (
+        Some(Processed::Analyzed { analysis, .. }) => (
             Some(analysis.map_err(|e| anyhow::anyhow!("the recording: analysis failed: {e}"))?),
             args.wav.clone(),
         ),

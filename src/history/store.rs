@@ -312,6 +312,58 @@ impl Store {
         Ok(meta)
     }
 
+    /// The stored transcript of follow-up `f` of attempt `a`; `None` when it has none (kept
+    /// before follow-ups stored theirs, or its transcription failed).
+    pub fn load_follow_up_transcript(
+        &self,
+        a: &Attempt,
+        f: &super::FollowUpMeta,
+    ) -> Result<Option<Transcript>, HistoryError> {
+        let path = a.dir.join(&f.folder).join(TRANSCRIPT_FILE);
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(HistoryError::io(&path, "read", e)),
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| HistoryError::Damaged {
+                id: a.id().to_string(),
+                path,
+                reason: format!("not a rehearse transcript ({e})"),
+            })
+    }
+
+    /// Replaces the analysis of follow-up `i` of attempt `a` (reanalyze), as
+    /// [`Store::update_analysis`] does an attempt's: its `report.json`, then `meta.json`, which
+    /// is `meta` (the attempt's latest, already reanalyzed) with this follow-up's state.
+    pub fn update_follow_up_analysis(
+        &self,
+        a: &Attempt,
+        meta: &Meta,
+        i: usize,
+        transcript: Option<&Transcript>,
+        analysis: Result<&Analysis, String>,
+    ) -> Result<Meta, HistoryError> {
+        let mut meta = meta.clone();
+        let Some(f) = meta.follow_ups.get_mut(i) else {
+            return Err(HistoryError::Damaged {
+                id: a.id().to_string(),
+                path: a.dir.join(META_FILE),
+                reason: format!("it lists no follow-up {}", i + 1),
+            });
+        };
+        let dir = a.dir.join(&f.folder);
+        if let Some(t) = transcript {
+            write_transcript(&dir, t)?;
+        }
+        let (state, summary, _) = write_analysis(&dir, analysis)?;
+        f.analysis = state;
+        f.summary = summary;
+        write_json(&a.dir, META_FILE, &meta)?;
+        Ok(meta)
+    }
+
     /// Keeps a follow-up answer with attempt `a`: its audio (16 kHz mono, as attempts keep
     /// theirs), transcript and analysis go into a new folder `follow-up-N` inside the
     /// attempt's, and `meta.json` is replaced with one that lists it. Until that last rename
