@@ -7,53 +7,11 @@
 
 use std::time::{Duration, Instant};
 
-use rehearse::analyze::{
-    self, AnalysisInput, FrameworkChoice, InputKind, Timing, frameworks::Catalog,
-};
+use rehearse::analyze::{self, FrameworkChoice, frameworks::Catalog};
 use rehearse::transcribe::Word;
 
-/// Words of the bundled sample answer, placed at 150 wpm with a 0.6 s pause after each
-/// sentence, repeated until the answer lasts `seconds`.
-fn answer(seconds: f64) -> Vec<Word> {
-    let text = include_str!("../samples/failure-star.txt");
-    let tokens: Vec<&str> = text.split_whitespace().collect();
-    let mut words = Vec::new();
-    let mut t = 0.3;
-    'outer: loop {
-        for tok in &tokens {
-            if t >= seconds {
-                break 'outer;
-            }
-            words.push(Word {
-                text: (*tok).to_string(),
-                start_s: t,
-                end_s: t + 0.3,
-                p: 0.9,
-            });
-            t += 0.4;
-            if tok.ends_with(['.', '?', '!']) {
-                t += 0.6;
-            }
-        }
-    }
-    words
-}
-
-fn input(words: Vec<Word>) -> AnalysisInput {
-    let duration_s = words.last().map_or(0.0, |w| w.end_s + 0.5);
-    AnalysisInput {
-        path: "bench".into(),
-        kind: InputKind::Transcript,
-        audio_path: None,
-        timing: Timing::Words,
-        duration_s,
-        words,
-        speech: None,
-        voice: None,
-        pitch_baseline: None,
-        notes: Vec::new(),
-    }
-}
+mod common;
+use common::{answer, input};
 
 /// Median wall time of `runs` analyses of `words`.
 fn time(catalog: &Catalog, words: &[Word], runs: usize) -> Duration {
