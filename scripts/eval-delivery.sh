@@ -6,7 +6,9 @@
 #             frames both call voiced, the median absolute error (semitones) and the share of
 #             gross (>20%) errors; voicing agreement over all frames
 #   monotone  the dev answers spoken by flite with its pitch spread at 0 (all must be called
-#             monotone) and at 80 (none), and the recorded people (none)
+#             monotone) and at 80 (none), and the recorded people (none); also `dev-flat`, the
+#             N=0 answers with the ones whose voice ignores the setting (flite's rms) flattened
+#             by Praat instead (scripts/eval/flatten_ignored.py), which must all be monotone
 #   trailing  each dev answer with the last 30% of every sentence 10 dB quieter (sox) must raise
 #             trailing-off, the original must not
 #   signals   how often each delivery signal fires per set
@@ -65,6 +67,8 @@ for f in "$SHARED"/real-speech/disfluency-clips/*.flac; do
     w=$WORK/clips/$(basename "$f" .flac).wav
     [ "$w" -nt "$f" ] || sox "$f" "$w"
 done
+# The voice that ignores the pitch setting gets its flat version from Praat.
+"$VENV/bin/python" scripts/eval/flatten_ignored.py "$WORK/dev-f0sd0" "$WORK/dev-f0sd80" "$WORK/dev-flat"
 REAL=("$SHARED/real-speech/acoustic_corpus.wav" "$SHARED/real-speech/phone-call.wav" "$WORK"/clips/*.wav)
 DEV=("$ROOT"/target/eval/dev/audio/*.wav)
 
@@ -86,4 +90,5 @@ ARGS=()
 for f in "${REAL[@]}"; do ARGS+=("real=$f"); done
 for f in "${DEV[@]}"; do ARGS+=("dev=$f"); done
 REHEARSE_SHARED=$SHARED "$VENV/bin/python" scripts/eval/delivery_eval.py "$WORK" "$BIN" "$TRACK" $JSON \
-    --variant "dev-f0sd0=$WORK/dev-f0sd0" --variant "dev-f0sd80=$WORK/dev-f0sd80" "${ARGS[@]}"
+    --variant "dev-f0sd0=$WORK/dev-f0sd0" --variant "dev-f0sd80=$WORK/dev-f0sd80" \
+    --variant "dev-flat=$WORK/dev-flat" "${ARGS[@]}"
