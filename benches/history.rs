@@ -21,24 +21,12 @@ use rehearse::history::{
 };
 use rehearse::transcribe::Word;
 
+mod common;
+
 /// The bundled answer's words at 150 wpm with a pause after each sentence.
+/// The bundled sample answer's words, once through (about 95 s).
 fn words() -> Vec<Word> {
-    let text = include_str!("../samples/failure-star.txt");
-    let mut t = 0.5;
-    let mut out = Vec::new();
-    for tok in text.split_whitespace() {
-        out.push(Word {
-            text: tok.to_string(),
-            start_s: t,
-            end_s: t + 0.3,
-            p: 0.9,
-        });
-        t += 0.4;
-        if tok.ends_with(['.', '?', '!']) {
-            t += 0.6;
-        }
-    }
-    out
+    common::answer(95.0)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -1,5 +1,6 @@
 //! What the benches share: the bundled sample answer's words laid out to any length, and an
-//! analysis input made of them.
+//! analysis input made of them. (Each bench uses what it needs of this.)
+#![allow(dead_code)]
 
 use rehearse::analyze::{AnalysisInput, InputKind, Timing};
 use rehearse::transcribe::Word;

@@ -78,7 +78,8 @@ pub fn file_href(target: &Path, page_dir: Option<&Path>) -> String {
         }
         return path_url(&rel.to_string_lossy());
     }
-    format!("file://{}", path_url(&abs.to_string_lossy()))
+    // An absolute path comes back as a file:// URL.
+    path_url(&abs.to_string_lossy())
 }
 
 fn status_color(s: Status) -> &'static str {

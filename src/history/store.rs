@@ -272,19 +272,7 @@ impl Store {
 
     /// The stored transcript; `Ok(None)` when there is none (transcription failed).
     pub fn load_transcript(&self, a: &Attempt) -> Result<Option<Transcript>, HistoryError> {
-        let path = a.transcript_path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(HistoryError::io(&path, "read", e)),
-        };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| HistoryError::Damaged {
-                id: a.id().to_string(),
-                path,
-                reason: format!("not a rehearse transcript ({e})"),
-            })
+        read_transcript(a, a.transcript_path())
     }
 
     /// Replaces an attempt's analysis (reanalyze): `report.json` and `meta.json` are each
@@ -319,19 +307,7 @@ impl Store {
         a: &Attempt,
         f: &super::FollowUpMeta,
     ) -> Result<Option<Transcript>, HistoryError> {
-        let path = a.dir.join(&f.folder).join(TRANSCRIPT_FILE);
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(HistoryError::io(&path, "read", e)),
-        };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| HistoryError::Damaged {
-                id: a.id().to_string(),
-                path,
-                reason: format!("not a rehearse transcript ({e})"),
-            })
+        read_transcript(a, a.dir.join(&f.folder).join(TRANSCRIPT_FILE))
     }
 
     /// Replaces the analysis of follow-up `i` of attempt `a` (reanalyze), as
@@ -754,6 +730,22 @@ fn fill_attempt(
     };
     write_json(dir, META_FILE, &meta)?;
     sync_dir(dir)
+}
+
+/// A transcript of attempt `a` stored at `path`; `Ok(None)` when there is none.
+fn read_transcript(a: &Attempt, path: PathBuf) -> Result<Option<Transcript>, HistoryError> {
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(HistoryError::io(&path, "read", e)),
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| HistoryError::Damaged {
+            id: a.id().to_string(),
+            path,
+            reason: format!("not a rehearse transcript ({e})"),
+        })
 }
 
 fn write_transcript(dir: &Path, t: &Transcript) -> Result<(), HistoryError> {

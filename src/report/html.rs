@@ -1231,6 +1231,7 @@ mod tests {
         assert_eq!(path_url("../a/b-c_d.wav"), "../a/b-c_d.wav");
         assert_eq!(path_url("c:x?.wav"), "c%3Ax%3F.wav");
         assert_eq!(path_url("caf\u{e9}.wav"), "caf%C3%A9.wav");
+        assert_eq!(path_url("/home/me/a b.wav"), "file:///home/me/a%20b.wav");
     }
 
     #[test]
