@@ -246,15 +246,17 @@ impl<R: Read + Seek> Walker<R> {
         self.bytes(&mut name, &what)?;
         let name = String::from_utf8(name)
             .map_err(|_| self.corrupt(format!("tensor #{index} has a name that is not UTF-8")))?;
+        // Every message quotes the name short: it is up to 256 bytes from the file.
+        let shown = crate::quote::snippet(&name);
         let ttype = TensorType::from_ggml(code)
-            .ok_or_else(|| self.corrupt(format!("tensor {name} has unknown type {code}")))?;
+            .ok_or_else(|| self.corrupt(format!("tensor {shown} has unknown type {code}")))?;
         let shape: Vec<usize> = ne.into_iter().rev().collect();
         let size = ttype.data_size(&shape).ok_or_else(|| {
             self.corrupt(format!(
-                "tensor {name} of shape {shape:?} does not split into {ttype} blocks"
+                "tensor {shown} of shape {shape:?} does not split into {ttype} blocks"
             ))
         })?;
-        let what = || format!("the data of tensor {}", crate::quote::snippet(&name));
+        let what = || format!("the data of tensor {shown}");
         let data = if keep_data {
             self.need(size, &what)?;
             let mut data = vec![0u8; size as usize];

@@ -87,13 +87,15 @@ impl<W: Write> GgmlWriter<W> {
         self.check_complete()?;
         if shape.is_empty() || shape.len() > 4 {
             return Err(invalid(format!(
-                "tensor {name}: {} dimensions",
+                "tensor {}: {} dimensions",
+                crate::quote::snippet(name),
                 shape.len()
             )));
         }
         let size = ttype.data_size(shape).ok_or_else(|| {
             invalid(format!(
-                "tensor {name}: shape {shape:?} does not split into {ttype} blocks"
+                "tensor {}: shape {shape:?} does not split into {ttype} blocks",
+                crate::quote::snippet(name)
             ))
         })?;
         self.put(&i32_of(shape.len(), "n_dims")?.to_le_bytes())?;
