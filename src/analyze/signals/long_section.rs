@@ -67,7 +67,7 @@ mod tests {
         already out of date because the scope had moved twice while I was writing it. I now give \
         myself one day for a plan and I share it before it is finished. The first draft goes to \
         the team on the first afternoon, with the open questions marked in red, and whoever knows \
-        the answer fills it in. I keep a list of the plans I wrote last year and how long each one \
+        the answer fills it in. I note down every plan from last year and how long each one \
         took, and I look at it before I start the next one, so I can see when I am drifting. \
         [progress] It is better.";
 
