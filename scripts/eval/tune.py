@@ -72,7 +72,7 @@ def run(values, names, args, base_text, work):
         with open(os.path.join(args.answers, n + ".json"), encoding="utf-8") as f:
             fw = json.load(f)["framework"]
         subprocess.run([args.bin, "--quiet", "analyze",
-                        os.path.join(args.work, "transcripts", n + ".json"),
+                        os.path.join(args.transcripts, n + ".json"),
                         "--format", "json", "--framework", fw,
                         "--out", os.path.join(reports, n + ".json")],
                        env=env, check=True)
@@ -102,13 +102,17 @@ def main():
                     help="name=v1,v2,... (default: a built-in grid over every weight)")
     ap.add_argument("--bin", default=os.environ.get("REHEARSE_BIN",
                                                     os.path.join(ROOT, "target", "release", "rehearse")))
+    ap.add_argument("--transcripts", default=None,
+                    help="folder of transcript JSON (default: target/eval/<set>/transcripts, "
+                         "eval.sh --reuse-transcripts's)")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
     args.work = os.path.join(ROOT, "target", "eval", args.set)
+    args.transcripts = args.transcripts or os.path.join(args.work, "transcripts")
     with open(args.split, encoding="utf-8") as f:
         names = json.load(f)[args.part]
     missing = [n for n in names
-               if not os.path.exists(os.path.join(args.work, "transcripts", n + ".json"))]
+               if not os.path.exists(os.path.join(args.transcripts, n + ".json"))]
     if missing:
         sys.exit("tune.py: no saved transcript for %s (run scripts/eval.sh --reuse-transcripts)"
                  % ", ".join(missing))

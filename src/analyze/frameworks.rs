@@ -242,6 +242,8 @@ pub struct Decoder {
     pub skip_cost: f64,
     pub switch_cost: f64,
     pub flashback_cost: f64,
+    /// Cost of a flashback the speaker announces ("I should say, ...").
+    pub announced_flashback_cost: f64,
     pub flashback_stay_cost: f64,
     pub uncertain_below: f64,
 }
@@ -1183,6 +1185,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("skip_cost", d.skip_cost),
         ("switch_cost", d.switch_cost),
         ("flashback_cost", d.flashback_cost),
+        ("announced_flashback_cost", d.announced_flashback_cost),
         ("flashback_stay_cost", d.flashback_stay_cost),
         ("uncertain_below", d.uncertain_below),
     ] {

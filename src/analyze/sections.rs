@@ -13,6 +13,8 @@ use super::sentences::Span;
 use super::types::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
 use crate::transcribe::Word;
 
+/// Tokens (words and commas) at the start of a sentence where an opening cue sits.
+const HEAD_WORDS: usize = 6;
 /// Weight of one cue phrase found in a sentence.
 const CUE_WEIGHT: f64 = 2.0;
 /// Extra weight when the cue opens the sentence: cues that introduce a section usually do.
@@ -44,6 +46,8 @@ struct Evidence {
     words: Vec<Vec<String>>,
     /// The model's belief per section (sums to 1), when the framework names roles.
     sounds: Option<Vec<f64>>,
+    /// The sentence opens by announcing that it goes back ("I should say", "let me back up").
+    goes_back: bool,
 }
 
 /// Lowercase words with commas kept as their own token, padded with spaces, so cue phrases
@@ -90,7 +94,7 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         for (i, c) in text.char_indices().skip(1) {
             if c == ' ' {
                 n += 1;
-                if n == 6 {
+                if n == HEAD_WORDS {
                     end = i + 1;
                     break;
                 }
@@ -150,8 +154,30 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         best_cue,
         words: found_words,
         sounds: None,
+        goes_back: GOING_BACK.iter().any(|m| head.contains(&cue_pattern(m))),
     }
 }
+
+/// Phrases with which a speaker announces a step back in the story. A flashback they announce
+/// is cheap (`announced_flashback_cost`): the speaker has told us it is one.
+const GOING_BACK: &[&str] = &[
+    "i should say",
+    "i should mention",
+    "i should add",
+    "i should explain",
+    "i forgot to say",
+    "i forgot to mention",
+    "i should have said",
+    "i should have mentioned",
+    "let me back up",
+    "let me go back",
+    "to back up",
+    "going back",
+    "for context",
+    "for some context",
+    "some background",
+    "a bit of background",
+];
 
 /// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
 /// roles, normalised over the sections. `None` when no section names a role.
@@ -298,7 +324,7 @@ fn emissions(
 
 /// One move of the decoder from state (current section `c`, furthest section reached `m`) to
 /// section `c2`: the new furthest section and the cost.
-fn step(d: &Decoder, c: usize, m: usize, c2: usize) -> (usize, f64) {
+fn step(d: &Decoder, c: usize, m: usize, c2: usize, announced: bool) -> (usize, f64) {
     if c2 == c {
         (m, if c < m { d.flashback_stay_cost } else { 0.0 })
     } else if c2 > m {
@@ -306,13 +332,15 @@ fn step(d: &Decoder, c: usize, m: usize, c2: usize) -> (usize, f64) {
     } else if c2 == m {
         // Coming back from a flashback: its cost was paid on the way out.
         (m, 0.0)
+    } else if announced {
+        (m, d.announced_flashback_cost + d.flashback_stay_cost)
     } else {
         (m, d.flashback_cost + d.flashback_stay_cost)
     }
 }
 
 /// The best labelling and its score.
-fn decode(em: &[Vec<f64>], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
+fn decode(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
     let n = em.len();
     if n == 0 || k == 0 {
         return (vec![], 0.0);
@@ -327,7 +355,8 @@ fn decode(em: &[Vec<f64>], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
         score[idx(c, c)] = em[0][c] - d.skip_cost * c as f64;
     }
     back.push(vec![u32::MAX; ns]);
-    for row in em.iter().skip(1) {
+    for (i, row) in em.iter().enumerate().skip(1) {
+        let announced = goes_back.get(i).copied().unwrap_or(false);
         let mut next = vec![neg; ns];
         let mut bp = vec![u32::MAX; ns];
         for c in 0..k {
@@ -337,7 +366,7 @@ fn decode(em: &[Vec<f64>], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
                     continue;
                 }
                 for c2 in 0..k {
-                    let (m2, cost) = step(d, c, m, c2);
+                    let (m2, cost) = step(d, c, m, c2, announced);
                     let v = s - cost + row[c2];
                     if v > next[idx(c2, m2)] {
                         next[idx(c2, m2)] = v;
@@ -384,7 +413,7 @@ fn log_add(a: f64, b: f64) -> f64 {
 /// each weighted by exp(its score): the forward-backward algorithm on the same moves as
 /// [`decode`]. Where the best labelling wins by a wide margin the probability of its label is
 /// near 1; where another labelling scores almost as well it is near 1/2 or lower.
-fn marginals(em: &[Vec<f64>], k: usize, d: &Decoder) -> Vec<Vec<f64>> {
+fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<Vec<f64>> {
     let n = em.len();
     if n == 0 || k == 0 {
         return vec![];
@@ -403,8 +432,9 @@ fn marginals(em: &[Vec<f64>], k: usize, d: &Decoder) -> Vec<Vec<f64>> {
                 if s == neg {
                     continue;
                 }
+                let announced = goes_back.get(i).copied().unwrap_or(false);
                 for (c2, &e) in em[i].iter().enumerate() {
-                    let (m2, cost) = step(d, c, m, c2);
+                    let (m2, cost) = step(d, c, m, c2, announced);
                     let j = idx(c2, m2);
                     alpha[i][j] = log_add(alpha[i][j], s - cost + e);
                 }
@@ -421,8 +451,9 @@ fn marginals(em: &[Vec<f64>], k: usize, d: &Decoder) -> Vec<Vec<f64>> {
         for c in 0..k {
             for m in c..k {
                 let mut acc = neg;
+                let announced = goes_back.get(i + 1).copied().unwrap_or(false);
                 for c2 in 0..k {
-                    let (m2, cost) = step(d, c, m, c2);
+                    let (m2, cost) = step(d, c, m, c2, announced);
                     let b = beta[i + 1][idx(c2, m2)];
                     if b != neg {
                         acc = log_add(acc, b - cost + em[i + 1][c2]);
@@ -454,8 +485,9 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
 
 /// Labels from already computed scores and evidence.
 fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
-    let (path, _) = decode(em, fw.sections.len(), d);
-    let probs = marginals(em, fw.sections.len(), d);
+    let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
+    let (path, _) = decode(em, &back, fw.sections.len(), d);
+    let probs = marginals(em, &back, fw.sections.len(), d);
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
@@ -691,6 +723,29 @@ mod tests {
     }
 
     #[test]
+    fn an_announced_flashback_goes_back_to_the_situation() {
+        let text = |opening: &str| {
+            format!(
+                "I was a shift lead at a parcel depot outside the city. \
+                 My job was to get every van loaded and out by six each morning. \
+                 I decided to change the loading order on the busiest week of the year. \
+                 I moved the large parcels to the front and told the drivers on the day. \
+                 {opening} the depot had taken on forty new drivers that month, most of them on \
+                 their first week. \
+                 As a result half the vans left late and about three hundred parcels missed \
+                 their day. \
+                 What I learned is that a change on a busy week needs a trial run first. \
+                 Now I try every change on a quiet day before it goes live."
+            )
+        };
+        let l = labels_of(&text("Oh, and I should say,"), "star-l");
+        assert_eq!(l[4], "situation", "{l:?}");
+        // Without the announcement, the same sentence stays in the story's flow.
+        let l = labels_of(&text("That week"), "star-l");
+        assert_ne!(l[4], "situation", "{l:?}");
+    }
+
+    #[test]
     fn decode_allows_a_short_flashback() {
         // Sentence 3 clearly belongs to section 0 again.
         let em = vec![
@@ -700,10 +755,10 @@ mod tests {
             vec![0.0, 0.0, 3.0],
         ];
         let d = Catalog::embedded().expect("embedded data").sections.decoder;
-        let (path, _) = decode(&em, 3, &d);
+        let (path, _) = decode(&em, &[], 3, &d);
         assert_eq!(path, vec![0, 1, 0, 2]);
         // The marginals agree with the best path and sum to one per sentence.
-        let p = marginals(&em, 3, &d);
+        let p = marginals(&em, &[], 3, &d);
         for (i, row) in p.iter().enumerate() {
             assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{row:?}");
             assert!(row[path[i]] > 0.5, "{i}: {row:?}");

@@ -45,6 +45,9 @@ mod tests {
             "I'm really just terrible at remembering names.",
             "Looking back I was such an idiot about it.",
             "I'm hopeless with numbers, always have been.",
+            "Clearly I can't be trusted with a deadline.",
+            "I felt like a complete fraud in that meeting.",
+            "The project shipped, mostly in spite of me.",
         ] {
             assert_eq!(
                 ids(check, "star-l", text),
@@ -60,6 +63,9 @@ mod tests {
             "I made a careless mistake with the tax rate, and it was embarrassing.",
             "I was wrong, and I said so to my manager the same day.",
             "The old process was terrible, so I rewrote it.",
+            "The vendor's figures couldn't be trusted, so I checked them myself.",
+            "I found a fraud in the expense claims and reported it.",
+            "We shipped on time in spite of the storm.",
         ] {
             let got = ids(check, "star-l", text);
             assert!(got.is_empty(), "{text}: {got:?}");
