@@ -14,8 +14,8 @@
 #   live      (with --live) the live == offline test, `cargo test --release --test record
 #             live_transcription_while_recording_gives_the_offline_report_words`
 # then prints one table (also written to target/sweep/table.md). Each setting's raw results stay
-# in target/sweep/<n>/ (setting.txt, logs, score.json, real.txt, bench/); `--table` only prints
-# the table again from them.
+# in target/sweep/<setting>/ (setting.txt, commit.txt, logs, the load averages each step started
+# under, score.json, real.txt, bench/); `--table` only prints the table again from them.
 #
 # Usage: scripts/bench/sweep.sh [options] [TUNING]...
 #   --runs N        timed runs per tool in the speed bench (default 3)
@@ -70,17 +70,19 @@ heavy() {
 }
 
 mkdir -p "$OUT"
-# A new sweep numbers its settings after the ones already there, so that runs add up.
-n=$(find "$OUT" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' | wc -l)
+# One folder per setting, so that steps run by several sweeps (say, the cheap ones for every
+# setting first, then the dev set for the survivors) add up to one row; a step run again
+# replaces its own results only.
 for tuning in "${TUNINGS[@]}"; do
-    n=$((n + 1))
-    dir=$OUT/$(printf '%02d' "$n")
+    slug=$(printf '%s' "${tuning:-defaults}" | tr ',=' '+-' | tr -c 'A-Za-z0-9+_.-' '_')
+    dir=$OUT/$slug
     mkdir -p "$dir"
-    printf '%s' "$tuning" > "$dir/setting.txt"
+    [ -f "$dir/setting.txt" ] || printf '%s' "$tuning" > "$dir/setting.txt"
     git rev-parse --short HEAD > "$dir/commit.txt" 2>/dev/null || true
     export REHEARSE_TUNING="$tuning"
-    echo "==> [$n] REHEARSE_TUNING='$tuning' ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    echo "==> REHEARSE_TUNING='$tuning' ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     if has_step counts; then
+        cut -d' ' -f1-3 /proc/loadavg > "$dir/counts.load"
         heavy bash scripts/bench/passes.sh --wav samples/failure-star.wav \
             --wav "$SHARED/real-speech/phone-call.wav" "$tuning" > "$dir/counts.txt"
     fi
@@ -95,6 +97,7 @@ for tuning in "${TUNINGS[@]}"; do
         heavy bash scripts/eval-real.sh > "$dir/real.txt" 2> "$dir/real.log"
     fi
     if has_step speed; then
+        cut -d' ' -f1-3 /proc/loadavg > "$dir/speed.load"
         heavy bash scripts/bench-transcribe.sh --tools rehearse,pywhispercpp,fw-int8-words \
             --runs "$RUNS" > "$dir/bench.log" 2>&1
         rm -rf "$dir/bench"

@@ -3,7 +3,7 @@
 
     python3 scripts/bench/sweep_table.py DIR      (DIR = target/sweep)
 
-Reads DIR/<n>/ (setting.txt, counts.txt, score.json, real.txt, bench/results.tsv, live.txt),
+Reads DIR/<setting>/ (setting.txt, counts.txt, score.json, real.txt, bench/results.tsv, live.txt),
 prints two Markdown tables (accuracy; work and speed) and writes them to DIR/table.md.
 A step that was not run shows as "-". Standard library only.
 """
@@ -92,14 +92,16 @@ def fmt(v, spec="{:.3f}"):
 
 def main():
     top = sys.argv[1] if len(sys.argv) > 1 else "target/sweep"
-    dirs = sorted(x for x in os.listdir(top) if x[:1].isdigit() and os.path.isdir(os.path.join(top, x)))
-    acc = ["| # | setting | dev WER | dev fillers | dev pause F1 | mono WER | mono fillers "
+    # Rows in the order the settings were first swept (setting.txt is written once).
+    dirs = sorted((x for x in os.listdir(top) if os.path.isfile(os.path.join(top, x, "setting.txt"))),
+                  key=lambda x: os.path.getmtime(os.path.join(top, x, "setting.txt")))
+    acc = ["| setting | dev WER | dev fillers | dev pause F1 | mono WER | mono fillers "
            "| mono start err | mono pause F1 | clips WER | clips filler recall / precision "
            "| phone WER | analysis pause F1 (mono/clips/phone) | live = offline |",
-           "|" + " --- |" * 14]
-    spd = ["| # | setting | sample: stretches / encoder frames | phone: encoder / decoder runs "
+           "|" + " --- |" * 13]
+    spd = ["| setting | sample: stretches / encoder frames | phone: encoder / decoder runs "
            "/ frames | rehearse (median) | / fw-int8 words | / pywhispercpp | peak RSS |",
-           "|" + " --- |" * 8]
+           "|" + " --- |" * 7]
     for n in dirs:
         d = os.path.join(top, n)
         setting = read(os.path.join(d, "setting.txt"))
@@ -110,7 +112,7 @@ def main():
         a = (r or {}).get("analysis", {})
         mono, clips, phone = t.get("monologue", {}), t.get("clips", {}), t.get("phone-call", {})
         acc.append("| " + " | ".join([
-            n, label,
+            label,
             fmt(v and v["wer"], "{:.4f}") + (f" ({v['edits']} edits)" if v else ""),
             fmt(v and v["filler_recall"]) + (f" ({v['fillers']})" if v else ""),
             fmt(v and v["pause_f1"], "{:.2f}"),
@@ -123,7 +125,7 @@ def main():
             live]) + " |")
         s, p = c.get("failure-star.wav"), c.get("phone-call.wav")
         spd.append("| " + " | ".join([
-            n, label,
+            label,
             f"{s['calls']} / {s['frames']}" if s else "-",
             f"{p['encoder']} / {p['decoder']} / {p['frames']}" if p else "-",
             fmt(b and b["rehearse"], "{:.2f} s"),
