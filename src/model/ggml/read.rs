@@ -85,9 +85,10 @@ impl<R: Read + Seek> Walker<R> {
     }
 
     fn corrupt(&self, reason: String) -> ModelFileError {
+        // One line whatever a name from the file holds (each message quotes names short too).
         ModelFileError::Corrupt {
             path: self.path.clone(),
-            reason,
+            reason: crate::quote::short_message(&reason),
         }
     }
 
@@ -436,9 +437,10 @@ fn inspect_walker<R: Read + Seek>(
         })?;
     let mut expected: HashMap<&str, &TensorSpec> =
         layout.iter().map(|s| (s.name.as_str(), s)).collect();
+    // One line whatever a name from the file holds (each message quotes names short as well).
     let layout_err = |reason: String| ModelFileError::Layout {
         path: path.into(),
-        reason,
+        reason: crate::quote::short_message(&reason),
     };
     let mut count = 0;
     while let Some(t) = w.tensor(count, false)? {
@@ -447,7 +449,10 @@ fn inspect_walker<R: Read + Seek>(
             let reason = if layout.iter().any(|s| s.name == t.name) {
                 format!("tensor {} appears twice", t.name)
             } else {
-                format!("unknown tensor {} (whisper.cpp refuses it)", t.name)
+                format!(
+                    "unknown tensor {} (whisper.cpp refuses it)",
+                    crate::quote::snippet(&t.name)
+                )
             };
             return Err(layout_err(reason));
         };
