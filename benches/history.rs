@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rehearse::analyze::{
-    self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, Timing, frameworks::Catalog,
+    self, AnalysisInput, FrameworkChoice, InputKind, QuestionRef, frameworks::Catalog,
 };
 use rehearse::history::{
     AnalysisState, AnalysisStatus, AttemptId, AttemptSource, META_SCHEMA, Meta, Store,
@@ -40,21 +40,13 @@ fn ms(d: Duration) -> String {
 
 fn populate(root: &Path, n: usize) {
     let catalog = Catalog::embedded().expect("embedded data");
-    let words = words();
-    let duration_s = words.last().map_or(0.0, |w| w.end_s + 0.5);
+    let input = AnalysisInput {
+        kind: InputKind::Wav,
+        ..common::input(words())
+    };
+    let duration_s = input.duration_s;
     let analysis = analyze::analyze(
-        AnalysisInput {
-            path: "bench".into(),
-            kind: InputKind::Wav,
-            audio_path: None,
-            timing: Timing::Words,
-            duration_s,
-            words,
-            speech: None,
-            voice: None,
-            pitch_baseline: None,
-            notes: Vec::new(),
-        },
+        input,
         &catalog,
         &FrameworkChoice::Id("star-l".into()),
         Some(QuestionRef {

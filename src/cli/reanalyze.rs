@@ -14,6 +14,7 @@ use rehearse::history::folder::{AUDIO_FILE, TRANSCRIPT_FILE};
 use rehearse::history::progress::length_cell;
 use rehearse::history::store::Store;
 use rehearse::history::{self, Attempt, AttemptSource, HistoryError, Meta};
+use rehearse::transcribe::Transcript;
 
 use super::args::{EngineArgs, Global};
 use super::attempts::{StoreArgs, analyze_transcript, baseline_from, open_store, warn_problems};
@@ -111,21 +112,10 @@ pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
                     )),
                     false,
                 ),
-                Some(p) => {
-                    if loaded.is_none() {
-                        loaded = Some(load_model(&args.engine)?);
-                    }
-                    let model = loaded.as_ref().context("model not loaded")?;
-                    let t = transcribe_file(
-                        &audio_path,
-                        model,
-                        &args.engine,
-                        show_progress(global),
-                        Some(p.clone()),
-                    )
-                    .map_err(|e| format!("transcription failed: {e:#}"));
-                    (t, true)
-                }
+                Some(p) => (
+                    transcribe_stored(&mut loaded, &args, &audio_path, p, global)?,
+                    true,
+                ),
             },
         };
         // The question's framework is looked up again: a changed question bank counts.
@@ -279,18 +269,8 @@ fn follow_up(
                     audio_path.display()
                 )
             })?;
-            if loaded.is_none() {
-                *loaded = Some(load_model(&args.engine).map_err(|e| format!("{e:#}"))?);
-            }
-            let model = loaded.as_ref().ok_or("model not loaded")?;
-            let t = transcribe_file(
-                &audio_path,
-                model,
-                &args.engine,
-                show_progress(global),
-                Some(p.clone()),
-            )
-            .map_err(|e| format!("transcription failed: {e:#}"))?;
+            let t = transcribe_stored(loaded, args, &audio_path, p, global)
+                .map_err(|e| format!("{e:#}"))??;
             (t, true)
         }
     };
@@ -317,4 +297,27 @@ fn follow_up(
         )
         .map_err(|e| e.to_string())?;
     Ok((meta, analysis.map(|_| ())))
+}
+
+/// A stored recording transcribed again, the model loaded on first use: `Err` when no model
+/// can be loaded (nothing can be transcribed then), `Ok(Err)` when this one failed.
+fn transcribe_stored(
+    loaded: &mut Option<LoadedModel>,
+    args: &ReanalyzeArgs,
+    audio_path: &std::path::Path,
+    prepared: &audio::PreparedAudio,
+    global: &Global,
+) -> Result<std::result::Result<Transcript, String>> {
+    if loaded.is_none() {
+        *loaded = Some(load_model(&args.engine)?);
+    }
+    let model = loaded.as_ref().context("model not loaded")?;
+    Ok(transcribe_file(
+        audio_path,
+        model,
+        &args.engine,
+        show_progress(global),
+        Some(prepared.clone()),
+    )
+    .map_err(|e| format!("transcription failed: {e:#}")))
 }
