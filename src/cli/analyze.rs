@@ -16,8 +16,8 @@ use super::attempts::{StoreArgs, asked_question, history_baseline};
 use super::engine::{audio_facts, load_model, transcribe_file};
 use super::input;
 use super::output::{
-    REPORT_EXTENSIONS, check_embed_audio, check_output_path, color_on, pick_format, report_audio,
-    report_width, show_progress, write_out,
+    check_output_path, color_on, report_audio, report_format, report_width, show_progress,
+    write_out,
 };
 
 #[derive(Debug, Args)]
@@ -70,16 +70,10 @@ pub struct AnalyzeArgs {
 }
 
 pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
-    let format = pick_format(
-        args.format,
-        args.out.as_deref(),
-        &REPORT_EXTENSIONS,
-        ReportFormat::Text,
-    )?;
+    let format = report_format(args.format, args.out.as_deref(), args.embed_audio)?;
     if let Some(out) = &args.out {
         check_output_path(out, Some(&args.file))?;
     }
-    check_embed_audio(args.embed_audio, format)?;
     let input = input::open(&args.file)?;
     if !(args.text_wpm.is_finite() && (40.0..=400.0).contains(&args.text_wpm)) {
         bail!(

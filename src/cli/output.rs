@@ -171,14 +171,20 @@ pub fn list_format(
     Ok(format)
 }
 
-/// `--embed-audio` makes sense only for a page: refused before any work for another format.
-pub fn check_embed_audio(embed: bool, format: ReportFormat) -> Result<()> {
-    if embed && format != ReportFormat::Html {
+/// A report's format from `--format` and `-o` (text by default), with `--embed-audio`, which
+/// makes sense only for a page, refused before any work for another format.
+pub fn report_format(
+    flag: Option<ReportFormat>,
+    out: Option<&Path>,
+    embed_audio: bool,
+) -> Result<ReportFormat> {
+    let format = pick_format(flag, out, &REPORT_EXTENSIONS, ReportFormat::Text)?;
+    if embed_audio && format != ReportFormat::Html {
         bail!(
             "--embed-audio: only the HTML report can carry the recording; add --format html or write to -o NAME.html"
         );
     }
-    Ok(())
+    Ok(format)
 }
 
 /// The recording as the report shows it: its absolute path, so the HTML player (and a JSON

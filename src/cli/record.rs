@@ -27,10 +27,7 @@ use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, AttemptPlan, NoSpeech, Processed, StoreArgs};
 use super::engine::{LoadedModel, load_model, transcribe_options};
 use super::frameworks::{clock, clock_band, load_catalog};
-use super::output::{
-    REPORT_EXTENSIONS, check_embed_audio, color_on, pick_format, report_audio, report_width,
-    write_out,
-};
+use super::output::{color_on, report_audio, report_format, report_width, write_out};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -518,16 +515,10 @@ fn report_capture(rec: &session::Recording, own_file: bool, global: &Global) {
 pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     // Everything that can be wrong with the command line fails before the microphone opens,
     // not after the answer has been given.
-    let format = pick_format(
-        args.format,
-        args.out.as_deref(),
-        &REPORT_EXTENSIONS,
-        ReportFormat::Text,
-    )?;
+    let format = report_format(args.format, args.out.as_deref(), args.embed_audio)?;
     if let Some(out) = &args.out {
         check_report_path(out, args.wav.as_deref())?;
     }
-    check_embed_audio(args.embed_audio, format)?;
     let catalog = load_catalog()?;
     args.question = attempts::asked_question(
         &catalog,

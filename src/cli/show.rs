@@ -11,8 +11,7 @@ use rehearse::report::{self, RenderOptions, ReportFormat};
 use super::args::{ColorChoice, Global};
 use super::attempts::{StoreArgs, open_store};
 use super::output::{
-    REPORT_EXTENSIONS, check_embed_audio, check_output_path, color_on, pick_format, report_audio,
-    report_width, write_out,
+    check_output_path, color_on, report_audio, report_format, report_width, write_out,
 };
 
 #[derive(Debug, Args)]
@@ -43,16 +42,10 @@ pub struct ShowArgs {
 }
 
 pub fn run(args: ShowArgs, global: &Global) -> Result<()> {
-    let format = pick_format(
-        args.format,
-        args.out.as_deref(),
-        &REPORT_EXTENSIONS,
-        ReportFormat::Text,
-    )?;
+    let format = report_format(args.format, args.out.as_deref(), args.embed_audio)?;
     if let Some(out) = &args.out {
         check_output_path(out, None)?;
     }
-    check_embed_audio(args.embed_audio, format)?;
     let store = open_store(&args.store)?;
     // Other folders' problems are for `history` to report; here they would bury the answer.
     let listing = store.list()?;
