@@ -2,7 +2,7 @@
 //! analysis input made of them. (Each bench uses what it needs of this.)
 #![allow(dead_code)]
 
-use rehearse::analyze::{AnalysisInput, InputKind, Timing};
+use rehearse::analyze::{AnalysisInput, InputKind};
 use rehearse::transcribe::Word;
 
 /// Words of the bundled sample answer, placed at 150 wpm with a 0.6 s pause after each
@@ -34,16 +34,5 @@ pub fn answer(seconds: f64) -> Vec<Word> {
 
 pub fn input(words: Vec<Word>) -> AnalysisInput {
     let duration_s = words.last().map_or(0.0, |w| w.end_s + 0.5);
-    AnalysisInput {
-        path: "bench".into(),
-        kind: InputKind::Transcript,
-        audio_path: None,
-        timing: Timing::Words,
-        duration_s,
-        words,
-        speech: None,
-        voice: None,
-        pitch_baseline: None,
-        notes: Vec::new(),
-    }
+    AnalysisInput::words("bench", InputKind::Transcript, words, duration_s)
 }

@@ -117,7 +117,7 @@ fn capitalized(id: &str) -> String {
 mod tests {
     use super::*;
     use crate::analyze::frameworks::Catalog;
-    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, Timing, analyze};
+    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, analyze};
     use crate::transcribe::Word;
 
     /// `text` spoken at a steady 150 words per minute.
@@ -133,18 +133,7 @@ mod tests {
             })
             .collect();
         let duration_s = words.last().map_or(1.0, |w| w.end_s + 1.0);
-        let input = AnalysisInput {
-            path: "a.wav".into(),
-            kind: InputKind::Wav,
-            audio_path: None,
-            timing: Timing::Words,
-            duration_s,
-            words,
-            speech: None,
-            notes: vec![],
-            voice: None,
-            pitch_baseline: None,
-        };
+        let input = AnalysisInput::words("a.wav", InputKind::Wav, words, duration_s);
         let cat = Catalog::embedded().expect("catalog");
         analyze(input, &cat, &FrameworkChoice::Id(framework.into()), None).expect("analyzes")
     }

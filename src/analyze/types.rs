@@ -87,6 +87,25 @@ pub struct AnalysisInput {
     pub pitch_baseline: Option<PitchBaseline>,
 }
 
+impl AnalysisInput {
+    /// Words with their heard times and nothing else known (no audio, notes or baseline): the
+    /// common start, for callers to fill in what they have.
+    pub fn words(path: &str, kind: InputKind, words: Vec<Word>, duration_s: f64) -> Self {
+        AnalysisInput {
+            path: path.to_string(),
+            kind,
+            audio_path: None,
+            timing: Timing::Words,
+            duration_s,
+            words,
+            speech: None,
+            notes: Vec::new(),
+            voice: None,
+            pitch_baseline: None,
+        }
+    }
+}
+
 /// Where a section's time stands against its target band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

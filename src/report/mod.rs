@@ -156,21 +156,15 @@ pub(crate) fn sample_analysis_with(audio: bool) -> Analysis {
     let words = sample_words(&paragraphs);
     let duration_s = words.last().map_or(0.0, |w| w.end_s) + 1.0;
     let voice = audio.then(|| sample_voice(&words, duration_s));
+    let kind = if audio {
+        InputKind::Wav
+    } else {
+        InputKind::Srt
+    };
     let input = AnalysisInput {
-        path: "answers/take 1.wav".into(),
-        kind: if audio {
-            InputKind::Wav
-        } else {
-            InputKind::Srt
-        },
         audio_path: audio.then(|| "answers/take 1.wav".into()),
-        timing: Timing::Words,
-        duration_s,
-        words,
-        speech: None,
-        notes: vec![],
         voice,
-        pitch_baseline: None,
+        ..AnalysisInput::words("answers/take 1.wav", kind, words, duration_s)
     };
     let catalog = Catalog::embedded().expect("embedded catalog parses");
     analyze(

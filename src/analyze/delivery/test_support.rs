@@ -7,7 +7,7 @@ use crate::audio::Voice;
 /// per word, with the delivery measured from `voice` when given.
 pub(crate) fn test_analysis(text: &str, voice: Option<Voice>) -> Analysis {
     use crate::analyze::frameworks::Catalog;
-    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, Timing, analyze};
+    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, analyze};
     let words: Vec<crate::transcribe::Word> = text
         .split_whitespace()
         .enumerate()
@@ -22,16 +22,9 @@ pub(crate) fn test_analysis(text: &str, voice: Option<Voice>) -> Analysis {
     let catalog = Catalog::embedded().expect("embedded data");
     analyze(
         AnalysisInput {
-            path: "t.wav".into(),
-            kind: InputKind::Wav,
             audio_path: Some("t.wav".into()),
-            timing: Timing::Words,
-            duration_s,
-            words,
-            speech: None,
-            notes: vec![],
             voice,
-            pitch_baseline: None,
+            ..AnalysisInput::words("t.wav", InputKind::Wav, words, duration_s)
         },
         &catalog,
         &FrameworkChoice::Id("star-l".into()),

@@ -4,7 +4,7 @@
 use super::common::Cx;
 use crate::analyze::frameworks::Catalog;
 use crate::analyze::types::{Analysis, Signal};
-use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, Timing, analyze, sections};
+use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, analyze, sections};
 use crate::transcribe::Word;
 
 pub fn catalog() -> Catalog {
@@ -33,18 +33,7 @@ pub fn analysis_at(framework: &str, text: &str, wpm: f64) -> Analysis {
         });
     }
     let duration_s = words.last().map_or(0.0, |w| w.end_s + 0.5);
-    let input = AnalysisInput {
-        path: "test.txt".into(),
-        kind: InputKind::Text,
-        audio_path: None,
-        timing: Timing::Words,
-        duration_s,
-        words,
-        speech: None,
-        notes: vec![],
-        voice: None,
-        pitch_baseline: None,
-    };
+    let input = AnalysisInput::words("test.txt", InputKind::Text, words, duration_s);
     let mut a =
         analyze(input, &cat, &FrameworkChoice::Id(framework.into()), None).expect("analysis");
     if !marks.is_empty() {
