@@ -78,8 +78,18 @@ struct Limits {
 }
 
 impl Chunker {
-    /// A chunker for audio at `rate` Hz (16 kHz for Whisper).
+    /// A chunker for audio at `rate` Hz (16 kHz for Whisper), cutting at the first pause after
+    /// [`MIN_STRETCH_S`] unless the developers' `REHEARSE_TUNING` says `min_stretch=SECONDS`.
     pub fn new(rate: u32) -> Chunker {
+        let min_s = super::whisper::Tuning::from_env()
+            .ok()
+            .and_then(|t| t.min_stretch_s)
+            .unwrap_or(MIN_STRETCH_S);
+        Chunker::with_min_stretch(rate, min_s)
+    }
+
+    /// A chunker that cuts at the first pause after `min_s` seconds.
+    pub fn with_min_stretch(rate: u32, min_s: f64) -> Chunker {
         let frames = |s: f64| (s / FRAME_S).round() as usize;
         Chunker {
             hop: ((f64::from(rate) * FRAME_S) as usize).max(1),
@@ -90,7 +100,7 @@ impl Chunker {
             next_step: STEP_FRAMES,
             samples: 0,
             limits: Limits {
-                min: frames(MIN_STRETCH_S),
+                min: frames(min_s.min(MAX_STRETCH_S)),
                 max: frames(MAX_STRETCH_S),
                 cut_silence: frames(CUT_SILENCE_S),
                 cut_into: frames(CUT_INTO_SILENCE_S),
@@ -281,5 +291,25 @@ mod tests {
             assert_eq!(got, whole, "blocks of {block}");
         }
         assert!(whole.len() >= 5, "{whole:?}");
+    }
+
+    #[test]
+    fn a_longer_minimum_gives_fewer_longer_stretches() {
+        let spans: Vec<(f64, f64)> = (0..20)
+            .map(|i| (i as f64 * 3.7 + 0.3, i as f64 * 3.7 + 3.1))
+            .collect();
+        let x = signal(&spans, 75.0);
+        let mut c = Chunker::with_min_stretch(RATE, 24.0);
+        let mut long = c.push(&x);
+        if let End::Last(last) = c.finish() {
+            long.extend(last);
+        }
+        let short = split(&x, RATE);
+        assert!(long.len() < short.len(), "{long:?} vs {short:?}");
+        for st in &long[..long.len() - 1] {
+            let len = st.len_s(RATE);
+            assert!((24.0..=MAX_STRETCH_S).contains(&len), "{len}");
+        }
+        assert_eq!(long.last().map(|s| s.end), Some(x.len()));
     }
 }
