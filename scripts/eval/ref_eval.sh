@@ -22,7 +22,7 @@ audio="$out/audio"; mkdir -p "$audio" "$out/tr" "$out/truth" "$out/sel"
 rm -rf "$out/reports"; mkdir -p "$out/reports"; rm -f "$out"/sel/*.json "$out"/truth/*.json
 files=()
 for n in "${names[@]}"; do
-  [ -f "$audio/$n.truth.json" ] || python3 "$SHARED/eval/synth.py" "$audio" "$answers/$n.json" >/dev/null
+  [ -f "$audio/$n.truth.json" ] && [ "$audio/$n.truth.json" -nt "$answers/$n.json" ] || python3 "$SHARED/eval/synth.py" "$audio" "$answers/$n.json" >/dev/null
   files+=("$answers/$n.json"); ln -sf "$(cd "$answers" && pwd)/$n.json" "$out/sel/$n.json"
   cp "$audio/$n.truth.json" "$out/truth/"
 done
