@@ -777,29 +777,33 @@ mod tests {
         assert!(!l.contains(&"learning".to_string()), "{l:?}");
     }
 
+    /// A short STAR-L answer about a print shop, with `outcome` (a sentence or nothing) between
+    /// the decision and the lesson.
+    fn print_shop(outcome: &str) -> Vec<String> {
+        labels_of(
+            &format!(
+                "I was a print operator at a shop that makes menus for forty restaurants. \
+                 The day's menus had to be packed for the courier by seven. \
+                 One Monday I skipped the proof check on a reprint because the file looked the \
+                 same. {outcome} Now I check the proof against the order sheet on every job, \
+                 reprints included."
+            ),
+            "star-l",
+        )
+    }
+
     #[test]
     fn a_short_answer_without_a_result_reports_it_missing() {
         // From the decision straight to what the speaker does now: no outcome is told.
-        let l = labels_of(
-            "I was a print operator at a shop that makes menus for forty restaurants. \
-             The day's menus had to be packed for the courier by seven. \
-             One Monday I skipped the proof check on a reprint because the file looked the same. \
-             Now I check the proof against the order sheet on every job, reprints included.",
-            "star-l",
-        );
+        let l = print_shop("");
         assert!(!l.contains(&"result".to_string()), "{l:?}");
         assert_eq!(l.last().map(String::as_str), Some("learning"), "{l:?}");
     }
 
     #[test]
     fn a_plain_result_without_a_cue_is_kept() {
-        let l = labels_of(
-            "I was a print operator at a shop that makes menus for forty restaurants. \
-             The day's menus had to be packed for the courier by seven. \
-             One Monday I skipped the proof check on a reprint because the file looked the same. \
-             Two hundred menus went out with last season's prices, and we reprinted them free. \
-             Now I check the proof against the order sheet on every job, reprints included.",
-            "star-l",
+        let l = print_shop(
+            "Two hundred menus went out with last season's prices, and we reprinted them free.",
         );
         assert_eq!(l[3], "result", "{l:?}");
     }
