@@ -246,6 +246,16 @@ pub struct Decoder {
     pub announced_flashback_cost: f64,
     pub flashback_stay_cost: f64,
     pub uncertain_below: f64,
+    /// A section the decoder placed is kept only if one of its sentences has a cue for it, or
+    /// the model believes it at least this many times as much as the neighbouring labels; 0
+    /// keeps every placed section.
+    #[serde(default = "default_keep_share")]
+    pub keep_share: f64,
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_keep_share() -> f64 {
+    0.25
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section
@@ -1188,6 +1198,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("announced_flashback_cost", d.announced_flashback_cost),
         ("flashback_stay_cost", d.flashback_stay_cost),
         ("uncertain_below", d.uncertain_below),
+        ("keep_share", d.keep_share),
     ] {
         if !(v.is_finite() && v >= 0.0) {
             return Err(bad(format!(

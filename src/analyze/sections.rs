@@ -38,6 +38,7 @@ pub struct Label {
 }
 
 /// What the cues and the model say about one sentence.
+#[derive(Clone)]
 struct Evidence {
     /// Cue score per section.
     score: Vec<f64>,
@@ -486,8 +487,22 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
 /// Labels from already computed scores and evidence.
 fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
     let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
-    let (path, _) = decode(em, &back, fw.sections.len(), d);
-    let probs = marginals(em, &back, fw.sections.len(), d);
+    let k = fw.sections.len();
+    let mut em = em.to_vec();
+    let (mut path, _) = decode(&em, &back, k, d);
+    // A section placed on position alone is dropped and the answer decoded again without it,
+    // one section at a time (dropping one changes the others' neighbours).
+    for _ in 0..k {
+        let Some(s) = unsupported(&path, ev, d.keep_share) else {
+            break;
+        };
+        for row in em.iter_mut() {
+            row[s] = f64::NEG_INFINITY;
+        }
+        path = decode(&em, &back, k, d).0;
+    }
+    let em = &em;
+    let probs = marginals(em, &back, k, d);
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
@@ -521,6 +536,46 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
             }
         })
         .collect()
+}
+
+/// The first section in `path` with no evidence of its own: none of its sentences has a cue
+/// for it, and the model believes each of them less than `keep_share` times as much as the
+/// section labelled just before or just after the run it sits in. `None` when every placed
+/// section has some (or the model is off, or only one section is left: an answer is never
+/// left with no section at all).
+fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64) -> Option<usize> {
+    if keep_share <= 0.0 {
+        return None;
+    }
+    let mut placed: Vec<usize> = path.to_vec();
+    placed.sort_unstable();
+    placed.dedup();
+    if placed.len() < 2 {
+        return None;
+    }
+    placed.into_iter().find(|&s| {
+        path.iter()
+            .enumerate()
+            .filter(|&(_, &l)| l == s)
+            .all(|(i, _)| {
+                let e = &ev[i];
+                if e.best_cue[s].is_some() {
+                    return false;
+                }
+                let Some(p) = &e.sounds else {
+                    return false;
+                };
+                // The labels on either side of this sentence's run.
+                let before = path[..i].iter().rev().find(|&&l| l != s);
+                let after = path[i + 1..].iter().find(|&&l| l != s);
+                let rival = before
+                    .into_iter()
+                    .chain(after)
+                    .map(|&l| p[l])
+                    .fold(0.0, f64::max);
+                p[s] < keep_share * rival
+            })
+    })
 }
 
 /// How well each framework explains the answer, best first (for `--framework auto`).
@@ -720,6 +775,109 @@ mod tests {
             "star-l",
         );
         assert!(!l.contains(&"learning".to_string()), "{l:?}");
+    }
+
+    /// A short STAR-L answer about a print shop, with `outcome` (a sentence or nothing) between
+    /// the decision and the lesson.
+    fn print_shop(outcome: &str) -> Vec<String> {
+        labels_of(
+            &format!(
+                "I was a print operator at a shop that makes menus for forty restaurants. \
+                 The day's menus had to be packed for the courier by seven. \
+                 One Monday I skipped the proof check on a reprint because the file looked the \
+                 same. {outcome} Now I check the proof against the order sheet on every job, \
+                 reprints included."
+            ),
+            "star-l",
+        )
+    }
+
+    #[test]
+    fn a_short_answer_without_a_result_reports_it_missing() {
+        // From the decision straight to what the speaker does now: no outcome is told.
+        let l = print_shop("");
+        assert!(!l.contains(&"result".to_string()), "{l:?}");
+        assert_eq!(l.last().map(String::as_str), Some("learning"), "{l:?}");
+    }
+
+    #[test]
+    fn a_plain_result_without_a_cue_is_kept() {
+        let l = print_shop(
+            "Two hundred menus went out with last season's prices, and we reprinted them free.",
+        );
+        assert_eq!(l[3], "result", "{l:?}");
+    }
+
+    #[test]
+    fn a_section_with_no_evidence_of_its_own_is_dropped() {
+        // Three sentences; the middle section was placed on position alone, and the model
+        // believes its sentence less than the neighbours'.
+        let ev = |cue: bool, p: [f64; 3]| Evidence {
+            score: vec![0.0; 3],
+            best_cue: vec![None, cue.then(|| "cue".to_string()), None],
+            words: vec![Vec::new(); 3],
+            sounds: Some(p.to_vec()),
+            goes_back: false,
+        };
+        let path = [0, 1, 2];
+        let weak = [
+            ev(false, [0.8, 0.1, 0.1]),
+            ev(false, [0.5, 0.2, 0.3]),
+            ev(false, [0.1, 0.1, 0.8]),
+        ];
+        assert_eq!(unsupported(&path, &weak, 1.0), Some(1));
+        assert_eq!(
+            unsupported(&path, &weak, 0.0),
+            None,
+            "0 keeps every section"
+        );
+        // A cue, or the model's belief over the neighbours', keeps it.
+        let cued = [weak[0].clone(), ev(true, [0.5, 0.2, 0.3]), weak[2].clone()];
+        assert_eq!(unsupported(&path, &cued, 1.0), None);
+        let sounds = [weak[0].clone(), ev(false, [0.3, 0.4, 0.3]), weak[2].clone()];
+        assert_eq!(unsupported(&path, &sounds, 1.0), None);
+    }
+
+    #[test]
+    fn a_section_placed_on_position_alone_is_reported_missing() {
+        // Five STAR-L sentences; the fourth sits where a Result belongs, so position favours
+        // it, but it has no Result cue and the model hears a Learning in it.
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework("star-l").expect("framework");
+        let ev = |p: [f64; 5]| Evidence {
+            score: vec![0.0; 5],
+            best_cue: vec![None; 5],
+            words: vec![Vec::new(); 5],
+            sounds: Some(p.to_vec()),
+            goes_back: false,
+        };
+        let ev = vec![
+            ev([0.9, 0.05, 0.02, 0.02, 0.01]),
+            ev([0.05, 0.9, 0.02, 0.02, 0.01]),
+            ev([0.02, 0.05, 0.9, 0.02, 0.01]),
+            ev([0.02, 0.02, 0.06, 0.05, 0.85]),
+            ev([0.01, 0.02, 0.02, 0.05, 0.9]),
+        ];
+        let em = vec![
+            vec![3.0, 0.0, -2.0, -4.0, -6.0],
+            vec![0.0, 3.0, 0.0, -2.0, -4.0],
+            vec![-2.0, 0.0, 3.0, 0.0, -2.0],
+            vec![-4.0, -2.0, 0.0, 2.5, 1.0],
+            vec![-6.0, -4.0, -2.0, 0.0, 3.0],
+        ];
+        let ids = |d: &Decoder| {
+            label_from(&em, &ev, fw, d)
+                .iter()
+                .map(|l| fw.sections[l.section].id.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut d = cat.sections.decoder;
+        d.keep_share = 0.0;
+        assert_eq!(ids(&d)[3], "result", "position alone places a Result");
+        d.keep_share = 0.25;
+        let l = ids(&d);
+        assert!(!l.contains(&"result".to_string()), "{l:?}");
+        assert_eq!(l[4], "learning", "{l:?}");
     }
 
     #[test]
