@@ -62,7 +62,8 @@ fn jfk_words_and_times() {
 
 /// The developer variables behind docs/measurements.md's speed table: REHEARSE_PASSES reports
 /// whisper.cpp's work (one encoder pass and no temperature fallback for this clean 11 s clip),
-/// REHEARSE_TUNING=single_segment=1 keeps the same words, and a bad REHEARSE_TUNING is refused
+/// REHEARSE_TUNING=single_segment=0 (whisper.cpp's own seeking, the default before issue 17)
+/// keeps the same words, and a bad REHEARSE_TUNING is refused
 /// in one line before any audio is decoded.
 #[test]
 fn pass_counts_and_tuning_overrides() {
@@ -92,7 +93,7 @@ fn pass_counts_and_tuning_overrides() {
         lines[0].contains(" encoder=1 ") && lines[0].contains(" fallbacks=0 "),
         "{stderr}"
     );
-    let (one, _) = run("single_segment=1", "one.json");
+    let (one, _) = run("single_segment=0", "seeking.json");
     let text = |v: &serde_json::Value| {
         let w: Vec<String> = words_of(v).into_iter().map(|w| w.0).collect();
         normalize(&w.join(" "))

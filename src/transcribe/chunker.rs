@@ -10,12 +10,13 @@ use super::timing::{self, FRAME_S, HighPass};
 
 /// Whisper hears a stretch in one window: never longer than this.
 pub const MAX_STRETCH_S: f64 = 30.0;
-/// A stretch is cut at the first pause after it has run this long. Shorter stretches leave less
-/// to transcribe when the speaker stops (what they wait for), longer ones give Whisper more
-/// context. Measured (README, "Live transcription"): 8 s and 10 s cost the dev set 0.006-0.009
-/// WER and its heavy-filler answer; 12 s and 15 s scored alike, and 12 s kept stop to report at
-/// 1.2 s on a 2-minute answer.
-pub const MIN_STRETCH_S: f64 = 12.0;
+/// A stretch is cut at the first pause after it has run this long. Every stretch costs a full
+/// 30 s encoder pass however short it is, so fewer, longer stretches are faster; shorter ones
+/// leave less to decode when the speaker stops. Measured (docs/measurements.md, "Every lever in
+/// one table"): 20 s instead of 12 s cut the bundled sample from 6 stretches to 4 (8.4 s ->
+/// 7.3 s) with the dev set's WER and filler recall unchanged (0.073, 34 of 51); recordings
+/// under 30 s are decoded whole either way. 8 s and 10 s had cost the dev set WER.
+pub const MIN_STRETCH_S: f64 = 20.0;
 /// A silence this long ends a stretch.
 pub const CUT_SILENCE_S: f64 = 0.3;
 /// The cut falls this far into the silence: the end of the last word stays in its stretch.
@@ -78,8 +79,18 @@ struct Limits {
 }
 
 impl Chunker {
-    /// A chunker for audio at `rate` Hz (16 kHz for Whisper).
+    /// A chunker for audio at `rate` Hz (16 kHz for Whisper), cutting at the first pause after
+    /// [`MIN_STRETCH_S`] unless the developers' `REHEARSE_TUNING` says `min_stretch=SECONDS`.
     pub fn new(rate: u32) -> Chunker {
+        let min_s = super::whisper::Tuning::from_env()
+            .ok()
+            .and_then(|t| t.min_stretch_s)
+            .unwrap_or(MIN_STRETCH_S);
+        Chunker::with_min_stretch(rate, min_s)
+    }
+
+    /// A chunker that cuts at the first pause after `min_s` seconds.
+    pub fn with_min_stretch(rate: u32, min_s: f64) -> Chunker {
         let frames = |s: f64| (s / FRAME_S).round() as usize;
         Chunker {
             hop: ((f64::from(rate) * FRAME_S) as usize).max(1),
@@ -90,7 +101,7 @@ impl Chunker {
             next_step: STEP_FRAMES,
             samples: 0,
             limits: Limits {
-                min: frames(MIN_STRETCH_S),
+                min: frames(min_s.min(MAX_STRETCH_S)),
                 max: frames(MAX_STRETCH_S),
                 cut_silence: frames(CUT_SILENCE_S),
                 cut_into: frames(CUT_INTO_SILENCE_S),
@@ -217,12 +228,12 @@ mod tests {
         let spans = [
             (0.2, 4.0),
             (4.5, 9.0),
-            (9.15, 12.0),
-            (12.5, 20.0),
-            (20.5, 31.0),
-            (31.6, 34.0),
+            (9.15, 20.0),
+            (20.5, 28.0),
+            (28.5, 45.0),
+            (45.6, 48.0),
         ];
-        let x = signal(&spans, 36.0);
+        let x = signal(&spans, 50.0);
         let s = split(&x, RATE);
         // The same answer cut short to 29 s fits one window: decoded whole.
         assert_eq!(
@@ -233,10 +244,11 @@ mod tests {
             }]
         );
         let starts: Vec<f64> = s.iter().map(|c| c.start_s(RATE)).collect();
-        // First pause starting after 8 s is at 12.0 (the 9.0 one is only 0.15 s).
-        assert!((starts[1] - 12.15).abs() < 0.03, "{starts:?}");
-        // The pause at 20.0 comes 7.85 s into that stretch: too early; the one at 31.0 cuts.
-        assert!((starts[2] - 31.15).abs() < 0.03, "{starts:?}");
+        // The first pause starting after the 20 s minimum is at 20.0 (the one at 4.0 is too
+        // early, the 9.0 one only 0.15 s long).
+        assert!((starts[1] - 20.15).abs() < 0.03, "{starts:?}");
+        // The pause at 28.0 comes 7.85 s into that stretch: too early; the one at 45.0 cuts.
+        assert!((starts[2] - 45.15).abs() < 0.03, "{starts:?}");
         assert_eq!(starts.len(), 3, "{starts:?}");
         assert_eq!(s.first().map(|c| c.start), Some(0));
         assert_eq!(s.last().map(|c| c.end), Some(x.len()));
@@ -280,6 +292,29 @@ mod tests {
             }
             assert_eq!(got, whole, "blocks of {block}");
         }
-        assert!(whole.len() >= 5, "{whole:?}");
+        assert!(whole.len() >= 3, "{whole:?}");
+    }
+
+    #[test]
+    fn a_longer_minimum_gives_fewer_longer_stretches() {
+        let spans: Vec<(f64, f64)> = (0..20)
+            .map(|i| (i as f64 * 3.7 + 0.3, i as f64 * 3.7 + 3.1))
+            .collect();
+        let x = signal(&spans, 75.0);
+        let cut = |min_s: f64| {
+            let mut c = Chunker::with_min_stretch(RATE, min_s);
+            let mut all = c.push(&x);
+            if let End::Last(last) = c.finish() {
+                all.extend(last);
+            }
+            all
+        };
+        let (short, long) = (cut(12.0), cut(24.0));
+        assert!(long.len() < short.len(), "{long:?} vs {short:?}");
+        for st in &long[..long.len() - 1] {
+            let len = st.len_s(RATE);
+            assert!((24.0..=MAX_STRETCH_S).contains(&len), "{len}");
+        }
+        assert_eq!(long.last().map(|s| s.end), Some(x.len()));
     }
 }

@@ -6,7 +6,7 @@
 //! downmix and resampler, [`crate::audio::resample::Stream`]) and cuts them at exactly the same
 //! places, so the live transcript is the offline one, only earlier.
 //!
-//! A stretch ends at the first pause after 12 s, so its words come 12-30 s after they were
+//! A stretch ends at the first pause after 20 s, so its words come 20-30 s after they were
 //! said: too late for a display that coaches while the speaker is in a section. A second
 //! thread, the previewer, decodes the open end of the answer (at most its last 8 s, with an
 //! encoder window sized to it) every 2 s of new audio, for the display only; the words of each
