@@ -105,9 +105,14 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let whisper_root = out.join("whisper.cpp");
 
-    if !whisper_root.exists() {
+    // rehearse: the vendored sources are patched in place, so copy them again whenever they
+    // change (upstream copies once per OUT_DIR and reruns only when wrapper.h changes).
+    println!("cargo:rerun-if-changed=whisper.cpp");
+    println!("cargo:rerun-if-changed=build.rs");
+    {
         std::fs::create_dir_all(&whisper_root).unwrap();
-        fs_extra::dir::copy("./whisper.cpp", &out, &Default::default()).unwrap_or_else(|e| {
+        let options = fs_extra::dir::CopyOptions::new().overwrite(true);
+        fs_extra::dir::copy("./whisper.cpp", &out, &options).unwrap_or_else(|e| {
             panic!(
                 "Failed to copy whisper sources into {}: {}",
                 whisper_root.display(),

@@ -1136,6 +1136,14 @@ static void whisper_kv_cache_seq_cp(
     }
 }
 
+// rehearse patch: DTW word times read the cross-attention weights, which only the ordinary
+// (non-flash) attention path materializes. So with DTW on, cross-attention (the encoder's copy
+// of K/V into kv_cross and the decoder's cross-attention) keeps the ordinary layout, while the
+// encoder's and the decoder's self-attention still use flash attention.
+static bool whisper_use_flash_attn_cross(const struct whisper_context & wctx) {
+    return wctx.params.flash_attn && !wctx.params.dtw_token_timestamps;
+}
+
 static uint32_t whisper_kv_cache_get_padding(const struct whisper_context & wctx) {
     if (!wctx.params.flash_attn || !wctx.params.use_gpu) {
         return 1u;
@@ -2317,7 +2325,7 @@ static struct ggml_cgraph * whisper_build_graph_cross(
         struct ggml_tensor * k;
         struct ggml_tensor * v;
 
-        if (wctx.params.flash_attn) {
+        if (whisper_use_flash_attn_cross(wctx)) {
             k = ggml_view_1d(ctx0, wstate.kv_cross.k, n_state*n_ctx,
                     (ggml_element_size(wstate.kv_cross.k)*n_state)*(il*n_ctx_pad));
 
@@ -2677,7 +2685,7 @@ static struct ggml_cgraph * whisper_build_graph_decoder(
                         ggml_reshape_3d(ctx0, Qcur, n_state_head, n_head, n_tokens),
                         0, 2, 1, 3);
 
-            if (wctx.params.flash_attn) {
+            if (whisper_use_flash_attn_cross(wctx)) {
                 struct ggml_tensor * Kcross =
                     ggml_view_3d(ctx0, wstate.kv_cross.k,
                             n_state_head, n_audio_ctx_pad, n_head,
@@ -3706,8 +3714,7 @@ struct whisper_context * whisper_init_with_params_no_state(struct whisper_model_
     ggml_time_init();
 
     if (params.flash_attn && params.dtw_token_timestamps) {
-        WHISPER_LOG_WARN("%s: dtw_token_timestamps is not supported with flash_attn - disabling\n", __func__);
-        params.dtw_token_timestamps = false;
+        WHISPER_LOG_INFO("%s: dtw_token_timestamps with flash_attn: cross-attention without flash attention\n", __func__);
     }
 
     WHISPER_LOG_INFO("%s: use gpu    = %d\n", __func__, params.use_gpu);
