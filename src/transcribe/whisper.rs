@@ -75,7 +75,7 @@ impl Tuning {
         single_segment: false,
         fallback: true,
         audio_ctx_margin: None,
-        flash_attn: false,
+        flash_attn: true,
     };
 
     /// The defaults with `spec`'s overrides (`key=value`, comma-separated).
