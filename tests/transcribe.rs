@@ -112,6 +112,54 @@ fn pass_counts_and_tuning_overrides() {
         ));
 }
 
+/// Flash attention keeps DTW word times (the vendored whisper.cpp's patch, issue 17): with it on
+/// and off, jfk.wav gives the same words at the same times within one encoder frame (20 ms; flash
+/// attention sums in another order, which may move a DTW path by a frame). The token times that
+/// whisper.cpp gives when DTW is silently off (what stock whisper.cpp does under flash attention)
+/// are farther off than that, so reverting the patch fails here.
+#[test]
+fn dtw_word_times_are_kept_with_flash_attention() {
+    const TOLERANCE_S: f64 = 0.020;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |tuning: &str, extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        rehearse()
+            .env("REHEARSE_TUNING", tuning)
+            .args(["transcribe", "--quiet", "--model"])
+            .arg(tiny_en())
+            .arg(jfk())
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        words_of(&read_json(&out))
+    };
+    let plain = run("flash_attn=0", &[], "plain.json");
+    let flash = run("flash_attn=1", &[], "flash.json");
+    let token = run("flash_attn=0", &["--timestamps", "token"], "token.json");
+    let texts = |w: &[(String, f64, f64)]| w.iter().map(|w| w.0.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&flash), texts(&plain));
+    let farthest = |a: &[(String, f64, f64)], b: &[(String, f64, f64)]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x.1 - y.1).abs().max((x.2 - y.2).abs()))
+            .fold(0.0, f64::max)
+    };
+    let off = farthest(&flash, &plain);
+    assert!(
+        off <= TOLERANCE_S,
+        "flash attention moved a word by {off:.3} s\n{flash:?}\n{plain:?}"
+    );
+    // The check above can fail: token times are not DTW times.
+    assert_eq!(texts(&token), texts(&plain));
+    let token_off = farthest(&token, &plain);
+    assert!(
+        token_off > 3.0 * TOLERANCE_S,
+        "token times within {token_off:.3} s of DTW's"
+    );
+}
+
 /// Hesitations said by a synthetic voice (flite's slt, our own text): Whisper without the filler
 /// boost writes some as nothing or as a neighbouring word; with the default boost it finds
 /// them. Both runs use the same threads, so the decodes are deterministic.

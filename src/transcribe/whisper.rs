@@ -60,7 +60,8 @@ pub struct Tuning {
     pub fallback: bool,
     /// Encoder context sized to the audio plus this many 20 ms frames (`None`: the full 30 s).
     pub audio_ctx_margin: Option<u32>,
-    /// ggml's flash attention (self-attention only when DTW needs the cross-attention weights).
+    /// ggml's flash attention; with DTW on, the vendored whisper.cpp keeps it for self-attention
+    /// only, since DTW reads the cross-attention weights (vendor/whisper-rs-sys/README.md).
     pub flash_attn: bool,
     /// Seconds a stretch runs before it is cut at the next pause ([`super::chunker`]); `None`
     /// for [`super::chunker::MIN_STRETCH_S`]. Live and offline cut alike, so the live
@@ -82,7 +83,7 @@ impl Tuning {
         single_segment: true,
         fallback: true,
         audio_ctx_margin: None,
-        flash_attn: false,
+        flash_attn: true,
         min_stretch_s: None,
     };
 
