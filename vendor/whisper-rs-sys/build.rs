@@ -280,6 +280,21 @@ fn main() {
         config.define("CMAKE_BUILD_TYPE", "Release");
     }
 
+    // rehearse: ggml's tiled matrix kernels (llamafile's sgemm) for f16 and q8_0 weights,
+    // which whisper.cpp leaves off; a GGML_LLAMAFILE variable below still overrides this.
+    config.define("GGML_LLAMAFILE", "ON");
+    // rehearse: no AMX kernels. ggml is built for the build machine's CPU (GGML_NATIVE), and on
+    // a Xeon with AMX whisper.cpp 1.8.5 puts q8_0 weights in ggml's AMX buffer, whose matrix
+    // product crashed (SIGSEGV in ggml_backend_amx_mul_mat) on the first q8_0 decode; f16
+    // weights never use it. Without the AMX instructions the q8_0 weights take the ordinary
+    // CPU path (llamafile's kernels), as they did with whisper.cpp 1.8.3.
+    for flag in ["-mno-amx-tile", "-mno-amx-int8", "-mno-amx-bf16"] {
+        if target.contains("x86_64") {
+            config.cflag(flag);
+            config.cxxflag(flag);
+        }
+    }
+
     // Allow passing any WHISPER or CMAKE compile flags
     for (key, value) in env::vars() {
         let is_whisper_flag =
