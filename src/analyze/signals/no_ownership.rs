@@ -2,8 +2,9 @@
 //!
 //! ## What it flags
 //! In the frameworks that open by owning it (failure-5, star-long), no ownership phrase ("I made
-//! a mistake", "that was on me", "my fault", "I got it wrong", "I * should have": `ownership` in
-//! lexicon.toml) in the first `ownership_window_s` (20) seconds.
+//! a mistake", "a mistake I made", "that was on me", "my fault", "I got it wrong", "I * should
+//! have": `ownership` in lexicon.toml) in the first `ownership_window_s` (20) seconds. A phrase
+//! inside a denial ("it wasn't my fault", "never on me": `disowning`) is no admission.
 //!
 //! ## Why an interviewer cares
 //! Seed 000's first step is "Own it immediately: 'I made a mistake in...'". An answer that
@@ -93,13 +94,13 @@ mod tests {
     #[test]
     fn quiet_with_an_admission_in_its_common_forms() {
         for text in [
-            "The one I'd pick is a recall notice that went out late, after a mistake I made \
+            "My pick is a recall notice that went out late, after a mistake I made \
              in the first week.",
             "It's a fundraiser that lost money, and the biggest error that I made was the date.",
             "A bakery launch that flopped. My big mistake was the price, and that one's on me.",
             "I got the numbers wrong on a catering order for two hundred guests.",
             "I misread the contract for our warehouse move, and it cost us a week.",
-            "I'll tell you about a survey I ran, where frankly I was to blame for the delay.",
+            "There's a survey I ran where, frankly, I was to blame for the delay.",
         ] {
             let got = ids(check, "failure-5", text);
             assert!(got.is_empty(), "{text}: {got:?}");
@@ -124,4 +125,3 @@ mod tests {
         }
     }
 }
-

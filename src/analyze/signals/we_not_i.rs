@@ -35,18 +35,17 @@ const I: &[&str] = &["i", "i'd", "i've", "i'm", "i'll"];
 const DECIDED_GAP: usize = 3;
 
 /// Words that are "we" only as what the speaker decided: the first "we" at most
-/// [`DECIDED_GAP`] words after a `decisions` phrase ("I decided we'd skip the beta", "I told
+/// [`DECIDED_GAP`] words after a `decisions` phrase ("I decided we'd wait a week", "I told
 /// the team we would wait"), in the same sentence.
 fn decided(cx: &Cx) -> Vec<usize> {
     let mut out = Vec::new();
     for f in cx.find(&cx.lex.decisions, cx.all()) {
-        let end = cx
-            .a
-            .sentences
-            .iter()
-            .map(|s| s.first_word + s.n_words)
-            .find(|&e| e > f.word)
-            .unwrap_or(cx.toks.len());
+        let end =
+            cx.a.sentences
+                .iter()
+                .map(|s| s.first_word + s.n_words)
+                .find(|&e| e > f.word)
+                .unwrap_or(cx.toks.len());
         let from = f.word + f.len;
         let to = (from + DECIDED_GAP + 1).min(end);
         if let Some(k) = (from..to).find(|&k| WE.contains(&cx.toks[k].as_str())) {
