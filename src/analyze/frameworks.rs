@@ -161,6 +161,13 @@ pub struct Lexicon {
     pub vague_lessons: Vec<String>,
     pub change_markers: Vec<String>,
     pub ownership: Vec<String>,
+    /// Denials of one's own part ("not my fault"): an ownership phrase inside one is none.
+    #[serde(default)]
+    pub disowning: Vec<String>,
+    /// The speaker deciding for the group ("I decided", "I told the team"): the "we" right
+    /// after one is the speaker's decision.
+    #[serde(default)]
+    pub decisions: Vec<String>,
     pub self_deprecation: Vec<String>,
     pub resilience: Vec<String>,
     pub vulnerability: Vec<String>,

@@ -801,6 +801,23 @@ mod tests {
     }
 
     #[test]
+    fn a_one_sentence_task_told_as_volunteering_is_the_task() {
+        // No "my job was": the speaker took the work on, in one sentence.
+        let text = "The failure I'd pick is a warehouse move I ran, and the missed date was my \
+             mistake. Our shop sold garden tools online and shipped about two thousand parcels \
+             a week from a rented unit whose lease ended in March. I volunteered to plan the \
+             move to the new unit and promised the owner we would lose one day of shipping at \
+             most. I booked the movers for a single weekend and I drew the new shelf layout \
+             myself, but I never measured the loading door. The racks did not fit through it, \
+             so we shipped nothing for six days and refunded two hundred late orders. Now I \
+             walk every site with a tape measure before I commit to a date. That habit is \
+             what I would bring to your operations team.";
+        let l = labels_of(text, "star-long");
+        assert_eq!(l[2], "task", "{l:?}");
+        assert_eq!(l[3], "action", "{l:?}");
+    }
+
+    #[test]
     fn a_plain_result_without_a_cue_is_kept() {
         let l = print_shop(
             "Two hundred menus went out with last season's prices, and we reprinted them free.",

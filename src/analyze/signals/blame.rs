@@ -59,7 +59,7 @@ pub(crate) fn find(cx: &Cx) -> Blame {
             .into_iter()
             .filter(not_self)
             .collect(),
-        ownership: cx.find(&cx.lex.ownership, cx.all()),
+        ownership: cx.admissions(cx.all()),
     }
 }
 

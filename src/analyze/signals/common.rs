@@ -150,6 +150,20 @@ impl<'a> Cx<'a> {
         find_all(&self.toks, phrases, range)
     }
 
+    /// Admissions of one's own mistake in `range`: the lexicon's ownership phrases, less those
+    /// inside a denial ("it wasn't my fault" holds "my fault").
+    pub fn admissions(&self, range: Range<usize>) -> Vec<Found> {
+        let denials = self.find(&self.lex.disowning, range.clone());
+        self.find(&self.lex.ownership, range)
+            .into_iter()
+            .filter(|f| {
+                !denials
+                    .iter()
+                    .any(|d| f.word < d.word + d.len && d.word < f.word + f.len)
+            })
+            .collect()
+    }
+
     /// Answer length in minutes, at least a quarter minute (rates of very short answers would
     /// otherwise explode).
     pub fn minutes(&self) -> f64 {

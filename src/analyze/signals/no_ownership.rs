@@ -2,8 +2,9 @@
 //!
 //! ## What it flags
 //! In the frameworks that open by owning it (failure-5, star-long), no ownership phrase ("I made
-//! a mistake", "that was on me", "my fault", "I got it wrong", "I * should have": `ownership` in
-//! lexicon.toml) in the first `ownership_window_s` (20) seconds.
+//! a mistake", "a mistake I made", "that was on me", "my fault", "I got it wrong", "I * should
+//! have": `ownership` in lexicon.toml) in the first `ownership_window_s` (20) seconds. A phrase
+//! inside a denial ("it wasn't my fault", "never on me": `disowning`) is no admission.
 //!
 //! ## Why an interviewer cares
 //! Seed 000's first step is "Own it immediately: 'I made a mistake in...'". An answer that
@@ -32,7 +33,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
         .iter()
         .position(|w| w.start_s > t0 + window)
         .unwrap_or(a.words.len());
-    if !cx.find(&cx.lex.ownership, 0..end).is_empty() {
+    if !cx.admissions(0..end).is_empty() {
         return Vec::new();
     }
     vec![cx.signal(
@@ -88,5 +89,39 @@ mod tests {
             "I ran the front desk at a busy dental clinic.",
         );
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn quiet_with_an_admission_in_its_common_forms() {
+        for text in [
+            "My pick is a recall notice that went out late, after a mistake I made \
+             in the first week.",
+            "It's a fundraiser that lost money, and the biggest error that I made was the date.",
+            "A bakery launch that flopped. My big mistake was the price, and that one's on me.",
+            "I got the numbers wrong on a catering order for two hundred guests.",
+            "I misread the contract for our warehouse move, and it cost us a week.",
+            "There's a survey I ran where, frankly, I was to blame for the delay.",
+        ] {
+            let got = ids(check, "failure-5", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn blaming_others_or_denying_is_no_admission() {
+        for text in [
+            "The festival opened a day late, and honestly it wasn't my fault: the mistake the \
+             vendor made was the permit.",
+            "Our launch slipped a month. It was not really my call, and the mistake they made \
+             was skipping the review.",
+            "The shipment was lost, but I didn't do anything wrong; the courier mislabelled it.",
+            "The audit failed, and that was never on me; the numbers came from finance.",
+        ] {
+            assert_eq!(
+                ids(check, "failure-5", text),
+                vec!["no-ownership"],
+                "{text}"
+            );
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! In the sentences that tell what was done (action, what went wrong, the failure, immediate
 //! actions, how, applied, result), "we" as the one acting at least `we_not_i_min` (4) times and
 //! at least `we_not_i_share` (0.75) of all "we" and "I" there. "Our" and "my" do not count:
-//! "our team" is context, not a claim about who acted.
+//! "our team" is context, not a claim about who acted. The "we" of a decision the speaker made
+//! for the group ("I decided we'd wait", "I told the team we would": `decisions` in
+//! lexicon.toml) counts as "I": the one acting there is the speaker, by deciding.
 //!
 //! ## Why an interviewer cares
 //! The interviewer is hiring you, not your team: "we decided, we shipped" hides what you did,
@@ -28,13 +30,42 @@ const NARRATION: &[&str] = &["result"];
 const WE: &[&str] = &["we", "we'd", "we've", "we're", "we'll"];
 const I: &[&str] = &["i", "i'd", "i've", "i'm", "i'll"];
 
+/// Most words between a decision phrase and the "we" it governs: "I told the whole team we'd"
+/// is within, "I decided to call a meeting where we" is past it.
+const DECIDED_GAP: usize = 3;
+
+/// Words that are "we" only as what the speaker decided: the first "we" at most
+/// [`DECIDED_GAP`] words after a `decisions` phrase ("I decided we'd wait a week", "I told
+/// the team we would wait"), in the same sentence.
+fn decided(cx: &Cx) -> Vec<usize> {
+    let mut out = Vec::new();
+    for f in cx.find(&cx.lex.decisions, cx.all()) {
+        let end =
+            cx.a.sentences
+                .iter()
+                .map(|s| s.first_word + s.n_words)
+                .find(|&e| e > f.word)
+                .unwrap_or(cx.toks.len());
+        let from = f.word + f.len;
+        let to = (from + DECIDED_GAP + 1).min(end);
+        if let Some(k) = (from..to).find(|&k| WE.contains(&cx.toks[k].as_str())) {
+            out.push(k);
+        }
+    }
+    out
+}
+
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let ids: Vec<&str> = ACTION_SECTIONS.iter().chain(NARRATION).copied().collect();
+    let decided = decided(cx);
     let (mut we, mut i, mut first_we) = (0usize, 0usize, None);
     for r in cx.words_in(&ids) {
         for k in r {
             let t = cx.toks[k].as_str();
-            if WE.contains(&t) {
+            if decided.contains(&k) {
+                // "I decided we'd wait": the speaker acted, by deciding.
+                i += 1;
+            } else if WE.contains(&t) {
                 we += 1;
                 first_we.get_or_insert(k);
             } else if I.contains(&t) {
@@ -92,6 +123,49 @@ mod tests {
         ] {
             let got = ids(check, "star-l", text);
             assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_decision_the_speaker_made_for_the_group_counts_as_i() {
+        // The same choir story, first with the speaker deciding for the group, then with the
+        // group deciding: only the second is told as "we".
+        let story = |who: &str| {
+            format!(
+                "[situation] Our choir had a concert in the town hall in June. \
+                 [action] {who} we would drop the dress rehearsal, so we met once at the \
+                 hall. We learned the new piece at home, and we printed the programmes the \
+                 night before. [result] The hall was double booked and we sang in the foyer."
+            )
+        };
+        for who in [
+            "I decided",
+            "I told the whole choir",
+            "I made the call that",
+            "I insisted that",
+        ] {
+            let text = story(who);
+            let got = ids(check, "star-l", &text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+        for who in ["We decided", "The board told us", "Everyone agreed that"] {
+            let text = story(who);
+            assert_eq!(ids(check, "star-l", &text), vec!["we-not-i"], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_we_story_with_an_i_that_decides_nothing_still_fires() {
+        for text in [
+            // "I" as a witness, not a decider; a decision phrase too far from its "we".
+            "[situation] Our committee ran the spring fair. [action] I remember we chose the \
+             field. We hired the tents, we sold the tickets, and we booked the band. \
+             [result] It rained and we lost the deposit.",
+            "[situation] Our committee ran the spring fair. [action] I decided to call a \
+             meeting where we chose the field. We hired the tents, we sold the tickets, and \
+             we booked the band. [result] It rained and we lost the deposit.",
+        ] {
+            assert_eq!(ids(check, "star-l", text), vec!["we-not-i"], "{text}");
         }
     }
 }
