@@ -258,6 +258,16 @@ fn jfk_words() -> Vec<String> {
     normalize(JFK_TEXT)
 }
 
+/// A 3.5 s take of the JFK clip: its first five words, and at most one more for "ask", which
+/// the take cuts off in its first syllable. Whisper may leave that fragment out or write it as
+/// a word (with flash attention on, tiny.en writes "And..."), so only that one is tolerated.
+fn assert_first_five_jfk_words(words: &[String]) {
+    assert!(
+        (5..=6).contains(&words.len()) && words[..5] == jfk_words()[..5],
+        "{words:?}"
+    );
+}
+
 #[test]
 fn the_capture_callback_never_allocates() {
     use rehearse::capture::callback::{Counters, input_callback};
@@ -802,7 +812,7 @@ fn a_recording_is_kept_once_in_the_history_even_from_a_read_only_folder() {
         .expect("audio")
         .len();
     assert!(bytes * 5 < 3 * 48_000 * 2 * 2 + 44, "{bytes} bytes");
-    assert_eq!(transcript(&attempt.join("audio.wav")), jfk_words()[..5]);
+    assert_first_five_jfk_words(&transcript(&attempt.join("audio.wav")));
 
     // Asked for, the recording as made is kept too, sample for sample.
     let r = with_alsa_conf(&conf)
@@ -1221,7 +1231,7 @@ fn live_and_after_the_stop_record_the_same_file_and_words() {
     );
     assert_eq!(reports[0], reports[1]);
     let words: Vec<String> = reports[0].iter().map(|w| w.0.clone()).collect();
-    assert_eq!(normalize(&words.join(" ")), jfk_words()[..5]);
+    assert_first_five_jfk_words(&normalize(&words.join(" ")));
 }
 
 /// `--no-save` adds nothing to the history but is still measured against the speaker's usual
