@@ -87,16 +87,8 @@ fn catalog() -> &'static Catalog {
 /// Analyzes `words` as `analyze` would and renders every report format.
 fn analyze_and_render(catalog: &Catalog, words: Vec<Word>, duration_s: f64, timing: Timing) {
     let input = AnalysisInput {
-        path: "fuzz".into(),
-        kind: InputKind::Transcript,
-        audio_path: None,
         timing,
-        duration_s,
-        words,
-        speech: None,
-        notes: Vec::new(),
-        voice: None,
-        pitch_baseline: None,
+        ..AnalysisInput::words("fuzz", InputKind::Transcript, words, duration_s)
     };
     let frameworks: Vec<FrameworkChoice> = catalog
         .frameworks
