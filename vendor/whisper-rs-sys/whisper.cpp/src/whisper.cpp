@@ -522,6 +522,20 @@ static void whisper_batch_prep_legacy(whisper_batch & batch, const whisper_token
     batch.logits[n_tokens - 1] = 1;
 }
 
+// rehearse patch 2: the decoder's last step, the vocabulary projection (n_vocab x n_state, the
+// largest matrix product of a step), ran for every token of a batch although only the rows
+// flagged in batch.logits are read back. Prompts (up to 224 tokens) and the DTW pass (every
+// token of a window) are batches in which only the last token's logits are wanted; computing
+// that one row gives the same numbers for it and skips the rest.
+static bool whisper_batch_wants_last_logits_only(const whisper_batch & batch) {
+    for (int i = 0; i + 1 < batch.n_tokens; ++i) {
+        if (batch.logits[i]) {
+            return false;
+        }
+    }
+    return batch.n_tokens > 0 && batch.logits[batch.n_tokens - 1];
+}
+
 // replace std::pair by using customized pair struct (reason: std::pair is very slow)
 template<typename A, typename B>
 struct whisper_pair {
@@ -2823,6 +2837,9 @@ static struct ggml_cgraph * whisper_build_graph_decoder(
     // comment this line to compute logits for all n_tokens
     // might be useful in the future
     //cur = ggml_view_2d(ctx0, cur, cur->ne[0], 1, cur->nb[1], (cur->ne[1] - 1)*cur->nb[1]);
+    if (n_tokens > 1 && whisper_batch_wants_last_logits_only(batch)) { // rehearse patch 2
+        cur = ggml_view_2d(ctx0, cur, cur->ne[0], 1, cur->nb[1], (cur->ne[1] - 1)*cur->nb[1]);
+    }
 
     struct ggml_tensor * logits = ggml_mul_mat(ctx0, model.d_te, cur);
 
@@ -2955,11 +2972,14 @@ static bool whisper_decode_internal(
     }
 
     logits_out.resize(n_tokens*n_vocab);
+    // rehearse patch 2: with one row computed, it is row 0 of the logits tensor
+    const bool last_only = n_tokens > 1 && whisper_batch_wants_last_logits_only(batch);
     for (int i = 0; i < n_tokens; i++) {
         if (batch.logits[i] == 0) {
             continue;
         }
-        ggml_backend_tensor_get(logits, logits_out.data() + (n_vocab*i), sizeof(float)*(n_vocab*i), sizeof(float)*n_vocab);
+        const size_t row = last_only ? 0 : i;
+        ggml_backend_tensor_get(logits, logits_out.data() + (n_vocab*i), sizeof(float)*(n_vocab*row), sizeof(float)*n_vocab);
     }
 
     if (batch.n_tokens > 1) {
