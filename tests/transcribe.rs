@@ -112,6 +112,56 @@ fn pass_counts_and_tuning_overrides() {
         ));
 }
 
+/// A decoder that stops at a timestamp with speech still ahead in its window is made to go on
+/// (issue 17): in the bundled sample, whisper.cpp ends its second 27 s stretch 1.7 s early,
+/// which used to cost a second 30 s encoder pass for those last words. With the default every
+/// stretch is one encoder pass; with `finish=off` (the old behaviour) there is one more, and
+/// the words are the same either way.
+#[test]
+fn a_window_with_speech_left_is_finished_in_one_encoder_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("samples/failure-star.wav");
+    let run = |tuning: &str, out: &str| {
+        let out = dir.path().join(out);
+        let assert = rehearse()
+            .env("REHEARSE_PASSES", "1")
+            .env("REHEARSE_TUNING", tuning)
+            .args(["transcribe", "--quiet", "--model"])
+            .arg(tiny_en())
+            .arg(&sample)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let (mut stretches, mut encoder) = (0, 0);
+        for line in stderr.lines().filter(|l| l.starts_with("rehearse-passes ")) {
+            stretches += 1;
+            let n = line
+                .split_whitespace()
+                .find_map(|kv| kv.strip_prefix("encoder="))
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or_else(|| panic!("no encoder count in {line}"));
+            encoder += n;
+        }
+        let w: Vec<String> = words_of(&read_json(&out))
+            .into_iter()
+            .map(|w| w.0)
+            .collect();
+        (stretches, encoder, normalize(&w.join(" ")))
+    };
+    let (stretches, encoder, words) = run("", "finished.json");
+    assert!(stretches >= 3, "{stretches} stretches");
+    assert_eq!(encoder, stretches, "one encoder pass per stretch");
+    let (old_stretches, old_encoder, old_words) = run("finish=off", "seeking.json");
+    assert_eq!(old_stretches, stretches);
+    assert!(
+        old_encoder > old_stretches,
+        "the sample no longer has a stretch that whisper.cpp ends early, so this test checks nothing"
+    );
+    assert_eq!(words, old_words);
+}
+
 /// Flash attention keeps DTW word times (the vendored whisper.cpp's patch, issue 17): with it on
 /// and off, jfk.wav gives the same words at the same times within one encoder frame (20 ms; flash
 /// attention sums in another order, which may move a DTW path by a frame). The token times that
