@@ -35,7 +35,9 @@ if [ ! -c /dev/null ]; then
 fi
 
 # --- system packages --------------------------------------------------------------------------
-PACKAGES=(build-essential cmake clang libclang-dev pkg-config libasound2-dev python3 python3-pip)
+# libgomp1 (gcc's OpenMP runtime, which ggml's threads use) comes with build-essential; named
+# because rehearse links it.
+PACKAGES=(build-essential libgomp1 cmake clang libclang-dev pkg-config libasound2-dev python3 python3-pip)
 if [ "$FOR_TESTS" = 1 ]; then
     # flite/espeak-ng/sox make test audio; alsa-utils, pulseaudio and the ALSA plugins give the
     # capture tests a real sound server without a sound card; ffmpeg encodes the test speech as
