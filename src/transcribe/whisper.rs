@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
-    WhisperContextParameters,
+    WhisperContextParameters, WhisperState,
 };
 
 use super::types::TimestampMethod;
@@ -191,7 +191,17 @@ pub struct Engine {
     dtw: bool,
     tuning: Tuning,
     hesitations: std::sync::Arc<Hesitations>,
+    /// whisper.cpp states kept for the next decode: creating one allocates and faults in its
+    /// compute buffers and caches again. Only a state whose decode sampled nothing at a raised
+    /// temperature comes back here, because its random generator is then as new; every other
+    /// field is reset by the next decode (results, caches, spectrogram, context length, and the
+    /// past text, since `no_context` stays on), so a reused state decodes as a new one would.
+    spare_states: std::sync::Arc<std::sync::Mutex<Vec<WhisperState>>>,
 }
+
+/// At most this many spare states are kept (the live recorder decodes stretches and previews
+/// side by side).
+const MAX_SPARE_STATES: usize = 2;
 
 /// The parts of the model's vocabulary the filler boost needs, looked up once at load.
 struct Hesitations {
@@ -362,6 +372,7 @@ impl Engine {
             dtw: opts.dtw_preset.is_some(),
             tuning,
             hesitations: std::sync::Arc::new(hesitations),
+            spare_states: std::sync::Arc::new(std::sync::Mutex::new(Vec::new())),
         })
     }
 
@@ -469,10 +480,14 @@ impl Engine {
         progress: Option<Box<dyn FnMut(i32)>>,
         abort: Option<Box<dyn FnMut() -> bool>>,
     ) -> Result<Once, EngineError> {
-        let mut state = self
-            .ctx
-            .create_state()
-            .map_err(|e| EngineError::Decode(e.to_string()))?;
+        let spare = self.spare_states.lock().ok().and_then(|mut v| v.pop());
+        let mut state = match spare {
+            Some(state) => state,
+            None => self
+                .ctx
+                .create_state()
+                .map_err(|e| EngineError::Decode(e.to_string()))?,
+        };
         let mut fp = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         fp.set_n_threads(opts.threads.max(1) as i32);
         fp.set_language(Some(&opts.language));
@@ -620,6 +635,13 @@ impl Engine {
             } else {
                 FULL_AUDIO_CTX
             };
+        if passes.fallbacks() == 0 {
+            if let Ok(mut spare) = self.spare_states.lock() {
+                if spare.len() < MAX_SPARE_STATES {
+                    spare.push(state);
+                }
+            }
+        }
         Ok(Once {
             segments: out,
             passes,
