@@ -60,6 +60,27 @@ fn jfk_words_and_times() {
     }
 }
 
+/// `rehearse transcribe WAV --out OUT` with REHEARSE_PASSES on and REHEARSE_TUNING=`tuning`: the
+/// JSON transcript and stderr (one `rehearse-passes` line per decoded stretch).
+fn transcribe_counting_passes(
+    wav: &std::path::Path,
+    tuning: &str,
+    out: &std::path::Path,
+) -> (serde_json::Value, String) {
+    let assert = rehearse()
+        .env("REHEARSE_PASSES", "1")
+        .env("REHEARSE_TUNING", tuning)
+        .args(["transcribe", "--quiet", "--model"])
+        .arg(tiny_en())
+        .arg(wav)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    (read_json(out), stderr)
+}
+
 /// The developer variables behind docs/measurements.md's speed table: REHEARSE_PASSES reports
 /// whisper.cpp's work (one encoder pass and no temperature fallback for this clean 11 s clip),
 /// REHEARSE_TUNING=single_segment=0 (whisper.cpp's own seeking, the default before issue 17)
@@ -68,21 +89,8 @@ fn jfk_words_and_times() {
 #[test]
 fn pass_counts_and_tuning_overrides() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |tuning: &str, out: &str| {
-        let out = dir.path().join(out);
-        let assert = rehearse()
-            .env("REHEARSE_PASSES", "1")
-            .env("REHEARSE_TUNING", tuning)
-            .args(["transcribe", "--quiet", "--model"])
-            .arg(tiny_en())
-            .arg(jfk())
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-        (read_json(&out), stderr)
-    };
+    let run =
+        |tuning: &str, out: &str| transcribe_counting_passes(&jfk(), tuning, &dir.path().join(out));
     let (plain, stderr) = run("", "plain.json");
     let lines: Vec<&str> = stderr
         .lines()
@@ -122,18 +130,7 @@ fn a_window_with_speech_left_is_finished_in_one_encoder_pass() {
     let dir = tempfile::tempdir().unwrap();
     let sample = root().join("samples/failure-star.wav");
     let run = |tuning: &str, out: &str| {
-        let out = dir.path().join(out);
-        let assert = rehearse()
-            .env("REHEARSE_PASSES", "1")
-            .env("REHEARSE_TUNING", tuning)
-            .args(["transcribe", "--quiet", "--model"])
-            .arg(tiny_en())
-            .arg(&sample)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success();
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let (report, stderr) = transcribe_counting_passes(&sample, tuning, &dir.path().join(out));
         let (mut stretches, mut encoder) = (0, 0);
         for line in stderr.lines().filter(|l| l.starts_with("rehearse-passes ")) {
             stretches += 1;
@@ -144,10 +141,7 @@ fn a_window_with_speech_left_is_finished_in_one_encoder_pass() {
                 .unwrap_or_else(|| panic!("no encoder count in {line}"));
             encoder += n;
         }
-        let w: Vec<String> = words_of(&read_json(&out))
-            .into_iter()
-            .map(|w| w.0)
-            .collect();
+        let w: Vec<String> = words_of(&report).into_iter().map(|w| w.0).collect();
         (stretches, encoder, normalize(&w.join(" ")))
     };
     let (stretches, encoder, words) = run("", "finished.json");
