@@ -980,7 +980,7 @@ mod tests {
             vec![-4.0, -2.0, 0.0, 3.0, 0.0],
             vec![-6.0, -4.0, -2.0, 0.5, 1.0],
         ];
-        let mut d = cat.sections.decoder.clone();
+        let mut d = cat.sections.decoder;
         d.final_keep = final_keep;
         label_from(&em, &ev, fw, &d)
             .iter()
@@ -1013,7 +1013,7 @@ mod tests {
          I ran the payments desk at an online furniture shop, about three thousand orders \
          a week. I restarted the refund job after it stalled without checking which \
          refunds had already gone out, and two hundred customers were paid twice. \
-         What I learned is that a job that moves money has to be safe to run again, or \
+         The lesson for me is that a job that moves money has to be safe to run again, or \
          it has to stop you from running it. A stalled job is telling you something, and \
          you have to find out what before you press the button again.";
 
@@ -1035,7 +1035,7 @@ mod tests {
              I ran the payments desk at an online furniture shop, about three thousand orders \
              a week. I restarted the refund job after it stalled without checking which \
              refunds had already gone out, and two hundred customers were paid twice. \
-             What I learned is that a job that moves money has to be safe to run again. \
+             The lesson for me is that a job that moves money has to be safe to run again. \
              Since then I check the payment log before any restart, and I added a lock so \
              the job refuses to pay the same refund twice.",
             "failure-5",
