@@ -258,11 +258,20 @@ pub struct Decoder {
     /// keeps every placed section.
     #[serde(default = "default_keep_share")]
     pub keep_share: f64,
+    /// The framework's last section is kept only if one of its sentences has a cue for it, or
+    /// the model gives one of them at least this probability; 0 keeps it on position alone.
+    #[serde(default = "default_final_keep")]
+    pub final_keep: f64,
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_keep_share() -> f64 {
     0.25
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_final_keep() -> f64 {
+    0.2
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section
@@ -1206,6 +1215,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("flashback_stay_cost", d.flashback_stay_cost),
         ("uncertain_below", d.uncertain_below),
         ("keep_share", d.keep_share),
+        ("final_keep", d.final_keep),
     ] {
         if !(v.is_finite() && v >= 0.0) {
             return Err(bad(format!(

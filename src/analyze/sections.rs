@@ -493,7 +493,7 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
     // A section placed on position alone is dropped and the answer decoded again without it,
     // one section at a time (dropping one changes the others' neighbours).
     for _ in 0..k {
-        let Some(s) = unsupported(&path, ev, d.keep_share) else {
+        let Some(s) = unsupported(&path, ev, d.keep_share, d.final_keep) else {
             break;
         };
         for row in em.iter_mut() {
@@ -540,13 +540,15 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
 
 /// The first section in `path` with no evidence of its own: none of its sentences has a cue
 /// for it, and the model believes each of them less than `keep_share` times as much as the
-/// section labelled just before or just after the run it sits in. `None` when every placed
-/// section has some (or the model is off, or only one section is left: an answer is never
-/// left with no section at all).
-fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64) -> Option<usize> {
-    if keep_share <= 0.0 {
+/// section labelled just before or just after the run it sits in, or, for the framework's
+/// last section (`k - 1`, where position alone pulls an answer's closing sentences), gives it
+/// less than `final_keep` outright. `None` when every placed section has some (or the model is
+/// off, or only one section is left: an answer is never left with no section at all).
+fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64, final_keep: f64) -> Option<usize> {
+    if keep_share <= 0.0 && final_keep <= 0.0 {
         return None;
     }
+    let last = ev.first().map_or(0, |e| e.best_cue.len()).saturating_sub(1);
     let mut placed: Vec<usize> = path.to_vec();
     placed.sort_unstable();
     placed.dedup();
@@ -573,7 +575,7 @@ fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64) -> Option<usize
                     .chain(after)
                     .map(|&l| p[l])
                     .fold(0.0, f64::max);
-                p[s] < keep_share * rival
+                p[s] < keep_share * rival || (s == last && p[s] < final_keep)
             })
     })
 }
@@ -731,6 +733,13 @@ mod tests {
 
     fn labels_of(text: &str, fw: &str) -> Vec<String> {
         let cat = Catalog::embedded().expect("embedded data");
+        labels_with(text, fw, cat.sections.decoder.final_keep)
+    }
+
+    /// `labels_of` with the decoder's `final_keep` set to `final_keep`.
+    fn labels_with(text: &str, fw: &str, final_keep: f64) -> Vec<String> {
+        let mut cat = Catalog::embedded().expect("embedded data");
+        cat.sections.decoder.final_keep = final_keep;
         let fw = cat.framework(fw).expect("framework");
         let w = words(text);
         let s = sentences::split(&w);
@@ -842,17 +851,17 @@ mod tests {
             ev(false, [0.5, 0.2, 0.3]),
             ev(false, [0.1, 0.1, 0.8]),
         ];
-        assert_eq!(unsupported(&path, &weak, 1.0), Some(1));
+        assert_eq!(unsupported(&path, &weak, 1.0, 0.0), Some(1));
         assert_eq!(
-            unsupported(&path, &weak, 0.0),
+            unsupported(&path, &weak, 0.0, 0.0),
             None,
             "0 keeps every section"
         );
         // A cue, or the model's belief over the neighbours', keeps it.
         let cued = [weak[0].clone(), ev(true, [0.5, 0.2, 0.3]), weak[2].clone()];
-        assert_eq!(unsupported(&path, &cued, 1.0), None);
+        assert_eq!(unsupported(&path, &cued, 1.0, 0.0), None);
         let sounds = [weak[0].clone(), ev(false, [0.3, 0.4, 0.3]), weak[2].clone()];
-        assert_eq!(unsupported(&path, &sounds, 1.0), None);
+        assert_eq!(unsupported(&path, &sounds, 1.0, 0.0), None);
     }
 
     #[test]
@@ -938,5 +947,100 @@ mod tests {
             assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{row:?}");
             assert!(row[path[i]] > 0.5, "{i}: {row:?}");
         }
+    }
+
+    /// Five STAR-L sentences in order; the last sits where a Learning belongs and the model
+    /// gives Learning `p_last` there, with or without a Learning cue.
+    fn ends_on(p_last: f64, cue: bool, final_keep: f64) -> Vec<String> {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework("star-l").expect("framework");
+        let ev = |p: [f64; 5], cue: Option<usize>| Evidence {
+            score: vec![0.0; 5],
+            best_cue: (0..5)
+                .map(|s| (cue == Some(s)).then(|| "cue".to_string()))
+                .collect(),
+            words: vec![Vec::new(); 5],
+            sounds: Some(p.to_vec()),
+            goes_back: false,
+        };
+        // The result is cued; the last sentence sounds a little like the result, and the rest
+        // of the model's belief is spread, so the share rule (0.25 of the result) keeps it.
+        let rest = (1.0 - p_last - 0.4) / 3.0;
+        let ev = vec![
+            ev([0.9, 0.05, 0.02, 0.02, 0.01], Some(0)),
+            ev([0.05, 0.9, 0.02, 0.02, 0.01], Some(1)),
+            ev([0.02, 0.05, 0.9, 0.02, 0.01], Some(2)),
+            ev([0.02, 0.02, 0.06, 0.85, 0.05], Some(3)),
+            ev([rest, rest, rest, 0.4, p_last], cue.then_some(4)),
+        ];
+        let em = vec![
+            vec![3.0, 0.0, -2.0, -4.0, -6.0],
+            vec![0.0, 3.0, 0.0, -2.0, -4.0],
+            vec![-2.0, 0.0, 3.0, 0.0, -2.0],
+            vec![-4.0, -2.0, 0.0, 3.0, 0.0],
+            vec![-6.0, -4.0, -2.0, 0.5, 1.0],
+        ];
+        let mut d = cat.sections.decoder;
+        d.final_keep = final_keep;
+        label_from(&em, &ev, fw, &d)
+            .iter()
+            .map(|l| fw.sections[l.section].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_final_section_on_position_alone_is_reported_missing() {
+        let l = ends_on(0.15, false, 0.0);
+        assert_eq!(
+            l[4], "learning",
+            "0 keeps the last section on position: {l:?}"
+        );
+        let l = ends_on(0.15, false, 0.2);
+        assert!(!l.contains(&"learning".to_string()), "{l:?}");
+        assert_eq!(l[4], "result", "{l:?}");
+    }
+
+    #[test]
+    fn a_final_section_with_a_cue_or_the_models_belief_is_kept() {
+        let l = ends_on(0.15, true, 0.2);
+        assert_eq!(l[4], "learning", "a cue of its own keeps it: {l:?}");
+        let l = ends_on(0.3, false, 0.2);
+        assert_eq!(l[4], "learning", "the model's belief keeps it: {l:?}");
+    }
+
+    /// A failure-5 answer that ends on its lesson; nothing the speaker now does differently.
+    const ENDS_ON_LESSON: &str = "I let a whole batch of customer refunds go out twice, and that was my mistake. \
+         I ran the payments desk at an online furniture shop, about three thousand orders \
+         a week. I restarted the refund job after it stalled without checking which \
+         refunds had already gone out, and two hundred customers were paid twice. \
+         The lesson for me is that a job that moves money has to be safe to run again, or \
+         it has to stop you from running it. A stalled job is telling you something, and \
+         you have to find out what before you press the button again.";
+
+    #[test]
+    fn an_answer_that_ends_on_its_lesson_has_no_change() {
+        // Holds with and without the final-section rule (the share rule already drops this
+        // change); a guard that neither rule gives the lesson's last sentences a change.
+        for final_keep in [0.0, 0.2] {
+            let l = labels_with(ENDS_ON_LESSON, "failure-5", final_keep);
+            assert!(!l.contains(&"change".to_string()), "{final_keep}: {l:?}");
+            assert_eq!(l.last().map(String::as_str), Some("lesson"), "{l:?}");
+        }
+    }
+
+    #[test]
+    fn an_answer_whose_last_sentences_carry_a_change_cue_keeps_the_change() {
+        let l = labels_with(
+            "I let a whole batch of customer refunds go out twice, and that was my mistake. \
+             I ran the payments desk at an online furniture shop, about three thousand orders \
+             a week. I restarted the refund job after it stalled without checking which \
+             refunds had already gone out, and two hundred customers were paid twice. \
+             The lesson for me is that a job that moves money has to be safe to run again. \
+             Since then I check the payment log before any restart, and I added a lock so \
+             the job refuses to pay the same refund twice.",
+            "failure-5",
+            0.2,
+        );
+        assert_eq!(l.last().map(String::as_str), Some("change"), "{l:?}");
     }
 }
