@@ -271,7 +271,7 @@ fn default_keep_share() -> f64 {
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_final_keep() -> f64 {
-    0.2
+    0.0
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section
