@@ -285,9 +285,11 @@ unsafe extern "C" fn count_encoder_pass(
     true
 }
 
-/// whisper.cpp's logits filter: makes hesitation tokens more likely. Not as the first word of a
-/// window (it replaced real words there on recorded speech) and not right after a hesitation
-/// (a boosted filler fed on itself: one long "uhhh" became three "uh"s).
+/// whisper.cpp's logits filter, with two jobs. It makes hesitation tokens more likely: not as
+/// the first word of a window (it replaced real words there on recorded speech) and not right
+/// after a hesitation (a boosted filler fed on itself: one long "uhhh" became three "uh"s). And
+/// it forbids end-of-text right after a timestamp with speech still ahead in the window
+/// ([`Tuning::finish_s`]).
 unsafe extern "C" fn bias_fillers(
     _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
     _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
@@ -301,6 +303,8 @@ unsafe extern "C" fn bias_fillers(
     }
     // SAFETY: user_data is the `FillerBias` that `run` keeps alive until `full` returns.
     let bias = unsafe { &*(user_data as *const FillerBias) };
+    // SAFETY: logits holds n_vocab floats (whisper.cpp's contract for this callback).
+    let logits = unsafe { std::slice::from_raw_parts_mut(logits, bias.vocab.n_vocab) };
     let so_far = if n_tokens > 0 && !tokens.is_null() {
         // SAFETY: whisper.cpp passes the decoder's n_tokens tokens so far.
         unsafe { std::slice::from_raw_parts(tokens, n_tokens as usize) }
@@ -318,8 +322,6 @@ unsafe extern "C" fn bias_fillers(
             .ok()
             .and_then(|k| bias.speech_after.get(k));
         if speech_left.is_some_and(|&s| s >= bias.finish_s) {
-            // SAFETY: as below.
-            let logits = unsafe { std::slice::from_raw_parts_mut(logits, bias.vocab.n_vocab) };
             if let Some(l) = logits.get_mut(bias.vocab.eot as usize) {
                 *l = f32::NEG_INFINITY;
             }
@@ -328,8 +330,6 @@ unsafe extern "C" fn bias_fillers(
     if bias.boost == 0.0 || !bias.vocab.boost_after(so_far) {
         return;
     }
-    // SAFETY: logits holds n_vocab floats (whisper.cpp's contract for this callback).
-    let logits = unsafe { std::slice::from_raw_parts_mut(logits, bias.vocab.n_vocab) };
     for &t in &bias.vocab.fillers {
         if let Some(l) = logits.get_mut(t as usize) {
             *l += bias.boost;
