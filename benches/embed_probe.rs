@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! cargo bench --features embed-probe --bench embed_probe -- --model DIR [--runs N]
-//!     [--dump FILE --dev DIR]
+//!     [--dump FILE --dev DIR] [--embed TEXT]
 //! ```
 //!
 //! `DIR` holds `config.json`, `model.safetensors` and `tokenizer.json`. Threads: candle reads
@@ -340,6 +340,13 @@ fn main() -> Result<()> {
         "model load (config, mapped safetensors, tokenizer): {:.1} ms",
         ms(t0.elapsed())
     );
+    if let Some(text) = value("--embed") {
+        // A check against the reference implementation: sentence-transformers gives the same
+        // first values for the same text.
+        let v = emb.embed(&[text.clone()])?;
+        println!("{text:?}: {:?} ...", &v[0][..5]);
+        return Ok(());
+    }
     speed(&emb, &catalog, runs.max(1))?;
     if let Some(out) = value("--dump") {
         let Some(dev) = value("--dev") else {
