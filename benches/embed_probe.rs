@@ -27,9 +27,9 @@ use candle_core::{D, DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use rehearse::analyze::{self, FrameworkChoice, frameworks::Catalog, lexical, sentences};
-use rehearse::transcribe::Word;
+use rehearse::transcribe::{Word, import};
 use serde_json::json;
-use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
+use tokenizers::{Encoding, PaddingParams, Tokenizer, TruncationParams};
 
 mod common;
 
@@ -75,12 +75,16 @@ impl Embedder {
         })
     }
 
+    /// `texts` tokenized as one batch, padded to the longest.
+    fn encode(&self, texts: &[String]) -> Result<Vec<Encoding>> {
+        self.tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| anyhow!("{e}"))
+    }
+
     /// Tokens of `texts`: without padding, and as one padded batch.
     fn token_counts(&self, texts: &[String]) -> Result<(usize, usize)> {
-        let enc = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|e| anyhow!("{e}"))?;
+        let enc = self.encode(texts)?;
         let real = enc
             .iter()
             .map(|e| e.get_attention_mask().iter().filter(|&&m| m == 1).count())
@@ -92,10 +96,7 @@ impl Embedder {
     /// real (unpadded) tokens, as sentence-transformers pools this model. One batch, padded to
     /// the longest text.
     fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>> {
-        let enc = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|e| anyhow!("{e}"))?;
+        let enc = self.encode(texts)?;
         let ids = enc
             .iter()
             .map(|e| Tensor::new(e.get_ids(), &self.device))
@@ -115,17 +116,12 @@ impl Embedder {
     }
 }
 
-/// Words with made-up times for a text, so that rehearse's own splitter cuts it into sentences.
-fn words_of(text: &str) -> Vec<Word> {
-    text.split_whitespace()
-        .enumerate()
-        .map(|(i, t)| Word {
-            text: t.to_string(),
-            start_s: i as f64 * 0.4,
-            end_s: i as f64 * 0.4 + 0.3,
-            p: 0.9,
-        })
-        .collect()
+/// The words of a section's text as `rehearse analyze` reads a plain-text transcript (placed at
+/// 150 wpm), so that its own splitter cuts them into sentences.
+fn words_of(text: &str) -> Result<Vec<Word>> {
+    let got = import::import(Path::new("section.txt"), text.as_bytes(), 150.0)
+        .map_err(|e| anyhow!("{e}"))?;
+    Ok(got.words)
 }
 
 /// The sentences of `words` as rehearse splits them.
@@ -284,7 +280,7 @@ fn dump(emb: &Embedder, catalog: &Catalog, dev: &Path, out: &Path) -> Result<()>
             let (Some(sec), Some(text)) = (s["id"].as_str(), s["text"].as_str()) else {
                 bail!("{}: section {k} has no id or text", f.display());
             };
-            for (i, sent) in sentence_texts(&words_of(text)).into_iter().enumerate() {
+            for (i, sent) in sentence_texts(&words_of(text)?).into_iter().enumerate() {
                 rows.push((
                     json!({"kind": "dev", "answer": id, "framework": fw, "section": sec,
                            "section_index": k, "sentence_index": i}),
