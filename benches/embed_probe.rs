@@ -339,7 +339,7 @@ fn main() -> Result<()> {
     if let Some(text) = value("--embed") {
         // A check against the reference implementation: sentence-transformers gives the same
         // first values for the same text.
-        let v = emb.embed(&[text.clone()])?;
+        let v = emb.embed(std::slice::from_ref(&text))?;
         println!("{text:?}: {:?} ...", &v[0][..5]);
         return Ok(());
     }
