@@ -10,10 +10,13 @@
 # holds model.zip), cached in $EMBED_CACHE (default ~/.cache/rehearse/embed-probe).
 #
 # Usage: bash scripts/bench/embed-probe.sh [--accuracy [DEV_DIR]] [--runs N]
+# DEV_DIR defaults to $SHARED/eval/dev (scripts/lib/shared.sh: ../shared or $REHEARSE_SHARED).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ROOT=$PWD
+. scripts/lib/shared.sh
 ACCURACY=""
-DEV=../shared/eval/dev
+DEV=""
 RUNS=9
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -66,6 +69,10 @@ for t in 1 2; do
     RAYON_NUM_THREADS=$t CANDLE_NUM_THREADS=$t "$BIN" --model "$MODEL" --runs "$RUNS"
 done
 if [ -n "$ACCURACY" ]; then
+    if [ -z "$DEV" ]; then
+        need_shared embed-probe.sh eval/dev
+        DEV=$SHARED/eval/dev
+    fi
     [ -d "$DEV" ] || { echo "embed-probe.sh: no dev answers at $DEV" >&2; exit 1; }
     DUMP=target/embed-probe/dump.jsonl
     mkdir -p "$(dirname "$DUMP")"
