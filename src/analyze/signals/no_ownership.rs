@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn quiet_when_the_speaker_cut_a_corner_or_let_it_slip() {
         for text in [
-            "The one I'd pick is a payroll run that went out a day late, because I cut a \
+            "My example is a payroll run that went out a day late, because I cut a \
              corner on the bank check.",
             "Our cafe's new menu went out with wrong allergen labels after I took a shortcut \
              with the printing.",
