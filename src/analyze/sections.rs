@@ -827,6 +827,47 @@ mod tests {
     }
 
     #[test]
+    fn a_long_form_task_told_as_what_we_needed_is_the_task() {
+        // The team's task, in "we", after a scene with a deadline in it ("within"): no "my job
+        // was".
+        let text = "I'd talk about a warehouse move that ran a week late, and that was my \
+             mistake. I ran operations for a garden tools shop that ships about two thousand \
+             parcels a week, and the lease on our old unit ended within the spring. We needed \
+             to move all the stock in a single weekend and keep shipping on the Monday. We \
+             packed by aisle, we labelled every box by shelf, and we hired two vans. The new \
+             racks did not fit the loading door, so we shipped nothing for six days and \
+             refunded two hundred orders. Now I measure every new site myself before we book \
+             anything. That is what I'd bring to your logistics team.";
+        let l = labels_of(text, "star-long");
+        assert_eq!(l[1], "situation", "{l:?}");
+        assert_eq!(l[2], "task", "{l:?}");
+    }
+
+    #[test]
+    fn a_reflection_that_looks_back_or_reframes_the_failure_is_a_reflection() {
+        // No immediate actions: the answer goes from the failure straight to what it meant.
+        let failure = "I ran the kitchen at a busy hotel restaurant with about ninety covers a \
+             night. We ordered fish for a wedding of two hundred guests, and I placed the order a \
+             day late, so half of it arrived after the meal had started and the couple asked for \
+             a refund.";
+        let change = "I never wrote anything down because it had always worked. Since then \
+             every big order goes on a shared board the week before, and the last twelve \
+             weddings all got their fish on time.";
+        for reflection in [
+            "The problem wasn't the supplier, it was that I kept every order in my head.",
+            "Thinking back, the ordering lived in my head and nowhere else.",
+        ] {
+            let l = labels_of(&format!("{failure} {reflection} {change}"), "concise-5");
+            assert_eq!(l[1], "failure", "{reflection}: {l:?}");
+            assert_eq!(l[2], "reflections", "{reflection}: {l:?}");
+            assert!(
+                !l.contains(&"immediate-actions".to_string()),
+                "{reflection}: {l:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_plain_result_without_a_cue_is_kept() {
         let l = print_shop(
             "Two hundred menus went out with last season's prices, and we reprinted them free.",

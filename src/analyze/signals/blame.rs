@@ -110,4 +110,29 @@ mod tests {
             assert!(got.is_empty(), "{text}: {got:?}");
         }
     }
+
+    #[test]
+    fn fires_when_nobody_on_our_side_could_have_helped_it() {
+        for text in [
+            "The vendor shipped the wrong chairs to the gala, and honestly there was nothing \
+             anyone could have done about it by then.",
+            "The agency missed the print date, and they never told us. Nothing we could have \
+             done on our side would have changed that.",
+        ] {
+            assert_eq!(ids(check, "star-l", text), vec!["blame"], "{text}");
+        }
+    }
+
+    #[test]
+    fn quiet_when_nothing_could_be_done_about_a_mistake_the_speaker_owns() {
+        for text in [
+            "By the time I noticed, there was nothing anyone could do for the batch. I had set \
+             the oven wrong, and that was my mistake.",
+            "There was little anyone could do once the storm closed the airport, so I rebooked \
+             every guest myself that night.",
+        ] {
+            let got = ids(check, "star-l", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
 }

@@ -93,4 +93,24 @@ mod tests {
         );
         assert!(got.is_empty(), "{got:?}");
     }
+
+    #[test]
+    fn quiet_when_the_change_is_told_as_a_habit() {
+        for lesson in [
+            "[learning] What stuck with me is that a friendly supplier is still a supplier. I still start each season by visiting whoever makes our cloth.",
+            "[learning] What stuck with me is that a phone call is not a sample. Holding one roll up to the window is a habit now.",
+            "[learning] What stuck with me is that a phone call is not a sample. Looking at cloth in daylight first has become a habit.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert!(got.is_empty(), "{lesson}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn fires_when_the_habit_is_the_old_one() {
+        let lesson =
+            "[learning] Looking back, I had a habit of trusting people who were nice on the phone.";
+        let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+        assert_eq!(got, vec!["no-change"], "{lesson}");
+    }
 }

@@ -124,4 +124,32 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn quiet_when_the_speaker_cut_a_corner_or_let_it_slip() {
+        for text in [
+            "My example is a payroll run that went out a day late, because I cut a \
+             corner on the bank check.",
+            "Our cafe's new menu went out with wrong allergen labels after I took a shortcut \
+             with the printing.",
+            "The newsletter went out with a broken link; testing it was my part and I let it slip.",
+        ] {
+            let got = ids(check, "failure-5", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn others_cutting_corners_is_no_admission() {
+        for text in [
+            "The builders cut corners on the wiring, and our office opened a month late.",
+            "The printer let the order slip, so our flyers came a week after the fair.",
+        ] {
+            assert_eq!(
+                ids(check, "failure-5", text),
+                vec!["no-ownership"],
+                "{text}"
+            );
+        }
+    }
 }
