@@ -45,9 +45,9 @@ mod tests {
             "I'm really just terrible at remembering names.",
             "Looking back I was such an idiot about it.",
             "I'm hopeless with numbers, always have been.",
-            "Clearly I can't be trusted with a deadline.",
+            "Give me a deadline and I can't be trusted with it.",
             "I felt like a complete fraud in that meeting.",
-            "The project shipped, mostly in spite of me.",
+            "The launch went fine in spite of me, not because of me.",
         ] {
             assert_eq!(
                 ids(check, "star-l", text),
