@@ -1042,6 +1042,19 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_default_drops_only_a_final_section_the_model_all_but_rules_out() {
+        let shipped = Catalog::embedded()
+            .expect("embedded data")
+            .sections
+            .decoder
+            .final_keep;
+        let l = ends_on(0.02, false, shipped);
+        assert_eq!(l[4], "result", "under the default, no Learning: {l:?}");
+        let l = ends_on(0.15, false, shipped);
+        assert_eq!(l[4], "learning", "a little belief keeps it: {l:?}");
+    }
+
+    #[test]
     fn a_final_section_with_a_cue_or_the_models_belief_is_kept() {
         let l = ends_on(0.15, true, 0.2);
         assert_eq!(l[4], "learning", "a cue of its own keeps it: {l:?}");
