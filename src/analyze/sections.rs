@@ -1097,4 +1097,47 @@ mod tests {
         );
         assert_eq!(l.last().map(String::as_str), Some("change"), "{l:?}");
     }
+
+    #[test]
+    fn a_reflection_told_as_a_realisation_after_the_fact_is_a_reflection() {
+        // No stock "looking back": the speaker says what they saw once it was over.
+        let story = "I manage the lab bookings for a university chemistry department with six \
+             teaching labs. In the spring term I double booked the main lab for two exam \
+             practicals, and forty students sat in a corridor for an hour. I phoned the \
+             technicians, moved one group to the spare lab, and the practical ran an hour late.";
+        let change = "Every booking now goes into one shared calendar that the technicians can \
+             see, and there has not been a clash in two years.";
+        for reflection in [
+            "Afterwards I could see that I had trusted two spreadsheets to agree with each other.",
+            "It dawned on me later that nobody but me ever looked at both lists.",
+        ] {
+            let l = labels_of(&format!("{story} {reflection} {change}"), "concise-5");
+            assert_eq!(l[l.len() - 2], "reflections", "{reflection}: {l:?}");
+            assert!(l.contains(&"immediate-actions".to_string()), "{l:?}");
+        }
+    }
+
+    #[test]
+    fn a_connection_told_as_what_id_bring_is_the_connection() {
+        // No "your company", no question: the speaker names what the employer is doing and
+        // offers the practice the lesson led to.
+        let story = "I'd talk about a festival I ran that opened a day late, and the permit \
+             mistake was mine. I was the site manager for a food festival with sixty stalls and \
+             about ten thousand visitors. I had to get the site licensed and open by the Friday. \
+             I sent the permit forms myself, but I sent them to the old council office, and I \
+             only found out on the Wednesday. We opened on the Saturday and refunded the \
+             Friday tickets, about four thousand pounds. I should have rung the council the day \
+             the forms went, instead of assuming the post had done its job. A form is only \
+             sent once somebody says they have it.";
+        for connection in [
+            "You're opening three new venues this year, which is where I'd bring that: ring to \
+             confirm every form, and chase the same week.",
+            "With the sites you're expanding into, I'd bring that straight over: check who \
+             holds each licence, and call them before the date.",
+        ] {
+            let l = labels_of(&format!("{story} {connection}"), "star-long");
+            assert_eq!(l.last().map(String::as_str), Some("connection"), "{l:?}");
+            assert!(l.contains(&"learning".to_string()), "{l:?}");
+        }
+    }
 }

@@ -152,4 +152,32 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn quiet_when_the_speaker_says_it_was_down_to_them() {
+        for text in [
+            "Our spring open day had no signs up at the gates, and that was squarely down to me.",
+            "A supplier invoice got paid twice last year. That's entirely down to me; I approved \
+             both copies.",
+            "Um, the brochure went to print with the old phone number. That one was down to me.",
+        ] {
+            let got = ids(check, "failure-5", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_job_left_to_me_or_a_denial_is_no_admission() {
+        for text in [
+            "Booking the hall was down to me, and the caterer cancelled the night before.",
+            "The parcels went missing in the depot, and that wasn't down to me at all.",
+            "The courier lost half the stock, and that's not down to me.",
+        ] {
+            assert_eq!(
+                ids(check, "failure-5", text),
+                vec!["no-ownership"],
+                "{text}"
+            );
+        }
+    }
 }

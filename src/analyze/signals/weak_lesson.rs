@@ -83,4 +83,27 @@ mod tests {
             assert!(got.is_empty(), "{lesson}: {got:?}");
         }
     }
+
+    #[test]
+    fn fires_on_generic_lessons_said_loosely() {
+        for lesson in [
+            "[learning] Mostly, communication really is everything, and you can't take a yes on trust.",
+            "[learning] For me communication honestly matters more than anything. I'll keep it in mind from here on.",
+            "[learning] You have to talk to people, I suppose, and keep a better eye on things.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert_eq!(got, vec!["weak-lesson"], "{lesson}");
+        }
+    }
+
+    #[test]
+    fn quiet_when_a_loose_lesson_is_followed_by_a_change() {
+        for lesson in [
+            "[learning] Communication really is everything. Since then I ring every hotel two days before a trip.",
+            "[learning] I'll try to keep it in mind. Now a second person reads the booking list before it goes out.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert!(got.is_empty(), "{lesson}: {got:?}");
+        }
+    }
 }
