@@ -98,7 +98,7 @@ mod tests {
             check,
             "failure-5",
             "The garden show had no power on half the stands. I'd say the wiring plan was old, \
-             and I think I trusted it. I think it was mostly fine otherwise.",
+             and I think I trusted it. Otherwise I think the plan held up.",
         );
         assert_eq!(got, vec!["hedging"]);
     }

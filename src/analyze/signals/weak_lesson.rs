@@ -122,9 +122,9 @@ mod tests {
     #[test]
     fn quiet_when_talking_more_is_a_practice_in_place() {
         for lesson in [
-            "[learning] It was a big learning experience. These days I ring each hotel the week before a trip.",
+            "[learning] That whole trip was a huge learning experience. These days I ring each hotel the week before a trip.",
             "[learning] Now I communicate more with the hotels: a call every Monday before a trip.",
-            "[learning] The lesson for me was to communicate more. Since then a second person reads every booking list.",
+            "[learning] What stuck with me: I needed to communicate more. Since then a second person reads every booking list.",
         ] {
             let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
             assert!(got.is_empty(), "{lesson}: {got:?}");
