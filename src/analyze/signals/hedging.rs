@@ -13,7 +13,8 @@
 //! "I think it was maybe the data, I guess. We probably could have caught it, more or less."
 //!
 //! ## Stays quiet on
-//! One "I think" in a two-minute answer.
+//! One "I think" in a two-minute answer. "I'd say" as the answer's first words, picking the
+//! story ("I'd say the launch we ran in March"), is not counted.
 //!
 //! ## Source
 //! Seed 000.
@@ -24,7 +25,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let hedges: Vec<Found> = cx
         .find(&cx.lex.hedges, cx.all())
         .into_iter()
-        .filter(|h| !cx.a.words[h.word].filler)
+        .filter(|h| !cx.a.words[h.word].filler && !picks_the_story(cx, h))
         .collect();
     let per_min = hedges.len() as f64 / cx.minutes();
     if (hedges.len() as f64) < cx.settings.hedges_min || per_min <= cx.settings.hedges_per_min {
@@ -41,6 +42,15 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
         cx.quotes(&hedges, 3),
         cx.at(hedges[0].word),
     )]
+}
+
+/// "I'd say" as the answer's first words (fillers aside) picks the story or the weakness to
+/// talk about ("I'd say the launch we ran in March"): it answers "tell me about a time", it does
+/// not soften a claim. Anywhere else it is counted.
+fn picks_the_story(cx: &Cx, h: &Found) -> bool {
+    cx.toks.get(h.word).is_some_and(|t| t == "i'd")
+        && cx.toks.get(h.word + 1).is_some_and(|t| t == "say")
+        && cx.a.words[..h.word].iter().all(|w| w.filler)
 }
 
 #[cfg(test)]
@@ -69,5 +79,27 @@ mod tests {
              cycle before I switch anything off.",
         );
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn an_opening_id_say_that_picks_the_story_is_no_hedge() {
+        let got = ids(
+            check,
+            "failure-5",
+            "I'd say the garden show we ran two springs ago, when half the stands had no power, \
+             and I think that was my doing. I think I trusted the old wiring plan.",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn id_say_inside_the_story_still_counts() {
+        let got = ids(
+            check,
+            "failure-5",
+            "The garden show had no power on half the stands. I'd say the wiring plan was old, \
+             and I think I trusted it. Otherwise I think the plan held up.",
+        );
+        assert_eq!(got, vec!["hedging"]);
     }
 }

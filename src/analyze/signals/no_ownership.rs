@@ -180,4 +180,29 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn quiet_when_the_speaker_got_the_shape_of_the_job_wrong() {
+        for text in [
+            "The fair opened a month behind, since I got the timing of the permits wrong.",
+            "Our shop move went badly, and honestly I had the size of the job wrong from the start.",
+        ] {
+            let got = ids(check, "failure-5", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn others_getting_it_wrong_or_news_of_it_is_no_admission() {
+        for text in [
+            "They got the sequence of parts wrong at the factory, and the line stopped.",
+            "I got the call that the order of the boxes was wrong, and the courier had already left.",
+        ] {
+            assert_eq!(
+                ids(check, "failure-5", text),
+                vec!["no-ownership"],
+                "{text}"
+            );
+        }
+    }
 }

@@ -106,4 +106,28 @@ mod tests {
             assert!(got.is_empty(), "{lesson}: {got:?}");
         }
     }
+
+    #[test]
+    fn fires_on_generic_lessons_told_to_anyone() {
+        for lesson in [
+            "[learning] It was a huge learning experience for the whole team, honestly.",
+            "[learning] Really, you need to communicate more with the people you book for.",
+            "[learning] You just keep on top of it all and hope the hotels are ready.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert_eq!(got, vec!["weak-lesson"], "{lesson}");
+        }
+    }
+
+    #[test]
+    fn quiet_when_talking_more_is_a_practice_in_place() {
+        for lesson in [
+            "[learning] That whole trip was a huge learning experience. These days I ring each hotel the week before a trip.",
+            "[learning] Now I communicate more with the hotels: a call every Monday before a trip.",
+            "[learning] What stuck with me: I needed to communicate more. Since then a second person reads every booking list.",
+        ] {
+            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
+            assert!(got.is_empty(), "{lesson}: {got:?}");
+        }
+    }
 }
