@@ -867,6 +867,45 @@ mod tests {
         }
     }
 
+    /// A concise-5 answer about a greenhouse order whose last sentence is `closing`.
+    fn greenhouse(closing: &str) -> Vec<String> {
+        labels_of(
+            &format!(
+                "I ran the buying for a garden centre with three sites. One spring I ordered \
+                 bedding plants off last year's sales sheet without looking at the new \
+                 greenhouse space, and a third of the delivery had nowhere to go. I rang the \
+                 grower that morning, sent two pallets to our other site and sold the rest at \
+                 cost by the weekend. Looking back, I trusted an old sheet over the room I \
+                 actually had. {closing}"
+            ),
+            "concise-5",
+        )
+    }
+
+    #[test]
+    fn a_habit_told_as_the_first_thing_i_do_is_growth_evidence() {
+        // The change, in the present tense, with no "now" or "since then".
+        let l = greenhouse(
+            "The first thing I do before any big order is walk the benches with a tape and \
+             count the free space. The last four deliveries all fitted on the day.",
+        );
+        assert_eq!(l[l.len() - 2], "growth-evidence", "{l:?}");
+    }
+
+    #[test]
+    fn the_first_thing_i_did_is_an_action_not_growth_evidence() {
+        // Past tense: what the speaker did straight away, not a habit.
+        let text = "I ran the buying for a garden centre with three sites. One spring I \
+             ordered bedding plants off last year's sales sheet, and a third of the delivery \
+             had nowhere to go. The first thing I did was ring the grower and send two pallets \
+             to our other site. Looking back, I trusted an old sheet over the room I actually \
+             had. Since then I walk the benches before every order, and the last four \
+             deliveries all fitted.";
+        let l = labels_of(text, "concise-5");
+        assert_eq!(l[2], "immediate-actions", "{l:?}");
+        assert_eq!(l.last().map(String::as_str), Some("growth-evidence"), "{l:?}");
+    }
+
     #[test]
     fn a_plain_result_without_a_cue_is_kept() {
         let l = print_shop(
