@@ -112,6 +112,26 @@ mod tests {
     }
 
     #[test]
+    fn fires_when_others_are_said_not_to_care_as_well_as_at_fault() {
+        let text = "The brochures for the open day came a week late. The printer's staff \
+             didn't care about our date at all, and it was their fault, plain and simple.";
+        assert_eq!(ids(check, "star-l", text), vec!["blame"], "{text}");
+    }
+
+    #[test]
+    fn quiet_when_not_caring_is_the_speakers_own_or_said_once_of_others() {
+        for text in [
+            "I didn't care enough about the proof, and the brochures went out with the wrong \
+             date on the cover.",
+            "The guests didn't care about the late start; they wanted the food hot, so I moved \
+             the buffet forward by an hour.",
+        ] {
+            let got = ids(check, "star-l", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
     fn fires_when_nobody_on_our_side_could_have_helped_it() {
         for text in [
             "The vendor shipped the wrong chairs to the gala, and honestly there was nothing \
