@@ -893,17 +893,21 @@ mod tests {
     }
 
     #[test]
-    fn the_first_thing_i_did_is_an_action_not_growth_evidence() {
+    fn a_first_step_told_in_the_past_is_an_action_not_growth_evidence() {
         // Past tense: what the speaker did straight away, not a habit.
         let text = "I ran the buying for a garden centre with three sites. One spring I \
              ordered bedding plants off last year's sales sheet, and a third of the delivery \
-             had nowhere to go. The first thing I did was ring the grower and send two pallets \
+             had nowhere to go. The first thing I then did was ring the grower and send two pallets \
              to our other site. Looking back, I trusted an old sheet over the room I actually \
              had. Since then I walk the benches before every order, and the last four \
              deliveries all fitted.";
         let l = labels_of(text, "concise-5");
         assert_eq!(l[2], "immediate-actions", "{l:?}");
-        assert_eq!(l.last().map(String::as_str), Some("growth-evidence"), "{l:?}");
+        assert_eq!(
+            l.last().map(String::as_str),
+            Some("growth-evidence"),
+            "{l:?}"
+        );
     }
 
     #[test]
