@@ -205,4 +205,29 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn quiet_when_the_mistake_is_one_the_speaker_has_made() {
+        for text in [
+            "The worst mistake I've made in a job was letting the spring catalogue print with last year's prices.",
+            "Probably the biggest error I've made so far was booking the venue before the budget was signed.",
+        ] {
+            let got = ids(check, "failure-5", text);
+            assert!(got.is_empty(), "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_mistake_someone_else_has_made_is_no_admission() {
+        for text in [
+            "The worst mistake our printer has made was running the spring catalogue with last year's prices.",
+            "Every mistake they've made on that account landed on my desk the next morning.",
+        ] {
+            assert_eq!(
+                ids(check, "failure-5", text),
+                vec!["no-ownership"],
+                "{text}"
+            );
+        }
+    }
 }
