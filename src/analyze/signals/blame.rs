@@ -80,7 +80,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, ids};
     use super::*;
 
     #[test]
@@ -98,17 +98,18 @@ mod tests {
 
     #[test]
     fn quiet_when_others_are_mentioned_but_the_speaker_owns_it() {
-        for text in [
-            "The courier lost half the parcels. I should have split the shipment across two \
+        assert_quiet(
+            check,
+            "star-l",
+            &[
+                "The courier lost half the parcels. I should have split the shipment across two \
              carriers, and that one's on me. I called the courier the same morning.",
-            "I dropped the ball on the handover, and the other team heard it from a guest. \
+                "I dropped the ball on the handover, and the other team heard it from a guest. \
              It was my mistake, and I told them so.",
-            "I phoned the vendor's support line whenever I was unsure, and they walked me through it.",
-            "I don't blame the contractor at all; I approved the plans without reading them.",
-        ] {
-            let got = ids(check, "star-l", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+                "I phoned the vendor's support line whenever I was unsure, and they walked me through it.",
+                "I don't blame the contractor at all; I approved the plans without reading them.",
+            ],
+        );
     }
 
     #[test]
@@ -120,15 +121,16 @@ mod tests {
 
     #[test]
     fn quiet_when_not_caring_is_the_speakers_own_or_said_once_of_others() {
-        for text in [
-            "I didn't care enough about the proof, and the brochures went out with the wrong \
+        assert_quiet(
+            check,
+            "star-l",
+            &[
+                "I didn't care enough about the proof, and the brochures went out with the wrong \
              date on the cover.",
-            "The guests didn't care about the late start; they wanted the food hot, so I moved \
+                "The guests didn't care about the late start; they wanted the food hot, so I moved \
              the buffet forward by an hour.",
-        ] {
-            let got = ids(check, "star-l", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+            ],
+        );
     }
 
     #[test]
@@ -145,14 +147,15 @@ mod tests {
 
     #[test]
     fn quiet_when_nothing_could_be_done_about_a_mistake_the_speaker_owns() {
-        for text in [
-            "By the time I noticed, there was nothing anyone could do for the batch. I had set \
+        assert_quiet(
+            check,
+            "star-l",
+            &[
+                "By the time I noticed, there was nothing anyone could do for the batch. I had set \
              the oven wrong, and that was my mistake.",
-            "There was little anyone could do once the storm closed the airport, so I rebooked \
+                "There was little anyone could do once the storm closed the airport, so I rebooked \
              every guest myself that night.",
-        ] {
-            let got = ids(check, "star-l", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+            ],
+        );
     }
 }

@@ -73,7 +73,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, ids};
     use super::*;
 
     #[test]
@@ -88,13 +88,14 @@ mod tests {
 
     #[test]
     fn quiet_with_one_even_without_a_question_mark() {
-        for text in [
-            "I led a rollout that failed. How do teams here balance speed with reliability?",
-            "I led a rollout that failed. I'm curious how your team pilots changes like that.",
-        ] {
-            let got = ids(check, "star-long", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+        assert_quiet(
+            check,
+            "star-long",
+            &[
+                "I led a rollout that failed. How do teams here balance speed with reliability?",
+                "I led a rollout that failed. I'm curious how your team pilots changes like that.",
+            ],
+        );
         // Only the long form is judged on it.
         assert!(ids(check, "star-l", "I led a rollout. It failed.").is_empty());
     }

@@ -48,37 +48,37 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, assert_raises, ids};
     use super::*;
 
     #[test]
     fn fires_without_an_admission_up_front() {
-        for text in [
-            "So the failure I'd pick is a festival that opened a day late. I was the site \
+        assert_raises(
+            check,
+            "failure-5",
+            &[
+                "So the failure I'd pick is a festival that opened a day late. I was the site \
              coordinator for a music charity.",
-            "So the background is a bakery with ten ovens and two shifts, and a new ordering \
+                "So the background is a bakery with ten ovens and two shifts, and a new ordering \
              screen the owner wanted in before the holidays.",
-        ] {
-            assert_eq!(
-                ids(check, "failure-5", text),
-                vec!["no-ownership"],
-                "{text}"
-            );
-        }
+            ],
+            &["no-ownership"],
+        );
     }
 
     #[test]
     fn quiet_with_an_admission_in_any_plain_words() {
-        for text in [
-            "I booked the wrong venue for our biggest event; my call, nobody else's.",
-            "I once mailed a donor the wrong receipt, which was on me.",
-            "The festival opened late because of two errors, and both were mine.",
-            "Let me tell you about a budget I ran, because I got it completely wrong.",
-            "I messed up a product recall notice at my last job.",
-        ] {
-            let got = ids(check, "failure-5", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+        assert_quiet(
+            check,
+            "failure-5",
+            &[
+                "I booked the wrong venue for our biggest event; my call, nobody else's.",
+                "I once mailed a donor the wrong receipt, which was on me.",
+                "The festival opened late because of two errors, and both were mine.",
+                "Let me tell you about a budget I ran, because I got it completely wrong.",
+                "I messed up a product recall notice at my last job.",
+            ],
+        );
     }
 
     #[test]
@@ -93,141 +93,141 @@ mod tests {
 
     #[test]
     fn quiet_with_an_admission_in_its_common_forms() {
-        for text in [
-            "My pick is a recall notice that went out late, after a mistake I made \
+        assert_quiet(
+            check,
+            "failure-5",
+            &[
+                "My pick is a recall notice that went out late, after a mistake I made \
              in the first week.",
-            "It's a fundraiser that lost money, and the biggest error that I made was the date.",
-            "A bakery launch that flopped. My big mistake was the price, and that one's on me.",
-            "I got the numbers wrong on a catering order for two hundred guests.",
-            "I misread the contract for our warehouse move, and it cost us a week.",
-            "There's a survey I ran where, frankly, I was to blame for the delay.",
-        ] {
-            let got = ids(check, "failure-5", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+                "It's a fundraiser that lost money, and the biggest error that I made was the date.",
+                "A bakery launch that flopped. My big mistake was the price, and that one's on me.",
+                "I got the numbers wrong on a catering order for two hundred guests.",
+                "I misread the contract for our warehouse move, and it cost us a week.",
+                "There's a survey I ran where, frankly, I was to blame for the delay.",
+            ],
+        );
     }
 
     #[test]
     fn blaming_others_or_denying_is_no_admission() {
-        for text in [
-            "The festival opened a day late, and honestly it wasn't my fault: the mistake the \
+        assert_raises(
+            check,
+            "failure-5",
+            &[
+                "The festival opened a day late, and honestly it wasn't my fault: the mistake the \
              vendor made was the permit.",
-            "Our launch slipped a month. It was not really my call, and the mistake they made \
+                "Our launch slipped a month. It was not really my call, and the mistake they made \
              was skipping the review.",
-            "The shipment was lost, but I didn't do anything wrong; the courier mislabelled it.",
-            "The audit failed, and that was never on me; the numbers came from finance.",
-        ] {
-            assert_eq!(
-                ids(check, "failure-5", text),
-                vec!["no-ownership"],
-                "{text}"
-            );
-        }
+                "The shipment was lost, but I didn't do anything wrong; the courier mislabelled it.",
+                "The audit failed, and that was never on me; the numbers came from finance.",
+            ],
+            &["no-ownership"],
+        );
     }
 
     #[test]
     fn quiet_when_the_speaker_cut_a_corner_or_let_it_slip() {
-        for text in [
-            "My example is a payroll run that went out a day late, because I cut a \
+        assert_quiet(
+            check,
+            "failure-5",
+            &[
+                "My example is a payroll run that went out a day late, because I cut a \
              corner on the bank check.",
-            "Our cafe's new menu went out with wrong allergen labels after I took a shortcut \
+                "Our cafe's new menu went out with wrong allergen labels after I took a shortcut \
              with the printing.",
-            "The newsletter went out with a broken link; testing it was my part and I let it slip.",
-        ] {
-            let got = ids(check, "failure-5", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+                "The newsletter went out with a broken link; testing it was my part and I let it slip.",
+            ],
+        );
     }
 
     #[test]
     fn others_cutting_corners_is_no_admission() {
-        for text in [
-            "The builders cut corners on the wiring, and our office opened a month late.",
-            "The printer let the order slip, so our flyers came a week after the fair.",
-        ] {
-            assert_eq!(
-                ids(check, "failure-5", text),
-                vec!["no-ownership"],
-                "{text}"
-            );
-        }
+        assert_raises(
+            check,
+            "failure-5",
+            &[
+                "The builders cut corners on the wiring, and our office opened a month late.",
+                "The printer let the order slip, so our flyers came a week after the fair.",
+            ],
+            &["no-ownership"],
+        );
     }
 
     #[test]
     fn quiet_when_the_speaker_says_it_was_down_to_them() {
-        for text in [
-            "Our spring open day had no signs up at the gates, and that was squarely down to me.",
-            "A supplier invoice got paid twice last year. That's entirely down to me; I approved \
+        assert_quiet(
+            check,
+            "failure-5",
+            &[
+                "Our spring open day had no signs up at the gates, and that was squarely down to me.",
+                "A supplier invoice got paid twice last year. That's entirely down to me; I approved \
              both copies.",
-            "Um, the brochure went to print with the old phone number. That one was down to me.",
-        ] {
-            let got = ids(check, "failure-5", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+                "Um, the brochure went to print with the old phone number. That one was down to me.",
+            ],
+        );
     }
 
     #[test]
     fn a_job_left_to_me_or_a_denial_is_no_admission() {
-        for text in [
-            "Booking the hall was down to me, and the caterer cancelled the night before.",
-            "The parcels went missing in the depot, and that wasn't down to me at all.",
-            "The courier lost half the stock, and that's not down to me.",
-        ] {
-            assert_eq!(
-                ids(check, "failure-5", text),
-                vec!["no-ownership"],
-                "{text}"
-            );
-        }
+        assert_raises(
+            check,
+            "failure-5",
+            &[
+                "Booking the hall was down to me, and the caterer cancelled the night before.",
+                "The parcels went missing in the depot, and that wasn't down to me at all.",
+                "The courier lost half the stock, and that's not down to me.",
+            ],
+            &["no-ownership"],
+        );
     }
 
     #[test]
     fn quiet_when_the_speaker_got_the_shape_of_the_job_wrong() {
-        for text in [
-            "The fair opened a month behind, since I got the timing of the permits wrong.",
-            "Our shop move went badly, and honestly I had the size of the job wrong from the start.",
-        ] {
-            let got = ids(check, "failure-5", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+        assert_quiet(
+            check,
+            "failure-5",
+            &[
+                "The fair opened a month behind, since I got the timing of the permits wrong.",
+                "Our shop move went badly, and honestly I had the size of the job wrong from the start.",
+            ],
+        );
     }
 
     #[test]
     fn others_getting_it_wrong_or_news_of_it_is_no_admission() {
-        for text in [
-            "They got the sequence of parts wrong at the factory, and the line stopped.",
-            "I got the call that the order of the boxes was wrong, and the courier had already left.",
-        ] {
-            assert_eq!(
-                ids(check, "failure-5", text),
-                vec!["no-ownership"],
-                "{text}"
-            );
-        }
+        assert_raises(
+            check,
+            "failure-5",
+            &[
+                "They got the sequence of parts wrong at the factory, and the line stopped.",
+                "I got the call that the order of the boxes was wrong, and the courier had already left.",
+            ],
+            &["no-ownership"],
+        );
     }
 
     #[test]
     fn quiet_when_the_mistake_is_one_the_speaker_has_made() {
-        for text in [
-            "The worst mistake I've made in a job was letting the spring catalogue print with last year's prices.",
-            "Probably the biggest error I've made so far was booking the venue before the budget was signed.",
-        ] {
-            let got = ids(check, "failure-5", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+        assert_quiet(
+            check,
+            "failure-5",
+            &[
+                "The worst mistake I've made in a job was letting the spring catalogue print with last year's prices.",
+                "Probably the biggest error I've made so far was booking the venue before the budget was signed.",
+            ],
+        );
     }
 
     #[test]
     fn a_mistake_someone_else_has_made_is_no_admission() {
-        for text in [
-            "The worst mistake our printer has made was running the spring catalogue with last year's prices.",
-            "Every mistake they've made on that account landed on my desk the next morning.",
-        ] {
-            assert_eq!(
-                ids(check, "failure-5", text),
-                vec!["no-ownership"],
-                "{text}"
-            );
-        }
+        assert_raises(
+            check,
+            "failure-5",
+            &[
+                "The worst mistake our printer has made was running the spring catalogue with last year's prices.",
+                "Every mistake they've made on that account landed on my desk the next morning.",
+            ],
+            &["no-ownership"],
+        );
     }
 }

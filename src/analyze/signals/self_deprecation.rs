@@ -36,39 +36,39 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, assert_raises};
     use super::*;
 
     #[test]
     fn fires_on_harsh_self_talk() {
-        for text in [
-            "I'm really just terrible at remembering names.",
-            "Looking back I was such an idiot about it.",
-            "I'm hopeless with numbers, always have been.",
-            "Give me a deadline and I can't be trusted with it.",
-            "I felt like a complete fraud in that meeting.",
-            "The launch went fine in spite of me, not because of me.",
-        ] {
-            assert_eq!(
-                ids(check, "star-l", text),
-                vec!["self-deprecation"],
-                "{text}"
-            );
-        }
+        assert_raises(
+            check,
+            "star-l",
+            &[
+                "I'm really just terrible at remembering names.",
+                "Looking back I was such an idiot about it.",
+                "I'm hopeless with numbers, always have been.",
+                "Give me a deadline and I can't be trusted with it.",
+                "I felt like a complete fraud in that meeting.",
+                "The launch went fine in spite of me, not because of me.",
+            ],
+            &["self-deprecation"],
+        );
     }
 
     #[test]
     fn quiet_on_plain_ownership() {
-        for text in [
-            "I made a careless mistake with the tax rate, and it was embarrassing.",
-            "I was wrong, and I said so to my manager the same day.",
-            "The old process was terrible, so I rewrote it.",
-            "The vendor's figures couldn't be trusted, so I checked them myself.",
-            "I found a fraud in the expense claims and reported it.",
-            "We shipped on time in spite of the storm.",
-        ] {
-            let got = ids(check, "star-l", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+        assert_quiet(
+            check,
+            "star-l",
+            &[
+                "I made a careless mistake with the tax rate, and it was embarrassing.",
+                "I was wrong, and I said so to my manager the same day.",
+                "The old process was terrible, so I rewrote it.",
+                "The vendor's figures couldn't be trusted, so I checked them myself.",
+                "I found a fraud in the expense claims and reported it.",
+                "We shipped on time in spite of the storm.",
+            ],
+        );
     }
 }

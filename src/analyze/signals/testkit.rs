@@ -73,3 +73,23 @@ pub fn ids_of(check: fn(&Cx) -> Vec<Signal>, framework: &str, a: &Analysis) -> V
     let cx = Cx::new(a, fw, &cat.lexicon, &cat.settings, Some(&cat.sections));
     check(&cx).into_iter().map(|s| s.id).collect()
 }
+
+/// Asserts that `check` raises nothing on any of `texts`: a rule's must-stay-quiet cases.
+pub fn assert_quiet(check: fn(&Cx) -> Vec<Signal>, framework: &str, texts: &[&str]) {
+    for text in texts {
+        let got = ids(check, framework, text);
+        assert!(got.is_empty(), "{text}: {got:?}");
+    }
+}
+
+/// Asserts that `check` raises exactly `expected` on each of `texts`: a rule's must-fire cases.
+pub fn assert_raises(
+    check: fn(&Cx) -> Vec<Signal>,
+    framework: &str,
+    texts: &[&str],
+    expected: &[&str],
+) {
+    for text in texts {
+        assert_eq!(ids(check, framework, text), expected, "{text}");
+    }
+}

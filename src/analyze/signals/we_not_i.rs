@@ -91,7 +91,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, ids};
     use super::*;
 
     #[test]
@@ -110,20 +110,21 @@ mod tests {
 
     #[test]
     fn quiet_when_the_speaker_says_what_they_did() {
-        for text in [
-            "[situation] Our committee of four ran the school gala, and our date was in May. \
+        assert_quiet(
+            check,
+            "star-l",
+            &[
+                "[situation] Our committee of four ran the school gala, and our date was in May. \
              [action] We had a month, so I chose the caterer and I set the menu. I booked \
              the hall, and we ended up with the wrong Saturday. \
              [result] Half the guests came on the wrong day and I refunded them myself.",
-            // "We" in the context and the lesson is not the action.
-            "[situation] We were four parents, and we ran the gala. We had a month. \
+                // "We" in the context and the lesson is not the action.
+                "[situation] We were four parents, and we ran the gala. We had a month. \
              [action] I chose the caterer and I booked the hall. \
              [result] The date was wrong. [learning] Now we confirm every booking in writing, \
              and we read the contract together.",
-        ] {
-            let got = ids(check, "star-l", text);
-            assert!(got.is_empty(), "{text}: {got:?}");
-        }
+            ],
+        );
     }
 
     #[test]
