@@ -101,7 +101,7 @@ mod tests {
         assert_quiet(
             check,
             "star-l",
-            &[
+            [
                 "The courier lost half the parcels. I should have split the shipment across two \
              carriers, and that one's on me. I called the courier the same morning.",
                 "I dropped the ball on the handover, and the other team heard it from a guest. \
@@ -124,7 +124,7 @@ mod tests {
         assert_quiet(
             check,
             "star-l",
-            &[
+            [
                 "I didn't care enough about the proof, and the brochures went out with the wrong \
              date on the cover.",
                 "The guests didn't care about the late start; they wanted the food hot, so I moved \
@@ -150,7 +150,7 @@ mod tests {
         assert_quiet(
             check,
             "star-l",
-            &[
+            [
                 "By the time I noticed, there was nothing anyone could do for the batch. I had set \
              the oven wrong, and that was my mistake.",
                 "There was little anyone could do once the storm closed the airport, so I rebooked \

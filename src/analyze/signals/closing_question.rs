@@ -91,7 +91,7 @@ mod tests {
         assert_quiet(
             check,
             "star-long",
-            &[
+            [
                 "I led a rollout that failed. How do teams here balance speed with reliability?",
                 "I led a rollout that failed. I'm curious how your team pilots changes like that.",
             ],

@@ -51,7 +51,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, assert_raises, ids};
     use super::*;
 
     const STORY: &str = "[situation] I bought fabric for a small clothing label of twelve people. \
@@ -61,26 +61,31 @@ mod tests {
 
     #[test]
     fn fires_when_the_lesson_changes_nothing() {
-        for lesson in [
-            "[learning] What stuck with me is that a friendly supplier is still a supplier.",
-            "[learning] Looking back, I trusted a good phone call more than a real sample.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert_eq!(got, vec!["no-change"], "{lesson}");
-        }
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] What stuck with me is that a friendly supplier is still a supplier.",
+                "[learning] Looking back, I trusted a good phone call more than a real sample.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
     }
 
     #[test]
     fn quiet_when_a_change_follows_or_no_lesson_is_stated() {
-        for lesson in [
+        assert_quiet(
+        check,
+        "star-l",
+        [
             "[learning] What stuck with me is that a friendly supplier is still a supplier. Now every new mill gets a small trial order before we sign anything.",
             "[learning] I learned to check colour in daylight. These days I ask for three sample rolls from each dye lot.",
             "[learning] Since then, a second person signs every fabric order before it goes.",
             "",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert!(got.is_empty(), "{lesson}: {got:?}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+);
     }
 
     #[test]
@@ -96,14 +101,16 @@ mod tests {
 
     #[test]
     fn quiet_when_the_change_is_told_as_a_habit() {
-        for lesson in [
+        assert_quiet(
+        check,
+        "star-l",
+        [
             "[learning] What stuck with me is that a friendly supplier is still a supplier. I still start each season by visiting whoever makes our cloth.",
             "[learning] What stuck with me is that a phone call is not a sample. Holding one roll up to the window is a habit now.",
             "[learning] What stuck with me is that a phone call is not a sample. Looking at cloth in daylight first has become a habit.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert!(got.is_empty(), "{lesson}: {got:?}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+);
     }
 
     #[test]

@@ -56,7 +56,7 @@ mod tests {
         assert_raises(
             check,
             "failure-5",
-            &[
+            [
                 "So the failure I'd pick is a festival that opened a day late. I was the site \
              coordinator for a music charity.",
                 "So the background is a bakery with ten ovens and two shifts, and a new ordering \
@@ -71,7 +71,7 @@ mod tests {
         assert_quiet(
             check,
             "failure-5",
-            &[
+            [
                 "I booked the wrong venue for our biggest event; my call, nobody else's.",
                 "I once mailed a donor the wrong receipt, which was on me.",
                 "The festival opened late because of two errors, and both were mine.",
@@ -96,7 +96,7 @@ mod tests {
         assert_quiet(
             check,
             "failure-5",
-            &[
+            [
                 "My pick is a recall notice that went out late, after a mistake I made \
              in the first week.",
                 "It's a fundraiser that lost money, and the biggest error that I made was the date.",
@@ -113,7 +113,7 @@ mod tests {
         assert_raises(
             check,
             "failure-5",
-            &[
+            [
                 "The festival opened a day late, and honestly it wasn't my fault: the mistake the \
              vendor made was the permit.",
                 "Our launch slipped a month. It was not really my call, and the mistake they made \
@@ -130,7 +130,7 @@ mod tests {
         assert_quiet(
             check,
             "failure-5",
-            &[
+            [
                 "My example is a payroll run that went out a day late, because I cut a \
              corner on the bank check.",
                 "Our cafe's new menu went out with wrong allergen labels after I took a shortcut \
@@ -145,7 +145,7 @@ mod tests {
         assert_raises(
             check,
             "failure-5",
-            &[
+            [
                 "The builders cut corners on the wiring, and our office opened a month late.",
                 "The printer let the order slip, so our flyers came a week after the fair.",
             ],
@@ -158,7 +158,7 @@ mod tests {
         assert_quiet(
             check,
             "failure-5",
-            &[
+            [
                 "Our spring open day had no signs up at the gates, and that was squarely down to me.",
                 "A supplier invoice got paid twice last year. That's entirely down to me; I approved \
              both copies.",
@@ -172,7 +172,7 @@ mod tests {
         assert_raises(
             check,
             "failure-5",
-            &[
+            [
                 "Booking the hall was down to me, and the caterer cancelled the night before.",
                 "The parcels went missing in the depot, and that wasn't down to me at all.",
                 "The courier lost half the stock, and that's not down to me.",
@@ -186,7 +186,7 @@ mod tests {
         assert_quiet(
             check,
             "failure-5",
-            &[
+            [
                 "The fair opened a month behind, since I got the timing of the permits wrong.",
                 "Our shop move went badly, and honestly I had the size of the job wrong from the start.",
             ],
@@ -198,7 +198,7 @@ mod tests {
         assert_raises(
             check,
             "failure-5",
-            &[
+            [
                 "They got the sequence of parts wrong at the factory, and the line stopped.",
                 "I got the call that the order of the boxes was wrong, and the courier had already left.",
             ],
@@ -211,7 +211,7 @@ mod tests {
         assert_quiet(
             check,
             "failure-5",
-            &[
+            [
                 "The worst mistake I've made in a job was letting the spring catalogue print with last year's prices.",
                 "Probably the biggest error I've made so far was booking the venue before the budget was signed.",
             ],
@@ -223,7 +223,7 @@ mod tests {
         assert_raises(
             check,
             "failure-5",
-            &[
+            [
                 "The worst mistake our printer has made was running the spring catalogue with last year's prices.",
                 "Every mistake they've made on that account landed on my desk the next morning.",
             ],

@@ -44,7 +44,7 @@ mod tests {
         assert_raises(
             check,
             "star-l",
-            &[
+            [
                 "I'm really just terrible at remembering names.",
                 "Looking back I was such an idiot about it.",
                 "I'm hopeless with numbers, always have been.",
@@ -61,7 +61,7 @@ mod tests {
         assert_quiet(
             check,
             "star-l",
-            &[
+            [
                 "I made a careless mistake with the tax rate, and it was embarrassing.",
                 "I was wrong, and I said so to my manager the same day.",
                 "The old process was terrible, so I rewrote it.",

@@ -75,8 +75,13 @@ pub fn ids_of(check: fn(&Cx) -> Vec<Signal>, framework: &str, a: &Analysis) -> V
 }
 
 /// Asserts that `check` raises nothing on any of `texts`: a rule's must-stay-quiet cases.
-pub fn assert_quiet(check: fn(&Cx) -> Vec<Signal>, framework: &str, texts: &[&str]) {
+pub fn assert_quiet(
+    check: fn(&Cx) -> Vec<Signal>,
+    framework: &str,
+    texts: impl IntoIterator<Item = impl AsRef<str>>,
+) {
     for text in texts {
+        let text = text.as_ref();
         let got = ids(check, framework, text);
         assert!(got.is_empty(), "{text}: {got:?}");
     }
@@ -86,10 +91,11 @@ pub fn assert_quiet(check: fn(&Cx) -> Vec<Signal>, framework: &str, texts: &[&st
 pub fn assert_raises(
     check: fn(&Cx) -> Vec<Signal>,
     framework: &str,
-    texts: &[&str],
+    texts: impl IntoIterator<Item = impl AsRef<str>>,
     expected: &[&str],
 ) {
     for text in texts {
+        let text = text.as_ref();
         assert_eq!(ids(check, framework, text), expected, "{text}");
     }
 }

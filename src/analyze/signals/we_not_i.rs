@@ -113,7 +113,7 @@ mod tests {
         assert_quiet(
             check,
             "star-l",
-            &[
+            [
                 "[situation] Our committee of four ran the school gala, and our date was in May. \
              [action] We had a month, so I chose the caterer and I set the menu. I booked \
              the hall, and we ended up with the wrong Saturday. \

@@ -52,7 +52,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, assert_raises};
     use super::*;
 
     const STORY: &str = "[situation] I planned trips for a sales team of forty. \
@@ -62,72 +62,87 @@ mod tests {
 
     #[test]
     fn fires_on_generic_lessons() {
-        for lesson in [
+        assert_raises(
+        check,
+        "star-l",
+        [
             "[learning] It was a real learning experience. I'll just have to be more organized.",
             "[learning] Honestly I grew a lot, and from here on I'll try my best to stay on top of bookings.",
             "[learning] Communication is key, and it won't happen again.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert_eq!(got, vec!["weak-lesson"], "{lesson}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+&["weak-lesson"],
+);
     }
 
     #[test]
     fn quiet_when_a_concrete_change_follows() {
-        for lesson in [
+        assert_quiet(
+        check,
+        "star-l",
+        [
             "[learning] It was a real learning experience. Now before every trip I print the booking list and call each hotel.",
             "[learning] A booking is only real once the hotel says it back to you. Since then a second person checks every list.",
             "[learning] The main thing is that an old list is a guess, not a booking.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert!(got.is_empty(), "{lesson}: {got:?}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+);
     }
 
     #[test]
     fn fires_on_generic_lessons_said_loosely() {
-        for lesson in [
+        assert_raises(
+        check,
+        "star-l",
+        [
             "[learning] Mostly, communication really is everything, and you can't take a yes on trust.",
             "[learning] For me communication honestly matters more than anything. I'll keep it in mind from here on.",
             "[learning] You have to talk to people, I suppose, and keep a better eye on things.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert_eq!(got, vec!["weak-lesson"], "{lesson}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+&["weak-lesson"],
+);
     }
 
     #[test]
     fn quiet_when_a_loose_lesson_is_followed_by_a_change() {
-        for lesson in [
+        assert_quiet(
+        check,
+        "star-l",
+        [
             "[learning] Communication really is everything. Since then I ring every hotel two days before a trip.",
             "[learning] I'll try to keep it in mind. Now a second person reads the booking list before it goes out.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert!(got.is_empty(), "{lesson}: {got:?}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+);
     }
 
     #[test]
     fn fires_on_generic_lessons_told_to_anyone() {
-        for lesson in [
-            "[learning] It was a huge learning experience for the whole team, honestly.",
-            "[learning] Really, you need to communicate more with the people you book for.",
-            "[learning] You just keep on top of it all and hope the hotels are ready.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert_eq!(got, vec!["weak-lesson"], "{lesson}");
-        }
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] It was a huge learning experience for the whole team, honestly.",
+                "[learning] Really, you need to communicate more with the people you book for.",
+                "[learning] You just keep on top of it all and hope the hotels are ready.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["weak-lesson"],
+        );
     }
 
     #[test]
     fn quiet_when_talking_more_is_a_practice_in_place() {
-        for lesson in [
+        assert_quiet(
+        check,
+        "star-l",
+        [
             "[learning] That whole trip was a huge learning experience. These days I ring each hotel the week before a trip.",
             "[learning] Now I communicate more with the hotels: a call every Monday before a trip.",
             "[learning] What stuck with me: I needed to communicate more. Since then a second person reads every booking list.",
-        ] {
-            let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
-            assert!(got.is_empty(), "{lesson}: {got:?}");
-        }
+        ]
+.map(|l| format!("{STORY} {l}")),
+);
     }
 }
