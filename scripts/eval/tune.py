@@ -3,6 +3,7 @@
 
     python3 scripts/eval/tune.py [--set dev] [--part tune] [--rounds 2]
                                  [--param skip_cost=0.4,0.8,1.2 ...] [--show]
+                                 [--sections FILE]
 
 Runs `rehearse analyze` on the saved transcripts of one part of the split
 (target/eval/<set>/transcripts/, made by `scripts/eval.sh --reuse-transcripts`) with a copy of
@@ -105,6 +106,8 @@ def main():
     ap.add_argument("--transcripts", default=None,
                     help="folder of transcript JSON (default: target/eval/<set>/transcripts, "
                          "eval.sh --reuse-transcripts's)")
+    ap.add_argument("--sections", default=os.path.join(ROOT, "data", "sections.toml"),
+                    help="the sections file whose [decoder] is varied (default: data/sections.toml)")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
     args.work = os.path.join(ROOT, "target", "eval", args.set)
@@ -116,7 +119,7 @@ def main():
     if missing:
         sys.exit("tune.py: no saved transcript for %s (run scripts/eval.sh --reuse-transcripts)"
                  % ", ".join(missing))
-    with open(os.path.join(ROOT, "data", "sections.toml"), encoding="utf-8") as f:
+    with open(args.sections, encoding="utf-8") as f:
         base_text = f.read()
     values = decoder_values(base_text)
     grid = {}
