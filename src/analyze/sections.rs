@@ -911,6 +911,71 @@ mod tests {
     }
 
     #[test]
+    fn a_lesson_told_as_advice_to_others_is_the_lesson() {
+        // The lesson addressed to the listener ("if you're ever ...", "my advice is"), with no
+        // "I learned" or "looking back", between the mistake and the change.
+        for lesson in [
+            "If you're ever handed a sheet from last year, treat it as a rough guess.",
+            "My advice is to count the space you have before you count the plants you want.",
+        ] {
+            let text = format!(
+                "I made a mistake with a spring plant order at the garden centre I buy for. \
+                 We had three sites and one big greenhouse. I ordered off last year's sales \
+                 sheet, and a third of the delivery had nowhere to go. {lesson} Since then I \
+                 walk the benches with a tape before every order."
+            );
+            let l = labels_of(&text, "failure-5");
+            assert_eq!(l[l.len() - 2], "lesson", "{lesson}: {l:?}");
+        }
+    }
+
+    #[test]
+    fn a_listener_asked_to_picture_the_scene_is_still_context() {
+        // "If you've ever ..." sets a scene; only "if you're ever" gives advice.
+        let l = labels_of(
+            "I made a mistake with a spring plant order at the garden centre I buy for. If \
+             you've ever worked a garden centre in April, you know every bench is full. I \
+             ordered off last year's sales sheet, and a third of the delivery had nowhere to \
+             go. Looking back, an old sheet is only a guess. Since then I walk the benches \
+             with a tape before every order.",
+            "failure-5",
+        );
+        assert_eq!(l[1], "context", "{l:?}");
+    }
+
+    #[test]
+    fn a_task_given_to_the_whole_team_is_the_task() {
+        // A one-sentence task told as "we were asked to", after the setting, in a story told
+        // as "we": without the cue it went to the Action and Task was reported missing.
+        let l = labels_of(
+            "At the community garden trust I volunteered for, the allotment waiting list had \
+             grown to about ninety names, and plots sat empty for months while people waited. \
+             We were asked to get every empty plot let by the spring, with no paid staff. So \
+             we started ringing each name on the list in turn, and we walked the site every \
+             Saturday to mark which plots were really free. By April every plot was let. I \
+             learned that a list nobody checks only grows, and now I ring through it every \
+             quarter.",
+            "star-l",
+        );
+        assert_eq!(l[1], "task", "{l:?}");
+    }
+
+    #[test]
+    fn a_later_request_to_the_team_stays_in_the_result() {
+        let l = labels_of(
+            "I was a receptionist at a physiotherapy clinic with a waiting list of four \
+             months. My job was to cut that list in half before the summer. I started \
+             ringing every patient on it to ask whether they still needed the slot, and \
+             I moved the cancellations into a shared calendar. By June the wait was down \
+             to seven weeks, and we were asked to run the same calls at two other clinics. \
+             I learned that a list nobody checks only grows, and now I ring through it every \
+             Friday.",
+            "star-l",
+        );
+        assert_eq!(l[3], "result", "{l:?}");
+    }
+
+    #[test]
     fn a_plain_result_without_a_cue_is_kept() {
         let l = print_shop(
             "Two hundred menus went out with last season's prices, and we reprinted them free.",
