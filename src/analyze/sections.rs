@@ -976,6 +976,48 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_that_opens_on_its_admission_has_no_context() {
+        // Concise-5 with no scene set: the first words are the plain admission ("I never
+        // checked ..."), which used to be taken as the Context on position alone.
+        let l = labels_of(
+            "I never checked the seating plan for the awards dinner I organised last spring, \
+             and two sponsors ended up at a table behind a pillar. The plan had been changed \
+             by the venue the day before, and my copy was out of date. That evening I moved \
+             both sponsors to the top table myself, apologised to each of them, and sent \
+             their teams free tickets for the next event. I had assumed a plan I signed off \
+             would stay signed off. Since then I ask every venue for the final plan on the \
+             morning of the event and walk the room with it, and over about twenty dinners \
+             nobody has been misplaced.",
+            "concise-5",
+        );
+        assert_eq!(l[0], "failure", "{l:?}");
+        assert!(!l.contains(&"context".to_string()), "{l:?}");
+    }
+
+    #[test]
+    fn an_admission_headline_before_the_scene_keeps_the_context() {
+        for opening in [
+            "I made a mistake early in my time as a shift lead at a parcel depot. I was a \
+             shift lead there for two years, running a crew of fifteen on nights.",
+            "I never used to think much about loading plans. I was a shift lead at a parcel \
+             depot, running a crew of fifteen on nights.",
+        ] {
+            let l = labels_of(
+                &format!(
+                    "{opening} One night I didn't check the van loading plan, and forty \
+                     parcels went out on the wrong route. The next morning I rang every \
+                     customer on the list and rebooked each delivery myself. Looking back, I \
+                     had trusted the plan because it was usually right. Since then I walk the \
+                     loading bay with the plan before the vans leave, and we haven't had a \
+                     misrouted van in a year."
+                ),
+                "concise-5",
+            );
+            assert_eq!(&l[..2], ["context", "context"], "{opening}: {l:?}");
+        }
+    }
+
+    #[test]
     fn a_plain_result_without_a_cue_is_kept() {
         let l = print_shop(
             "Two hundred menus went out with last season's prices, and we reprinted them free.",
