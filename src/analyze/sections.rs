@@ -919,7 +919,7 @@ mod tests {
             "My advice is to count the space you have before you count the plants you want.",
         ] {
             let text = format!(
-                "I made a mistake with a spring plant order at the garden centre I buy for. \
+                "My mistake was a spring plant order at the garden centre I buy for. \
                  We had three sites and one big greenhouse. I ordered off last year's sales \
                  sheet, and a third of the delivery had nowhere to go. {lesson} Since then I \
                  walk the benches with a tape before every order."
@@ -933,7 +933,7 @@ mod tests {
     fn a_listener_asked_to_picture_the_scene_is_still_context() {
         // "If you've ever ..." sets a scene; only "if you're ever" gives advice.
         let l = labels_of(
-            "I made a mistake with a spring plant order at the garden centre I buy for. If \
+            "My mistake was a spring plant order at the garden centre I buy for. If \
              you've ever worked a garden centre in April, you know every bench is full. I \
              ordered off last year's sales sheet, and a third of the delivery had nowhere to \
              go. Looking back, an old sheet is only a guess. Since then I walk the benches \

@@ -143,7 +143,7 @@ mod tests {
             check,
             "star-l",
             [
-                "[learning] What stuck with me is that cheap cloth is dear. In my current role I just try to be more careful.",
+                "[learning] What stuck with me is that cheap cloth is dear. In my current role I just try to be more organised.",
                 "[learning] I learned that samples matter. My current boss still laughs about that autumn line.",
             ]
             .map(|l| format!("{STORY} {l}")),

@@ -154,7 +154,7 @@ mod tests {
             "star-l",
             [
                 "[learning] If it happens to you, my advice is to stay organised from day one.",
-                "[learning] Time management is really important. I'm much more aware of it since.",
+                "[learning] Time management is really important. I'm far more aware of it since.",
                 "[learning] Mostly it comes down to staying on top of the bookings, I suppose.",
             ]
             .map(|l| format!("{STORY} {l}")),
