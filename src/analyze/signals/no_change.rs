@@ -120,4 +120,34 @@ mod tests {
         let got = ids(check, "star-l", &format!("{STORY} {lesson}"));
         assert_eq!(got, vec!["no-change"], "{lesson}");
     }
+
+    #[test]
+    fn quiet_when_the_lesson_is_carried_into_a_later_job() {
+        // The change told as what the speaker did in the next or current role, in the past
+        // tense, with no "now" or "since then".
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] I learned that a sample beats a sales call. At my current label I brought in trial orders for every new mill, and the wrong shades stopped.",
+                "[learning] What stuck with me is that cheap cloth is dear. On my next season I ordered sample rolls from all three mills first.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn fires_when_the_later_job_only_gets_a_promise() {
+        // A generic lesson is no change, whatever job it is promised for.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] What stuck with me is that cheap cloth is dear. In my current role I just try to be more organised.",
+                "[learning] I learned that samples matter. My current boss still laughs about that autumn line.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
+    }
 }

@@ -145,4 +145,33 @@ mod tests {
 .map(|l| format!("{STORY} {l}")),
 );
     }
+
+    #[test]
+    fn fires_on_organising_and_time_management_advice() {
+        // British spelling, the gerund of "stay on top of", and the stock line about time.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] If it happens to you, my advice is to stay organised from day one.",
+                "[learning] Time management is really important. I'm far more aware of it since.",
+                "[learning] Mostly it comes down to staying on top of the bookings, I suppose.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["weak-lesson"],
+        );
+    }
+
+    #[test]
+    fn quiet_when_organising_advice_is_followed_by_a_change() {
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] Time management is key. These days I block the first hour of each Monday to ring the hotels.",
+                "[learning] Staying organised matters. Before every trip a second person reads the booking list back to me.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+        );
+    }
 }
