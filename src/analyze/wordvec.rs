@@ -285,15 +285,20 @@ impl WordVectors {
 
     /// The unit-length mean of a text's word-piece vectors (all zeros when it has none).
     pub fn embed(&self, text: &str) -> Vec<f32> {
-        let mut v = vec![0f32; self.dim];
+        // Summed in f64: a damaged table's huge values must not overflow to infinity.
+        let mut v = vec![0f64; self.dim];
         for id in self.pieces(text) {
             let row = &self.table[id as usize * self.dim..(id as usize + 1) * self.dim];
             for (a, b) in v.iter_mut().zip(row) {
-                *a += *b;
+                *a += f64::from(*b);
             }
         }
-        unit(&mut v);
-        v
+        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm > 0.0 && norm.is_finite() {
+            v.iter().map(|x| (x / norm) as f32).collect()
+        } else {
+            vec![0f32; self.dim]
+        }
     }
 }
 
