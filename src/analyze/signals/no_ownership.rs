@@ -219,6 +219,31 @@ mod tests {
     }
 
     #[test]
+    fn quiet_when_the_speaker_got_a_named_plan_wrong() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The one I'd choose is a warehouse move where I got the staffing rota wrong for the first fortnight.",
+                "I'll talk about a product launch, because I got my sales forecast wrong by half.",
+            ],
+        );
+    }
+
+    #[test]
+    fn someone_else_getting_a_plan_wrong_is_no_admission() {
+        assert_raises(
+            check,
+            "failure-5",
+            [
+                "The one I'd choose is a warehouse move where the agency got the staffing rota wrong for a fortnight.",
+                "I'll talk about a product launch where our supplier got the delivery schedule wrong by a week.",
+            ],
+            &["no-ownership"],
+        );
+    }
+
+    #[test]
     fn a_mistake_someone_else_has_made_is_no_admission() {
         assert_raises(
             check,
