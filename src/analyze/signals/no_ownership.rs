@@ -224,7 +224,7 @@ mod tests {
             check,
             "failure-5",
             [
-                "The one I'd choose is a warehouse move where I got the staffing rota wrong for the first fortnight.",
+                "My example is a warehouse move where I got the staffing rota wrong for the first fortnight.",
                 "I'll talk about a product launch, because I got my sales forecast wrong by half.",
             ],
         );
@@ -236,7 +236,7 @@ mod tests {
             check,
             "failure-5",
             [
-                "The one I'd choose is a warehouse move where the agency got the staffing rota wrong for a fortnight.",
+                "My example is a warehouse move where the agency got the staffing rota wrong for a fortnight.",
                 "I'll talk about a product launch where our supplier got the delivery schedule wrong by a week.",
             ],
             &["no-ownership"],
