@@ -11,7 +11,6 @@ use super::frameworks::{Catalog, Decoder, Framework, SectionData};
 use super::lexical::posterior;
 use super::sentences::Span;
 use super::types::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
-use super::wordvec::cosine;
 use crate::transcribe::Word;
 
 /// Tokens (words and commas) at the start of a sentence where an opening cue sits.
@@ -216,32 +215,7 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     let known: Vec<f64> = mix.iter().flatten().copied().collect();
     // A section without roles gets the average, so the model neither favours nor rules it out.
     let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
-    if let Some(rv) = data
-        .vectors
-        .as_ref()
-        .filter(|_| data.decoder.vector_weight > 0.0)
-    {
-        // What the sentence is about, next to which words it uses: each section gains its best
-        // role's cosine to the sentence (docs/measurements.md, "Static embeddings").
-        let e = rv.vectors.embed(text);
-        let cos: Vec<Option<f64>> = fw
-            .sections
-            .iter()
-            .map(|s| {
-                s.roles
-                    .iter()
-                    .filter_map(|r| data.roles.iter().position(|x| &x.id == r))
-                    .map(|i| cosine(&e, &rv.prototypes[i]))
-                    .reduce(f64::max)
-            })
-            .collect();
-        let known: Vec<f64> = cos.iter().flatten().copied().collect();
-        let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-        for (l, c) in logits.iter_mut().zip(&cos) {
-            *l += data.decoder.vector_weight * c.unwrap_or(neutral);
-        }
-    }
+    let logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
     Some(posterior(&logits, 1.0))
 }
 
@@ -744,43 +718,6 @@ pub fn timing(
 mod tests {
     use super::*;
     use crate::analyze::sentences;
-
-    /// The word vectors move the model's belief when `vector_weight` is above 0, and with a
-    /// weight of 0 the belief is naive Bayes' alone, as without vectors.
-    #[test]
-    fn word_vectors_move_the_belief_only_when_weighted() {
-        let cat = Catalog::embedded().expect("embedded data");
-        let fw = cat
-            .frameworks
-            .iter()
-            .find(|f| f.id == "star-l")
-            .expect("star-l");
-        let mut data = cat.sections.clone();
-        assert!(
-            data.decoder.vector_weight > 0.0,
-            "the shipped data uses the vectors"
-        );
-        let pieces = [
-            "[UNK]", "we", "lost", "money", "i", "was", "the", "manager", ".",
-        ];
-        // "lost" and "money" point one way, every other piece the other.
-        let v = crate::analyze::wordvec::tests::vectors(&pieces, 2, |i, j| {
-            if (i == 2 || i == 3) == (j == 0) {
-                1.0
-            } else {
-                0.0
-            }
-        });
-        data.attach_vectors(std::sync::Arc::new(v));
-        let text = "We lost money.";
-        let with = sounds_like(text, fw, &data).expect("roles");
-        data.decoder.vector_weight = 0.0;
-        let unweighted = sounds_like(text, fw, &data).expect("roles");
-        data.vectors = None;
-        let plain = sounds_like(text, fw, &data).expect("roles");
-        assert_eq!(unweighted, plain);
-        assert!(with.iter().zip(&plain).any(|(a, b)| (a - b).abs() > 1e-6));
-    }
 
     fn words(text: &str) -> Vec<Word> {
         text.split_whitespace()
