@@ -55,7 +55,7 @@ fn picks_the_story(cx: &Cx, h: &Found) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{assert_quiet, assert_raises, ids};
     use super::*;
 
     #[test]
@@ -83,23 +83,26 @@ mod tests {
 
     #[test]
     fn an_opening_id_say_that_picks_the_story_is_no_hedge() {
-        let got = ids(
+        assert_quiet(
             check,
             "failure-5",
-            "I'd say the garden show we ran two springs ago, when half the stands had no power, \
+            [
+                "I'd say the garden show we ran two springs ago, when half the stands had no power, \
              and I think that was my doing. I think I trusted the old wiring plan.",
+            ],
         );
-        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]
     fn id_say_inside_the_story_still_counts() {
-        let got = ids(
+        assert_raises(
             check,
             "failure-5",
-            "The garden show had no power on half the stands. I'd say the wiring plan was old, \
+            [
+                "The garden show had no power on half the stands. I'd say the wiring plan was old, \
              and I think I trusted it. Otherwise I think the plan held up.",
+            ],
+            &["hedging"],
         );
-        assert_eq!(got, vec!["hedging"]);
     }
 }
