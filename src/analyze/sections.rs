@@ -399,45 +399,6 @@ fn decode(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> (Vec<us
     (path, best.1)
 }
 
-/// Log of the sum of exp(score) over every labelling the decoder allows.
-fn log_partition(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> f64 {
-    let n = em.len();
-    if n == 0 || k == 0 {
-        return 0.0;
-    }
-    let idx = |c: usize, m: usize| c * k + m;
-    let neg = f64::NEG_INFINITY;
-    let mut alpha = vec![neg; k * k];
-    for c in 0..k {
-        alpha[idx(c, c)] = em[0][c] - d.skip_cost * c as f64;
-    }
-    for (i, row) in em.iter().enumerate().skip(1) {
-        let announced = goes_back.get(i).copied().unwrap_or(false);
-        let mut next = vec![neg; k * k];
-        for c in 0..k {
-            for m in c..k {
-                let s = alpha[idx(c, m)];
-                if s == neg {
-                    continue;
-                }
-                for (c2, &e) in row.iter().enumerate() {
-                    let (m2, cost) = step(d, c, m, c2, announced);
-                    let j = idx(c2, m2);
-                    next[j] = log_add(next[j], s - cost + e);
-                }
-            }
-        }
-        alpha = next;
-    }
-    let mut z = neg;
-    for c in 0..k {
-        for m in c..k {
-            z = log_add(z, alpha[idx(c, m)] - d.skip_cost * (k - 1 - m) as f64);
-        }
-    }
-    z
-}
-
 fn log_add(a: f64, b: f64) -> f64 {
     if a == f64::NEG_INFINITY {
         return b;
@@ -539,26 +500,6 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
             row[s] = f64::NEG_INFINITY;
         }
         path = decode(&em, &back, k, d).0;
-    }
-    if std::env::var_os("REHEARSE_DEBUG_PRESENCE").is_some() {
-        let z = log_partition(&em, &back, k, d);
-        for s in 0..k {
-            if path.contains(&s) {
-                continue;
-            }
-            let dropped = em.iter().all(|r| r[s] == f64::NEG_INFINITY);
-            let mut em2 = em.clone();
-            for row in em2.iter_mut() {
-                row[s] = f64::NEG_INFINITY;
-            }
-            let z2 = log_partition(&em2, &back, k, d);
-            eprintln!(
-                "PRESENCE {} dropped={} absent={:.4}",
-                fw.sections[s].id,
-                dropped,
-                (z2 - z).exp()
-            );
-        }
     }
     let em = &em;
     let probs = marginals(em, &back, k, d);
