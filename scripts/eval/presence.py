@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How sure the decoder is that a section it left out is really missing (stop 26, not kept).
 
-    REHEARSE_DEBUG_PRESENCE=1 is read by the build of commit "sections: print P(absent)..." only.
+    REHEARSE_DEBUG_PRESENCE=1 is read only by a build of 9159add (the probe); main does not print it.
     python3 scripts/eval/presence.py BIN TAG:TRANSCRIPTS:ANSWERS [...]
 
 For every answer in each set, runs `BIN analyze` with REHEARSE_DEBUG_PRESENCE=1, which prints,
