@@ -158,4 +158,28 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn fires_when_the_failure_is_put_down_to_another_team() {
+        let text = "Our store opening went badly, and frankly most of it came down to the \
+             fitting team. The electricians made it worse by booking the wrong week, and nobody \
+             on that crew thought to ring us. I learned you can't rely on other teams to keep \
+             their dates.";
+        assert_eq!(ids(check, "failure-5", text), vec!["blame"], "{text}");
+    }
+
+    #[test]
+    fn quiet_when_the_speaker_made_it_worse_or_the_weather_did() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The opening went badly, and most of it came down to me. I made it worse by \
+             promising a date nobody had checked, and I never agreed the scope with the fitters. \
+             That was my mistake.",
+                "The rain made it worse, and the stage crew worked through the night with us to \
+             get the site ready on time.",
+            ],
+        );
+    }
 }
