@@ -1290,4 +1290,43 @@ mod tests {
             assert!(l.contains(&"learning".to_string()), "{l:?}");
         }
     }
+
+    #[test]
+    fn a_step_done_but_another_forgotten_is_the_concise_failure() {
+        // The admission sits inside an ordinary "I did X" sentence ("... but forgot that ..."),
+        // with no "mistake" or "went wrong": it was taken as more Context, and the report said
+        // the Failure was missing.
+        let l = labels_of(
+            "I was the only receptionist at a small dental practice, booking about sixty \
+             patients a day. When the practice moved its bookings to a new provider, I copied \
+             the calendar and the patient list across but forgot that the reminder texts were \
+             sent by a separate service linked to the old account. Patients started ringing to \
+             ask whether they were still booked, so I rang every patient booked for the next \
+             three days and sent the rest a letter myself. Looking back, I checked the calendar \
+             and never asked what else depended on it. Since then I list everything a system \
+             sends before we switch it off, and the last two changes went through without a \
+             missed reminder.",
+            "concise-5",
+        );
+        assert_eq!(
+            &l[..3],
+            ["context", "failure", "immediate-actions"],
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn a_forgotten_step_told_as_a_reflection_stays_in_the_reflections() {
+        let l = labels_of(
+            "I ran the front desk at a small dental practice, booking about sixty patients a \
+             day. When we changed booking systems, a week of reminder texts never went out. I \
+             rang every patient booked for the next three days and sent the rest a letter \
+             myself. Looking back, I had moved the appointments but forgot the texts that \
+             depended on them. Since then I list everything a system sends before we switch it \
+             off, and the last two changes went through without a missed reminder.",
+            "concise-5",
+        );
+        assert_eq!(l[3], "reflections", "{l:?}");
+        assert_eq!(l[1], "failure", "{l:?}");
+    }
 }
