@@ -1329,4 +1329,33 @@ mod tests {
         assert_eq!(l[3], "reflections", "{l:?}");
         assert_eq!(l[1], "failure", "{l:?}");
     }
+
+    #[test]
+    fn notes_left_on_the_shared_drive_for_the_next_person_are_shared() {
+        // A one-sentence Shared with no "I taught" or "I wrote up": what was learned is left
+        // where others find it, and the Applied before it used to absorb it.
+        let l = labels_of(
+            "The clinic moved to a new records system a month before the audit, and I had to \
+             learn it fast. I worked through the vendor's videos at night and practised on test \
+             patients every morning. By the audit I was entering every visit in the new system, \
+             and the auditor found no gaps in the records. My notes ended up as a page on the \
+             shared drive, and the next receptionist we hired started from it.",
+            "rapid-learning",
+        );
+        assert_eq!(l.last().map(String::as_str), Some("shared"), "{l:?}");
+    }
+
+    #[test]
+    fn a_manual_found_on_the_shared_drive_is_still_how_it_was_learned() {
+        let l = labels_of(
+            "The clinic moved to a new records system a month before the audit, and I had to \
+             learn it fast. I found the vendor's manual on the shared drive and read it over \
+             two evenings, then practised on test patients every morning. By the audit I was \
+             entering every visit in the new system, and the auditor found no gaps. I showed \
+             the other two receptionists the shortcuts I had found, in a half-hour session.",
+            "rapid-learning",
+        );
+        assert_eq!(l[1], "how", "{l:?}");
+        assert_eq!(l.last().map(String::as_str), Some("shared"), "{l:?}");
+    }
 }
