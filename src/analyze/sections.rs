@@ -1358,4 +1358,40 @@ mod tests {
         assert_eq!(l[1], "how", "{l:?}");
         assert_eq!(l.last().map(String::as_str), Some("shared"), "{l:?}");
     }
+
+    #[test]
+    fn a_promise_made_before_checking_is_what_went_wrong() {
+        // The admission is a skipped check ("before I'd checked ..."), in a sentence whose
+        // client and dates sound like more Context.
+        let l = labels_of(
+            "I'll pick one where my own planning let a client down. I organised conferences for \
+             a software company, and one client ran a sales meeting with us every spring for \
+             about three hundred people. That year, I confirmed the client's dates with the \
+             hotel before I'd checked the city's events calendar, so the hotel was half full of \
+             trade fair guests. I called the client, booked a second hotel nearby, and thought \
+             that was the end of it. Then the shuttle buses between the two hotels ran late \
+             every morning, and the client's first session started forty minutes late. We kept \
+             the client, but we gave back a tenth of the fee. I came away seeing that a booking \
+             is only as good as what is happening around it. Now I check the city's calendar \
+             before I confirm any date, and the last five meetings ran on time.",
+            "failure-5",
+        );
+        assert_eq!(&l[1..3], ["context", "what-went-wrong"], "{l:?}");
+    }
+
+    #[test]
+    fn a_check_done_before_anything_now_stays_the_change() {
+        let l = labels_of(
+            "I'll pick one where my own planning let a client down. I organised conferences for \
+             a software company, and one client ran a sales meeting with us every spring for \
+             about three hundred people. That year the hotel was half full of trade fair guests, \
+             and the client's people had nowhere to stay. I had confirmed the dates without \
+             checking the city's events calendar. I came away seeing that a booking is only as \
+             good as what is happening around it. Before checking a date now, I ask the hotel \
+             what else is on that week, and the last five meetings ran on time.",
+            "failure-5",
+        );
+        assert_eq!(l.last().map(String::as_str), Some("change"), "{l:?}");
+        assert_eq!(l[3], "what-went-wrong", "{l:?}");
+    }
 }
