@@ -1394,4 +1394,42 @@ mod tests {
         assert_eq!(l.last().map(String::as_str), Some("change"), "{l:?}");
         assert_eq!(l[3], "what-went-wrong", "{l:?}");
     }
+
+    #[test]
+    fn a_fix_that_made_a_real_difference_opens_the_progress() {
+        // "It's made a real difference" is the turn from what the speaker does about the
+        // weakness to how it has gone; without it the next sentences stayed in Mitigation.
+        let l = labels_of(
+            "My weakness is that I take on too much myself. When a deadline is close, my \
+             instinct is to do the work myself rather than hand it to someone who might be \
+             slower. To manage it, I write down who else could do each task before I start. If \
+             a task could go to someone else, I have to offer it to them first, even if I end \
+             up doing part of it. I also tell my manager at the start of each month what I plan \
+             to hand off, so she knows to ask me if she hasn't seen it happen. It's made a real \
+             difference. At the print shop where I work now, I used to lose an evening or two \
+             every week to other people's orders. Last autumn two rush jobs landed on the same \
+             afternoon, and the old me would have stayed until midnight on both. This time I \
+             gave one to our apprentice, and she had it boxed before I finished mine.",
+            "weakness",
+        );
+        assert_eq!(&l[4..7], ["mitigation", "progress", "progress"], "{l:?}");
+    }
+
+    #[test]
+    fn a_weakness_that_made_a_difference_is_still_the_weakness() {
+        let l = labels_of(
+            "My weakness is that I take on too much myself, and in a small team that has made a \
+             big difference to how late I stay. When a deadline is close, my instinct is to do \
+             the work myself rather than hand it to someone who might be slower. To manage it, I \
+             write down who else could do each task before I start, and I offer each one to a \
+             colleague first. Last autumn two rush jobs landed on the same afternoon, and I gave \
+             one to our apprentice, who had it boxed before I finished mine.",
+            "weakness",
+        );
+        assert_eq!(
+            l,
+            ["weakness", "weakness", "mitigation", "progress"],
+            "{l:?}"
+        );
+    }
 }
