@@ -1432,4 +1432,49 @@ mod tests {
             "{l:?}"
         );
     }
+
+    #[test]
+    fn a_team_action_told_in_sequence_is_the_action() {
+        // Every step told as "we", with no "I decided" or "I built": the section model heard
+        // the "we" sentences as a Result and the report said the Action was missing.
+        let l = labels_of(
+            "I'd like to talk about moving our clinic's patient records to a new system, because \
+             the delay was my call. I was the practice manager for a group of four dental \
+             clinics. The old system was being retired, and the new one had to be running \
+             before the end of the financial year. We needed to move about forty thousand \
+             patient files and every future appointment. We started by counting what we had, \
+             and we found hundreds of patients filed twice. We wrote simple rules to merge them \
+             and tried the rules on one clinic's files first. We then ran two full test moves \
+             over a fortnight. We showed the reception staff the new screens in small groups and \
+             kept a phone line open for the first week. We went live three weeks late, and two \
+             clinics had to take bookings on paper for a day. The lesson I carry from it: plan a \
+             data move around the data, not the date. Now I ask for a sample of the real files \
+             before I agree to any date. Your team is about to merge two booking systems, so \
+             I'd bring that habit with me.",
+            "star-long",
+        );
+        assert_eq!(
+            &l[4..9],
+            ["action", "action", "action", "action", "result"],
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn a_step_back_told_after_the_result_stays_in_the_result() {
+        let l = labels_of(
+            "I was the office manager at a small architecture firm of twenty people. Our file \
+             server was failing, and I was asked to move everything to a cloud drive before the \
+             lease ran out. I decided to copy the folders over one weekend without asking the \
+             architects which files they still opened every day. I skipped the test with real \
+             project folders because the copy tool reported no errors. On Monday half the \
+             drawing links were broken, and two deadlines slipped by a day. We then went back \
+             to the old server for a week while I fixed the links folder by folder. What I \
+             learned is that a move is finished when the people using it say so, not when the \
+             tool does. Now I run a pilot with one team before any move, and the last two went \
+             through without a broken link.",
+            "star-l",
+        );
+        assert_eq!(&l[4..6], ["result", "result"], "{l:?}");
+    }
 }
