@@ -182,4 +182,27 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn fires_when_the_speakers_part_is_denied_and_only_others_could_have_prevented_it() {
+        let text = "The warehouse move ran a month over, and to be fair most of that wasn't on \
+             me. The removals firm turned up with half the lorries, and the new site's managers \
+             didn't help either. Had the landlord finished the racking on time, none of the \
+             delays would have happened.";
+        assert_eq!(ids(check, "failure-5", text), vec!["blame"], "{text}");
+    }
+
+    #[test]
+    fn quiet_when_the_speaker_says_it_would_not_have_happened_had_they_checked() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The warehouse move ran a month over. None of this would have happened if I'd \
+             checked the racking dates myself, and that was my mistake.",
+                "I didn't help matters by booking the lorries for the wrong morning; that one \
+             was on me, and I rang the removals firm to rebook.",
+            ],
+        );
+    }
 }
