@@ -158,4 +158,51 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn fires_when_the_failure_is_put_down_to_another_team() {
+        let text = "Our store opening went badly, and frankly the delay came down to the \
+             fitting team. The electricians made it worse by booking the wrong week, and nobody \
+             on that crew thought to ring us. The lesson for me: never rely on other teams \
+             for a date.";
+        assert_eq!(ids(check, "failure-5", text), vec!["blame"], "{text}");
+    }
+
+    #[test]
+    fn quiet_when_the_speaker_made_it_worse_or_the_weather_did() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The opening went badly, and the delay came down to me. I made it worse by \
+             promising a date nobody had checked, and I never agreed the scope with the fitters. \
+             That was my own mistake.",
+                "The rain made it worse, and the stage crew worked through the night with us to \
+             get the site ready on time.",
+            ],
+        );
+    }
+
+    #[test]
+    fn fires_when_the_speakers_part_is_denied_and_only_others_could_have_prevented_it() {
+        let text = "The warehouse move ran a month over, and to be fair the overrun wasn't on \
+             me. The removals firm turned up with half the lorries, and the new site's managers \
+             didn't help either. Had the landlord finished the racking on time, none of the \
+             delays would have happened.";
+        assert_eq!(ids(check, "failure-5", text), vec!["blame"], "{text}");
+    }
+
+    #[test]
+    fn quiet_when_the_speaker_says_it_would_not_have_happened_had_they_checked() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The warehouse move ran a month over. None of this would have happened if I'd \
+             checked the racking dates myself, which was my own mistake.",
+                "I didn't help matters by booking the lorries for the wrong morning; that part \
+             was on me, so I rang the removals firm to rebook.",
+            ],
+        );
+    }
 }
