@@ -1477,4 +1477,133 @@ mod tests {
         );
         assert_eq!(&l[4..6], ["result", "result"], "{l:?}");
     }
+
+    #[test]
+    fn a_task_the_speaker_took_on_unasked_or_owned_outright_is_the_task() {
+        // A one-sentence task with none of the "my job was" cues was absorbed by the Situation
+        // before it or the Action after it, and the report said the Task was missing.
+        let unasked = labels_of(
+            "I ran the kitchen at a hotel with a hundred and twenty covers most nights. \
+             Every Sunday we threw away bins of bread and salad that nobody ordered. Nobody \
+             had asked me to look at it. For three weeks I weighed what went in the bin each \
+             night and matched it against the bookings. I cut the Sunday prep by a third and \
+             moved the bread to a bake-on-demand oven. By the end of the quarter our food waste \
+             was down by half. I learned that the numbers nobody looks at are the ones worth \
+             counting, and now I weigh the bins every month.",
+            "star-l",
+        );
+        assert_eq!(unasked[2], "task", "{unasked:?}");
+        let owned = labels_of(
+            "I was the events officer at a rowing club with about four hundred members. Each \
+             summer the club ran a regatta for twenty visiting crews. That year the regatta was \
+             mine from the first booking to the last medal. I booked the marshals and the \
+             launches, and I sent the crews their times two weeks out. On the day two crews \
+             arrived for races that had been moved, and we ran an extra heat at dusk. I learned \
+             that a timetable sent once goes stale, and now I resend it the day before.",
+            "star-l",
+        );
+        assert_eq!(owned[2], "task", "{owned:?}");
+    }
+
+    #[test]
+    fn an_admission_late_in_the_answer_that_it_was_mine_stays_where_it_is() {
+        let l = labels_of(
+            "I was a buyer for a chain of garden centres with twelve stores. My job was to \
+             order the spring bulbs for every store by November. I copied the previous year's \
+             order without checking which stores had grown. Two stores sold out in a week \
+             and three others were left with boxes they could not shift. The loss was about \
+             nine thousand pounds. Looking back, the whole thing was mine, and nobody asked me \
+             to copy the old order. Now I build each order from the stores' own sales.",
+            "star-l",
+        );
+        assert_eq!(&l[5..], ["learning", "learning"], "{l:?}");
+    }
+
+    #[test]
+    fn progress_told_as_a_figure_against_before_is_the_progress() {
+        let l = labels_of(
+            "I leave my reports to the last minute. A monthly report could sit untouched for \
+             three weeks and then take a whole weekend. So I block an hour every Monday for \
+             whatever report is due, and I write the summary first. Over the spring I handed in \
+             every report a week early, down from almost none the year before.",
+            "weakness",
+        );
+        assert_eq!(l[3], "progress", "{l:?}");
+    }
+
+    #[test]
+    fn a_list_cut_down_from_its_old_size_is_still_the_mitigation() {
+        // "down from" opens the Progress when it compares a result with before; cutting
+        // something down as the fix is still what the speaker does about it.
+        let l = labels_of(
+            "I say yes to too much. Last winter I had twenty open requests and finished \
+             none of them on time. So every Monday I cut my list down from whatever it has \
+             grown to, to the five things that matter, and I tell people which ones wait. \
+             This quarter I turned down two projects and finished everything I took on.",
+            "weakness",
+        );
+        assert_eq!(l[2], "mitigation", "{l:?}");
+    }
+
+    #[test]
+    fn growth_told_as_what_happened_the_following_year_is_growth_evidence() {
+        let l = labels_of(
+            "I ran the stalls for a town food festival with forty traders. I put the \
+             generators on a single supply without asking how much the ovens drew, and the \
+             power failed at lunch on the first day. I hired a second generator that afternoon \
+             and rang every trader that evening. The step I skipped was asking each trader for \
+             their load before I drew the map, because I was in a rush to get it printed, and I \
+             thought the hire company would have said. The following year the booking form \
+             asked every trader for their load, which the hire company used to size the \
+             supply. By the end of that festival the traders had asked us for a copy of it.",
+            "concise-5",
+        );
+        assert_eq!(
+            &l[l.len() - 2..],
+            ["growth-evidence", "growth-evidence"],
+            "{l:?}"
+        );
+    }
+
+    #[test]
+    fn a_booking_for_the_following_year_stays_in_the_failure() {
+        let l = labels_of(
+            "I coordinated the conference for a nursing association of about two thousand \
+             members. I signed the venue contract for the following year without reading the \
+             new cancellation terms, and we lost a ten thousand pound deposit when the dates \
+             moved. I rang the venue that week and got half of it back as credit. Looking back, \
+             I treated a renewal as a formality. Now every contract goes past our finance lead \
+             before I sign it.",
+            "concise-5",
+        );
+        assert_eq!(l[1], "failure", "{l:?}");
+    }
+
+    #[test]
+    fn a_hedged_opening_naming_the_example_is_the_context() {
+        let l = labels_of(
+            "I guess the obvious example is from, I think, my first year as a site manager. \
+             It was a care home, maybe thirty residents. I think I changed the drug round \
+             times without telling the night staff, and two residents missed a dose. I rang \
+             the families that morning and went through every chart with the nurses. Looking \
+             back, I assumed a change on paper reached everyone. Now every change to a round \
+             is read out at the handover and signed for.",
+            "concise-5",
+        );
+        assert_eq!(l[..2], ["context", "context"], "{l:?}");
+    }
+
+    #[test]
+    fn the_best_example_of_the_damage_stays_in_the_failure() {
+        let l = labels_of(
+            "I ran the orders desk at a printing firm of fifteen people. I booked a rush job \
+             onto a press that was due for servicing and never checked the maintenance list. \
+             The best example of the damage was a wedding order that arrived two days late. I \
+             reprinted it overnight at a partner shop and drove it over myself. Looking back, I \
+             trusted the schedule over the list. Now the maintenance list is the first thing I \
+             open when I book a press.",
+            "concise-5",
+        );
+        assert_eq!(l[2], "failure", "{l:?}");
+    }
 }
