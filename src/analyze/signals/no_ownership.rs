@@ -126,6 +126,36 @@ mod tests {
     }
 
     #[test]
+    fn quiet_when_the_speaker_rushed_it_or_the_decision_was_theirs() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "My example is a charity raffle that paid out twice, because I rushed the \
+             ticket count on the night.",
+                "A garden show opened with half its stands empty. Opening on the Friday was my \
+             decision, against the advice I had.",
+                "We printed four thousand menus with last year's prices, and going to print \
+             early was entirely my decision.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_decision_that_was_never_the_speakers_is_no_admission() {
+        assert_raises(
+            check,
+            "failure-5",
+            [
+                "The open day was moved twice, and the date was never my decision; the \
+             board set it.",
+                "Our shop moved tills in the busiest week. That was not my decision at all.",
+            ],
+            &["no-ownership"],
+        );
+    }
+
+    #[test]
     fn quiet_when_the_speaker_cut_a_corner_or_let_it_slip() {
         assert_quiet(
             check,
