@@ -1483,11 +1483,11 @@ mod tests {
         // A one-sentence task with none of the "my job was" cues was absorbed by the Situation
         // before it or the Action after it, and the report said the Task was missing.
         let unasked = labels_of(
-            "I ran the kitchen at a hotel with a hundred and twenty covers most nights. \
+            "I ran the kitchen at a hotel with about a hundred covers most nights. \
              Every Sunday we threw away bins of bread and salad that nobody ordered. Nobody \
-             had asked me to look at it. For three weeks I weighed what went in the bin each \
+             had asked me to look into it. For three weeks I weighed what went in the bin each \
              night and matched it against the bookings. I cut the Sunday prep by a third and \
-             moved the bread to a bake-on-demand oven. By the end of the quarter our food waste \
+             moved the bread to a bake-on-demand oven. Three months later our food waste \
              was down by half. I learned that the numbers nobody looks at are the ones worth \
              counting, and now I weigh the bins every month.",
             "star-l",
@@ -1512,7 +1512,7 @@ mod tests {
              order the spring bulbs for every store by November. I copied the previous year's \
              order without checking which stores had grown. Two stores sold out in a week \
              and three others were left with boxes they could not shift. The loss was about \
-             nine thousand pounds. Looking back, the whole thing was mine, and nobody asked me \
+             nine thousand pounds. Looking back, that whole thing was mine, and nobody asked me \
              to copy the old order. Now I build each order from the stores' own sales.",
             "star-l",
         );
@@ -1552,10 +1552,10 @@ mod tests {
              generators on a single supply without asking how much the ovens drew, and the \
              power failed at lunch on the first day. I hired a second generator that afternoon \
              and rang every trader that evening. The step I skipped was asking each trader for \
-             their load before I drew the map, because I was in a rush to get it printed, and I \
+             their load before I drew the map, since I wanted the map at the printer early, and I \
              thought the hire company would have said. The following year the booking form \
              asked every trader for their load, which the hire company used to size the \
-             supply. By the end of that festival the traders had asked us for a copy of it.",
+             supply. When the next festival ended, the traders had asked us for a copy of it.",
             "concise-5",
         );
         assert_eq!(
@@ -1582,7 +1582,7 @@ mod tests {
     #[test]
     fn a_hedged_opening_naming_the_example_is_the_context() {
         let l = labels_of(
-            "I guess the obvious example is from, I think, my first year as a site manager. \
+            "I suppose the obvious example would be, I think, my first year as a site manager. \
              It was a care home, maybe thirty residents. I think I changed the drug round \
              times without telling the night staff, and two residents missed a dose. I rang \
              the families that morning and went through every chart with the nurses. Looking \
