@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds a tuning pool for tune.py from the dev tune part and our own answers (stop 26).
 
-    python3 scripts/eval/make_pool.py REF_OUT NAME... 
+    python3 scripts/eval/make_pool.py REF_OUT NAME...
 
 REF_OUT is a folder written by `scripts/eval/ref_eval.sh tests/eval/answers REF_OUT NAME...`
 (reference transcripts of our answers); the dev tune part's Whisper transcripts come from

@@ -1481,7 +1481,9 @@ mod tests {
     #[test]
     fn a_task_the_speaker_took_on_unasked_or_owned_outright_is_the_task() {
         // A one-sentence task with none of the "my job was" cues was absorbed by the Situation
-        // before it or the Action after it, and the report said the Task was missing.
+        // before it or the Action after it, and the report said the Task was missing (a round-12
+        // answer). These texts are labelled right without the new cues as well: the test guards
+        // that the cues keep them so, it does not show the cues are needed.
         let unasked = labels_of(
             "I ran the kitchen at a hotel with about a hundred covers most nights. \
              Every Sunday we threw away bins of bread and salad that nobody ordered. Nobody \
@@ -1547,6 +1549,7 @@ mod tests {
 
     #[test]
     fn growth_told_as_what_happened_the_following_year_is_growth_evidence() {
+        // Guards the "the following year" cues; this text is labelled right without them too.
         let l = labels_of(
             "I ran the stalls for a town food festival with forty traders. I put the \
              generators on a single supply without asking how much the ovens drew, and the \
