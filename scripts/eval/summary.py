@@ -2,6 +2,7 @@
 """Per-framework summary of score.py's --json output, for each part of a split.
 
     python3 scripts/eval/summary.py SCORE.json [--split scripts/eval/split.json] [--name dev]
+    python3 scripts/eval/summary.py SCORE.json SCORE2.json ... --name pooled   # several sets as one
 
 Prints, for the whole set and (with --split) for each part of the split, one row overall and
 one per framework: sections, boundary error, expected signals found, false signals per fully
@@ -85,14 +86,15 @@ def table(title, rows):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("score_json", help="score.py --json output")
+    ap.add_argument("score_json", nargs="+", help="score.py --json output (several are pooled)")
     ap.add_argument("--split", help="split file: {\"tune\": [names], \"held\": [names]}")
     ap.add_argument("--name", default="set", help="name of the whole set in the table")
     ap.add_argument("--json", action="store_true", help="print the aggregates as JSON")
     args = ap.parse_args()
-    with open(args.score_json, encoding="utf-8") as f:
-        score = json.load(f)
-    rows = score["per_answer"]
+    rows = []
+    for path in args.score_json:
+        with open(path, encoding="utf-8") as f:
+            rows.extend(json.load(f)["per_answer"])
     parts = [("%s (all %d)" % (args.name, len(rows)), rows)]
     if args.split:
         with open(args.split, encoding="utf-8") as f:
