@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
-ALL=(transcript_json whisper_json srt webvtt text wav audio ggml ct2 ct2_config overrides)
+ALL=(transcript_json whisper_json srt webvtt text wav audio ggml ct2 ct2_config overrides word_vectors)
 TARGETS=("$@")
 [ "${#TARGETS[@]}" -gt 0 ] || TARGETS=("${ALL[@]}")
 say() { printf '\033[1mfuzz:\033[0m %s\n' "$*" >&2; }

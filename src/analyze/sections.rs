@@ -11,6 +11,7 @@ use super::frameworks::{Catalog, Decoder, Framework, SectionData};
 use super::lexical::posterior;
 use super::sentences::Span;
 use super::types::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
+use super::wordvec::cosine;
 use crate::transcribe::Word;
 
 /// Tokens (words and commas) at the start of a sentence where an opening cue sits.
@@ -45,8 +46,13 @@ struct Evidence {
     /// The best cue per section, for the report ("cue 'what i learned'").
     best_cue: Vec<Option<String>>,
     words: Vec<Vec<String>>,
-    /// The model's belief per section (sums to 1), when the framework names roles.
+    /// The model's belief per section (sums to 1), when the framework names roles: naive
+    /// Bayes and, when installed, the word vectors.
     sounds: Option<Vec<f64>>,
+    /// Naive Bayes' belief alone. Whether a section is heard at all (the keep rule) rests on
+    /// it: the word vectors flatten beliefs, and a section the vectors half-hear in a stray
+    /// sentence would otherwise never be reported missing.
+    heard: Option<Vec<f64>>,
     /// The sentence opens by announcing that it goes back ("I should say", "let me back up").
     goes_back: bool,
 }
@@ -155,6 +161,7 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         best_cue,
         words: found_words,
         sounds: None,
+        heard: None,
         goes_back: GOING_BACK.iter().any(|m| head.contains(&cue_pattern(m))),
     }
 }
@@ -181,15 +188,17 @@ const GOING_BACK: &[&str] = &[
 ];
 
 /// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
-/// roles, normalised over the sections. `None` when no section names a role.
-fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
+/// roles, normalised over the sections, with the word vectors and without them (naive Bayes
+/// alone; the same when no vectors are in use). `None` when no section names a role.
+fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<(Vec<f64>, Vec<f64>)> {
     let model = &data.model;
     if fw.sections.iter().all(|s| s.roles.is_empty()) {
         return None;
     }
     let (ll, n) = model.scores(text);
     if n == 0 {
-        return Some(vec![1.0 / fw.sections.len() as f64; fw.sections.len()]);
+        let even = vec![1.0 / fw.sections.len() as f64; fw.sections.len()];
+        return Some((even.clone(), even));
     }
     // A sentence with few known features should not sound certain: the effective length is
     // the number of features it has, up to `model_length`.
@@ -215,8 +224,35 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     let known: Vec<f64> = mix.iter().flatten().copied().collect();
     // A section without roles gets the average, so the model neither favours nor rules it out.
     let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
-    Some(posterior(&logits, 1.0))
+    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    let heard = posterior(&logits, 1.0);
+    if let Some(rv) = data
+        .vectors
+        .as_ref()
+        .filter(|_| data.decoder.vector_weight > 0.0)
+    {
+        // What the sentence is about, next to which words it uses: each section gains its best
+        // role's cosine to the sentence (docs/measurements.md, "Static embeddings").
+        let e = rv.vectors.embed(text);
+        let cos: Vec<Option<f64>> = fw
+            .sections
+            .iter()
+            .map(|s| {
+                s.roles
+                    .iter()
+                    .filter_map(|r| data.roles.iter().position(|x| &x.id == r))
+                    .map(|i| cosine(&e, &rv.prototypes[i]))
+                    .reduce(f64::max)
+            })
+            .collect();
+        let known: Vec<f64> = cos.iter().flatten().copied().collect();
+        let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+        for (l, c) in logits.iter_mut().zip(&cos) {
+            *l += data.decoder.vector_weight * c.unwrap_or(neutral);
+        }
+        return Some((posterior(&logits, 1.0), heard));
+    }
+    Some((heard.clone(), heard))
 }
 
 /// At most this many "I did" phrases count per sentence.
@@ -273,13 +309,14 @@ fn expected_places(fw: &Framework) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Scores of every sentence for every section.
+/// Scores of every sentence for every section: with the full "sounds like" belief, and with
+/// naive Bayes' alone (the same rows when no word vectors are in use).
 fn emissions(
     words: &[Word],
     sents: &[Span],
     fw: &Framework,
     data: &SectionData,
-) -> (Vec<Vec<f64>>, Vec<Evidence>) {
+) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Evidence>) {
     let d = &data.decoder;
     let t0 = words.first().map_or(0.0, |w| w.start_s);
     let t1 = words.last().map_or(1.0, |w| w.end_s);
@@ -287,40 +324,47 @@ fn emissions(
     let places = expected_places(fw);
     let k = fw.sections.len() as f64;
     let mut em = Vec::with_capacity(sents.len());
+    let mut em_heard = Vec::with_capacity(sents.len());
     let mut ev = Vec::with_capacity(sents.len());
     for s in sents {
         let ws = &words[s.first..s.first + s.len];
         let mut e = evidence(ws, fw);
-        e.sounds = sounds_like(&super::sentences::text_of(ws), fw, data);
+        if let Some((sounds, heard)) = sounds_like(&super::sentences::text_of(ws), fw, data) {
+            e.sounds = Some(sounds);
+            e.heard = Some(heard);
+        }
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
-        let row: Vec<f64> = places
-            .iter()
-            .zip(&e.score)
-            .enumerate()
-            .map(|(j, (&(pa, pb), cue))| {
-                // Distance from the sentence's span to the section's expected place.
-                // Running late in a section is common (a long situation) and a flashback is
-                // already paid for in the decoder, so lateness costs less than jumping ahead.
-                let dist = if b < pa {
-                    pa - b
-                } else if a > pb {
-                    d.late_factor * (a - pb)
-                } else {
-                    0.0
-                };
-                // The model against an even spread: 0 when it has no opinion.
-                let model = e
-                    .sounds
-                    .as_ref()
-                    .map_or(0.0, |p| d.model_weight * (p[j].max(1e-6) * k).ln());
-                cue + model - d.position_weight * dist
-            })
-            .collect();
-        em.push(row);
+        let row = |belief: &Option<Vec<f64>>| -> Vec<f64> {
+            places
+                .iter()
+                .zip(&e.score)
+                .enumerate()
+                .map(|(j, (&(pa, pb), cue))| {
+                    // Distance from the sentence's span to the section's expected place.
+                    // Running late in a section is common (a long situation) and a flashback
+                    // is already paid for in the decoder, so lateness costs less than jumping
+                    // ahead.
+                    let dist = if b < pa {
+                        pa - b
+                    } else if a > pb {
+                        d.late_factor * (a - pb)
+                    } else {
+                        0.0
+                    };
+                    // The model against an even spread: 0 when it has no opinion.
+                    let model = belief
+                        .as_ref()
+                        .map_or(0.0, |p| d.model_weight * (p[j].max(1e-6) * k).ln());
+                    cue + model - d.position_weight * dist
+                })
+                .collect()
+        };
+        em.push(row(&e.sounds));
+        em_heard.push(row(&e.heard));
         ev.push(e);
     }
-    (em, ev)
+    (em, em_heard, ev)
 }
 
 /// One move of the decoder from state (current section `c`, furthest section reached `m`) to
@@ -480,27 +524,35 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
-    let (em, ev) = emissions(words, sents, fw, data);
-    label_from(&em, &ev, fw, &data.decoder)
+    let (em, em_heard, ev) = emissions(words, sents, fw, data);
+    label_from(&em, &em_heard, &ev, fw, &data.decoder)
 }
 
-/// Labels from already computed scores and evidence.
-fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
+/// Labels from already computed scores and evidence. `em_heard` holds the scores with naive
+/// Bayes' belief alone: a section that decoding leaves out stays out of the labelling, so the
+/// word vectors move boundaries but never hide a missing section.
+fn label_from(
+    em: &[Vec<f64>],
+    em_heard: &[Vec<f64>],
+    ev: &[Evidence],
+    fw: &Framework,
+    d: &Decoder,
+) -> Vec<Label> {
     let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
     let k = fw.sections.len();
     let mut em = em.to_vec();
-    let (mut path, _) = decode(&em, &back, k, d);
-    // A section placed on position alone is dropped and the answer decoded again without it,
-    // one section at a time (dropping one changes the others' neighbours).
-    for _ in 0..k {
-        let Some(s) = unsupported(&path, ev, d.keep_share, d.final_keep) else {
-            break;
-        };
+    if em_heard != em.as_slice() && std::env::var_os("REHEARSE_NO_PRESENCE_PASS").is_none() {
+        let mut heard = em_heard.to_vec();
+        let placed = decode_kept(&mut heard, &back, ev, k, d);
         for row in em.iter_mut() {
-            row[s] = f64::NEG_INFINITY;
+            for (s, x) in row.iter_mut().enumerate() {
+                if !placed.contains(&s) {
+                    *x = f64::NEG_INFINITY;
+                }
+            }
         }
-        path = decode(&em, &back, k, d).0;
     }
+    let path = decode_kept(&mut em, &back, ev, k, d);
     let em = &em;
     let probs = marginals(em, &back, k, d);
     path.iter()
@@ -538,6 +590,29 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
         .collect()
 }
 
+/// The best labelling once the keep rule is satisfied: a section placed on position alone is
+/// dropped (its scores in `em` set to minus infinity) and the answer decoded again without it,
+/// one section at a time, since dropping one changes the others' neighbours.
+fn decode_kept(
+    em: &mut [Vec<f64>],
+    back: &[bool],
+    ev: &[Evidence],
+    k: usize,
+    d: &Decoder,
+) -> Vec<usize> {
+    let mut path = decode(em, back, k, d).0;
+    for _ in 0..k {
+        let Some(s) = unsupported(&path, ev, d.keep_share, d.final_keep) else {
+            break;
+        };
+        for row in em.iter_mut() {
+            row[s] = f64::NEG_INFINITY;
+        }
+        path = decode(em, back, k, d).0;
+    }
+    path
+}
+
 /// The first section in `path` with no evidence of its own: none of its sentences has a cue
 /// for it, and the model believes each of them less than `keep_share` times as much as the
 /// section labelled just before or just after the run it sits in, or, for the framework's
@@ -564,7 +639,7 @@ fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64, final_keep: f64
                 if e.best_cue[s].is_some() {
                     return false;
                 }
-                let Some(p) = &e.sounds else {
+                let Some(p) = &e.heard else {
                     return false;
                 };
                 // The labels on either side of this sentence's run.
@@ -591,8 +666,8 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
         .iter()
         .filter(|fw| fw.auto)
         .map(|fw| {
-            let (em, ev) = emissions(words, sents, fw, &catalog.sections);
-            let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);
+            let (em, em_heard, ev) = emissions(words, sents, fw, &catalog.sections);
+            let labels = label_from(&em, &em_heard, &ev, fw, &catalog.sections.decoder);
             let cued = labels
                 .iter()
                 .zip(&ev)
@@ -718,6 +793,43 @@ pub fn timing(
 mod tests {
     use super::*;
     use crate::analyze::sentences;
+
+    /// The word vectors move the model's belief when `vector_weight` is above 0, and with a
+    /// weight of 0 the belief is naive Bayes' alone, as without vectors.
+    #[test]
+    fn word_vectors_move_the_belief_only_when_weighted() {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat
+            .frameworks
+            .iter()
+            .find(|f| f.id == "star-l")
+            .expect("star-l");
+        let mut data = cat.sections.clone();
+        assert!(
+            data.decoder.vector_weight > 0.0,
+            "the shipped data uses the vectors"
+        );
+        let pieces = [
+            "[UNK]", "we", "lost", "money", "i", "was", "the", "manager", ".",
+        ];
+        // "lost" and "money" point one way, every other piece the other.
+        let v = crate::analyze::wordvec::tests::vectors(&pieces, 2, |i, j| {
+            if (i == 2 || i == 3) == (j == 0) {
+                1.0
+            } else {
+                0.0
+            }
+        });
+        data.attach_vectors(std::sync::Arc::new(v));
+        let text = "We lost money.";
+        let with = sounds_like(text, fw, &data).expect("roles");
+        data.decoder.vector_weight = 0.0;
+        let unweighted = sounds_like(text, fw, &data).expect("roles");
+        data.vectors = None;
+        let plain = sounds_like(text, fw, &data).expect("roles");
+        assert_eq!(unweighted, plain);
+        assert!(with.iter().zip(&plain).any(|(a, b)| (a - b).abs() > 1e-6));
+    }
 
     fn words(text: &str) -> Vec<Word> {
         text.split_whitespace()
@@ -1034,6 +1146,7 @@ mod tests {
             best_cue: vec![None, cue.then(|| "cue".to_string()), None],
             words: vec![Vec::new(); 3],
             sounds: Some(p.to_vec()),
+            heard: Some(p.to_vec()),
             goes_back: false,
         };
         let path = [0, 1, 2];
@@ -1066,6 +1179,7 @@ mod tests {
             best_cue: vec![None; 5],
             words: vec![Vec::new(); 5],
             sounds: Some(p.to_vec()),
+            heard: Some(p.to_vec()),
             goes_back: false,
         };
         let ev = vec![
@@ -1083,7 +1197,7 @@ mod tests {
             vec![-6.0, -4.0, -2.0, 0.0, 3.0],
         ];
         let ids = |d: &Decoder| {
-            label_from(&em, &ev, fw, d)
+            label_from(&em, &em, &ev, fw, d)
                 .iter()
                 .map(|l| fw.sections[l.section].id.clone())
                 .collect::<Vec<_>>()
@@ -1152,6 +1266,7 @@ mod tests {
                 .collect(),
             words: vec![Vec::new(); 5],
             sounds: Some(p.to_vec()),
+            heard: Some(p.to_vec()),
             goes_back: false,
         };
         // The result is cued; the last sentence sounds a little like the result, and the rest
@@ -1173,7 +1288,7 @@ mod tests {
         ];
         let mut d = cat.sections.decoder;
         d.final_keep = final_keep;
-        label_from(&em, &ev, fw, &d)
+        label_from(&em, &em, &ev, fw, &d)
             .iter()
             .map(|l| fw.sections[l.section].id.clone())
             .collect()

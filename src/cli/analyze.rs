@@ -82,7 +82,7 @@ pub fn run(mut args: AnalyzeArgs, global: &Global) -> Result<()> {
         );
     }
     // Data files first: a broken user override should fail before minutes of transcription.
-    let catalog = analyze::frameworks::Catalog::load(analyze::frameworks::config_dir().as_deref())?;
+    let catalog = super::frameworks::load_analysis_catalog(global.quiet)?;
     args.question = asked_question(
         &catalog,
         args.question.as_deref(),

@@ -8,6 +8,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use rehearse::analyze::frameworks::{Band, Catalog, USER_FILES, config_dir};
+use rehearse::analyze::wordvec::WordVectors;
+use rehearse::model::find::VECTORS_ENV;
+use std::sync::Arc;
 
 use super::args::{Global, ListFormat};
 use super::output::{list_format, write_out};
@@ -40,6 +43,25 @@ pub struct FrameworksArgs {
 /// The embedded data with the user's override files laid over it.
 pub fn load_catalog() -> Result<Catalog> {
     Ok(Catalog::load(config_dir().as_deref())?)
+}
+
+/// The catalog an analysis runs with: [`load_catalog`] plus the installed word vectors. Without
+/// them the analysis still runs (naive Bayes alone "hears" the sections), and says so once
+/// unless `quiet`; a damaged install is an error naming the file.
+pub fn load_analysis_catalog(quiet: bool) -> Result<Catalog> {
+    let mut catalog = load_catalog()?;
+    match rehearse::model::find::word_vectors_dir() {
+        Some(dir) => {
+            let v = WordVectors::open(&dir)
+                .with_context(|| format!("loading the word vectors (or set {VECTORS_ENV}=off)"))?;
+            catalog.sections.attach_vectors(Arc::new(v));
+        }
+        None if !quiet && std::env::var_os(VECTORS_ENV).is_none() => eprintln!(
+            "note: word vectors not installed (scripts/setup.sh installs them); sections are heard from their words alone"
+        ),
+        None => {}
+    }
+    Ok(catalog)
 }
 
 pub fn unknown_framework(id: &str, catalog: &Catalog) -> anyhow::Error {

@@ -17,7 +17,7 @@ use super::attempts::{
     AttemptPlan, NoSpeech, Processed, Recording, StoreArgs, asked_question, open_store, process,
 };
 use super::engine::load_model;
-use super::frameworks::load_catalog;
+use super::frameworks::load_analysis_catalog;
 use super::input;
 
 #[derive(Debug, Args)]
@@ -138,7 +138,7 @@ fn read_head(file: &Path) -> std::io::Result<Vec<u8>> {
 
 pub fn run(mut args: AttemptImportArgs, global: &Global) -> Result<()> {
     let store = open_store(&args.store)?;
-    let catalog = load_catalog()?;
+    let catalog = load_analysis_catalog(global.quiet)?;
     args.question = asked_question(
         &catalog,
         args.question.as_deref(),

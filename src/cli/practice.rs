@@ -20,7 +20,7 @@ use rehearse::report::{self, RenderOptions, ReportFormat};
 use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, Processed, StoreArgs};
 use super::engine::{LoadedModel, load_model};
-use super::frameworks::{clock_band, load_catalog};
+use super::frameworks::{clock_band, load_analysis_catalog};
 use super::output::{color_on, report_width};
 use super::record::{self, Recorder, Take};
 
@@ -119,7 +119,7 @@ struct Stored {
 }
 
 pub fn run(args: PracticeArgs, global: &Global) -> Result<()> {
-    let catalog = load_catalog()?;
+    let catalog = load_analysis_catalog(global.quiet)?;
     if let Some(theme) = &args.theme
         && !catalog.themes().iter().any(|(t, _)| t == theme)
     {

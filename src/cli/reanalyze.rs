@@ -19,7 +19,7 @@ use rehearse::transcribe::Transcript;
 use super::args::{EngineArgs, Global};
 use super::attempts::{StoreArgs, analyze_transcript, baseline_from, open_store, warn_problems};
 use super::engine::{LoadedModel, audio_facts, load_model, transcribe_file};
-use super::frameworks::load_catalog;
+use super::frameworks::load_analysis_catalog;
 use super::output::show_progress;
 
 #[derive(Debug, Args)]
@@ -47,7 +47,7 @@ pub struct ReanalyzeArgs {
 pub fn run(args: ReanalyzeArgs, global: &Global) -> Result<()> {
     let store = open_store(&args.store)?;
     // A broken override file stops here, before any attempt is touched.
-    let catalog = load_catalog()?;
+    let catalog = load_analysis_catalog(global.quiet)?;
     let listing = store.list()?;
     if args.all {
         warn_problems(&listing, global);

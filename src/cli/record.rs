@@ -26,7 +26,7 @@ use rehearse::report::{self, RenderOptions, ReportFormat};
 use super::args::{ColorChoice, EngineArgs, Global};
 use super::attempts::{self, AttemptPlan, NoSpeech, Processed, StoreArgs};
 use super::engine::{LoadedModel, load_model, transcribe_options};
-use super::frameworks::{clock, clock_band, load_catalog};
+use super::frameworks::{clock, clock_band, load_analysis_catalog};
 use super::output::{color_on, report_audio, report_format, report_width, write_out};
 
 #[derive(Debug, Args)]
@@ -519,7 +519,7 @@ pub fn run(mut args: RecordArgs, global: &Global) -> Result<()> {
     if let Some(out) = &args.out {
         check_report_path(out, args.wav.as_deref())?;
     }
-    let catalog = load_catalog()?;
+    let catalog = load_analysis_catalog(global.quiet)?;
     args.question = attempts::asked_question(
         &catalog,
         args.question.as_deref(),

@@ -59,6 +59,23 @@ pub fn search_dirs() -> Vec<PathBuf> {
 }
 
 /// The per-user model folder, where `model fetch` and `model import` install by default.
+/// Environment variable naming the word-vector folder, or `off` to analyse without vectors.
+pub const VECTORS_ENV: &str = "REHEARSE_VECTORS";
+
+/// The installed word vectors' folder (`models/all-MiniLM-L6-v2`, looked for where Whisper
+/// models are), or the one `REHEARSE_VECTORS` names; `None` when there is none or it says `off`.
+pub fn word_vectors_dir() -> Option<PathBuf> {
+    use crate::analyze::wordvec::VECTORS_DIR;
+    match std::env::var_os(VECTORS_ENV) {
+        Some(v) if v == "off" => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => search_dirs()
+            .into_iter()
+            .map(|d| d.join(VECTORS_DIR))
+            .find(|d| d.join("model.safetensors").is_file()),
+    }
+}
+
 pub fn user_models_dir() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from(".local/share"))

@@ -62,6 +62,7 @@ pub fn rehearse() -> Command {
         .env_remove("REHEARSE_THREADS")
         .env_remove("REHEARSE_DEVICE")
         .env_remove("REHEARSE_THINK")
+        .env_remove("REHEARSE_VECTORS")
         // Nor the developer's config file and overrides (a test that wants some sets its own).
         .env(
             "REHEARSE_CONFIG_DIR",
