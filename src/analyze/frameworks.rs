@@ -267,6 +267,9 @@ pub struct Decoder {
     /// model; 0 (or no vectors installed) leaves "sounds like" to naive Bayes alone.
     #[serde(default)]
     pub vector_weight: f64,
+    /// `model_length` for naive Bayes next to the word vectors; 0 means `model_length`.
+    #[serde(default)]
+    pub vector_model_length: f64,
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
@@ -1275,6 +1278,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("keep_share", d.keep_share),
         ("final_keep", d.final_keep),
         ("vector_weight", d.vector_weight),
+        ("vector_model_length", d.vector_model_length),
     ] {
         if !(v.is_finite() && v >= 0.0) {
             return Err(bad(format!(

@@ -201,38 +201,37 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<(Vec<f6
         return Some((even.clone(), even));
     }
     // A sentence with few known features should not sound certain: the effective length is
-    // the number of features it has, up to `model_length`.
-    let len = data.decoder.model_length.min(n as f64);
-    // Log of the mean over a section's roles of exp(len * mean log-likelihood).
-    let mix: Vec<Option<f64>> = fw
-        .sections
-        .iter()
-        .map(|s| {
-            let xs: Vec<f64> = s
-                .roles
-                .iter()
-                .filter_map(|r| model.role_index(r))
-                .map(|r| len * ll[r])
-                .collect();
-            if xs.is_empty() {
-                return None;
-            }
-            let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            Some(m + (xs.iter().map(|x| (x - m).exp()).sum::<f64>() / xs.len() as f64).ln())
-        })
-        .collect();
-    let known: Vec<f64> = mix.iter().flatten().copied().collect();
-    // A section without roles gets the average, so the model neither favours nor rules it out.
-    let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
-    let heard = posterior(&logits, 1.0);
-    if let Some(rv) = data
-        .vectors
-        .as_ref()
-        .filter(|_| data.decoder.vector_weight > 0.0)
-    {
+    // the number of features it has, up to `model_length` (`vector_model_length` next to the
+    // vectors, whose cosine adds a second opinion).
+    let logits_at = |cap: f64| -> Vec<f64> {
+        let len = cap.min(n as f64);
+        // Log of the mean over a section's roles of exp(len * mean log-likelihood).
+        let mix: Vec<Option<f64>> = fw
+            .sections
+            .iter()
+            .map(|s| {
+                let xs: Vec<f64> = s
+                    .roles
+                    .iter()
+                    .filter_map(|r| model.role_index(r))
+                    .map(|r| len * ll[r])
+                    .collect();
+                if xs.is_empty() {
+                    return None;
+                }
+                let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                Some(m + (xs.iter().map(|x| (x - m).exp()).sum::<f64>() / xs.len() as f64).ln())
+            })
+            .collect();
+        // A section without roles gets the average, so the model neither favours nor rules it
+        // out.
+        with_neutral(&mix)
+    };
+    let d = &data.decoder;
+    let heard = posterior(&logits_at(d.model_length), 1.0);
+    if let Some(rv) = data.vectors.as_ref().filter(|_| d.vector_weight > 0.0) {
         // What the sentence is about, next to which words it uses: each section gains its best
-        // role's cosine to the sentence (docs/measurements.md, "Static embeddings").
+        // role's cosine to the sentence (docs/measurements.md, "Static word vectors").
         let e = rv.vectors.embed(text);
         let cos: Vec<Option<f64>> = fw
             .sections
@@ -245,14 +244,26 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<(Vec<f6
                     .reduce(f64::max)
             })
             .collect();
-        let known: Vec<f64> = cos.iter().flatten().copied().collect();
-        let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-        for (l, c) in logits.iter_mut().zip(&cos) {
-            *l += data.decoder.vector_weight * c.unwrap_or(neutral);
-        }
+        let cap = if d.vector_model_length > 0.0 {
+            d.vector_model_length
+        } else {
+            d.model_length
+        };
+        let logits: Vec<f64> = logits_at(cap)
+            .iter()
+            .zip(with_neutral(&cos))
+            .map(|(l, c)| l + d.vector_weight * c)
+            .collect();
         return Some((posterior(&logits, 1.0), heard));
     }
     Some((heard.clone(), heard))
+}
+
+/// The values with each missing one replaced by the mean of those present.
+fn with_neutral(xs: &[Option<f64>]) -> Vec<f64> {
+    let known: Vec<f64> = xs.iter().flatten().copied().collect();
+    let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+    xs.iter().map(|x| x.unwrap_or(neutral)).collect()
 }
 
 /// At most this many "I did" phrases count per sentence.
