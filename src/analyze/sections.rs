@@ -47,6 +47,8 @@ struct Evidence {
     words: Vec<Vec<String>>,
     /// The model's belief per section (sums to 1), when the framework names roles.
     sounds: Option<Vec<f64>>,
+    /// The example-trained model's belief alone (the keep rule's).
+    heard: Option<Vec<f64>>,
     /// The sentence opens by announcing that it goes back ("I should say", "let me back up").
     goes_back: bool,
 }
@@ -155,6 +157,7 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         best_cue,
         words: found_words,
         sounds: None,
+        heard: None,
         goes_back: GOING_BACK.iter().any(|m| head.contains(&cue_pattern(m))),
     }
 }
@@ -182,14 +185,15 @@ const GOING_BACK: &[&str] = &[
 
 /// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
 /// roles, normalised over the sections. `None` when no section names a role.
-fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
+fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<(Vec<f64>, Vec<f64>)> {
     let model = &data.model;
     if fw.sections.iter().all(|s| s.roles.is_empty()) {
         return None;
     }
     let (ll, n) = model.scores(text);
     if n == 0 {
-        return Some(vec![1.0 / fw.sections.len() as f64; fw.sections.len()]);
+        let even = vec![1.0 / fw.sections.len() as f64; fw.sections.len()];
+        return Some((even.clone(), even));
     }
     // A sentence with few known features should not sound certain: the effective length is
     // the number of features it has, up to `model_length`.
@@ -215,8 +219,52 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     let known: Vec<f64> = mix.iter().flatten().copied().collect();
     // A section without roles gets the average, so the model neither favours nor rules it out.
     let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
-    Some(posterior(&logits, 1.0))
+    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    let heard = posterior(&logits, 1.0);
+    if let Some((am, w, cap)) = answers_model() {
+        let (ll2, n2) = am.scores(text);
+        if n2 > 0 {
+            let len2 = cap.min(n2 as f64);
+            let xs: Vec<Option<f64>> = fw
+                .sections
+                .iter()
+                .map(|s| {
+                    am.role_index(&format!("{}--{}", fw.id, s.id))
+                        .map(|r| len2 * ll2[r])
+                })
+                .collect();
+            let known: Vec<f64> = xs.iter().flatten().copied().collect();
+            let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+            for (l, x) in logits.iter_mut().zip(&xs) {
+                *l += w * x.unwrap_or(neutral);
+            }
+        }
+    }
+    let heard = if std::env::var_os("REHEARSE_KEEP_ON_BLEND").is_some() {
+        posterior(&logits, 1.0)
+    } else {
+        heard
+    };
+    Some((posterior(&logits, 1.0), heard))
+}
+
+/// Experimental: a second naive Bayes model trained on labelled answers
+/// (REHEARSE_ANSWERS_MODEL=FILE, REHEARSE_AM_W, REHEARSE_AM_LEN).
+fn answers_model() -> Option<&'static (super::lexical::SectionModel, f64, f64)> {
+    static M: std::sync::OnceLock<Option<(super::lexical::SectionModel, f64, f64)>> =
+        std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let path = std::env::var("REHEARSE_ANSWERS_MODEL").ok()?;
+        #[derive(serde::Deserialize)]
+        struct F {
+            role: Vec<super::lexical::RoleDef>,
+        }
+        let f: F = toml::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+        let w = std::env::var("REHEARSE_AM_W").ok()?.parse().ok()?;
+        let cap = std::env::var("REHEARSE_AM_LEN").ok()?.parse().ok()?;
+        Some((super::lexical::SectionModel::train(&f.role), w, cap))
+    })
+    .as_ref()
 }
 
 /// At most this many "I did" phrases count per sentence.
@@ -291,7 +339,10 @@ fn emissions(
     for s in sents {
         let ws = &words[s.first..s.first + s.len];
         let mut e = evidence(ws, fw);
-        e.sounds = sounds_like(&super::sentences::text_of(ws), fw, data);
+        if let Some((sounds, heard)) = sounds_like(&super::sentences::text_of(ws), fw, data) {
+            e.sounds = Some(sounds);
+            e.heard = Some(heard);
+        }
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
         let row: Vec<f64> = places
@@ -564,7 +615,7 @@ fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64, final_keep: f64
                 if e.best_cue[s].is_some() {
                     return false;
                 }
-                let Some(p) = &e.sounds else {
+                let Some(p) = &e.heard else {
                     return false;
                 };
                 // The labels on either side of this sentence's run.
@@ -1034,6 +1085,7 @@ mod tests {
             best_cue: vec![None, cue.then(|| "cue".to_string()), None],
             words: vec![Vec::new(); 3],
             sounds: Some(p.to_vec()),
+            heard: Some(p.to_vec()),
             goes_back: false,
         };
         let path = [0, 1, 2];
@@ -1066,6 +1118,7 @@ mod tests {
             best_cue: vec![None; 5],
             words: vec![Vec::new(); 5],
             sounds: Some(p.to_vec()),
+            heard: Some(p.to_vec()),
             goes_back: false,
         };
         let ev = vec![
@@ -1152,6 +1205,7 @@ mod tests {
                 .collect(),
             words: vec![Vec::new(); 5],
             sounds: Some(p.to_vec()),
+            heard: Some(p.to_vec()),
             goes_back: false,
         };
         // The result is cued; the last sentence sounds a little like the result, and the rest
