@@ -340,6 +340,77 @@ fn step(d: &Decoder, c: usize, m: usize, c2: usize, announced: bool) -> (usize, 
     }
 }
 
+thread_local! {
+    static GAP: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+const STOP: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "it",
+    "its", "it's", "i", "i'd", "i'm", "i've", "we", "we'd", "our", "my", "me", "us", "you", "your",
+    "they", "them", "their", "he", "she", "his", "her", "was", "were", "is", "are", "be", "been",
+    "had", "has", "have", "did", "do", "does", "that", "this", "these", "those", "there", "then",
+    "than", "as", "by", "from", "up", "out", "about", "into", "over", "after", "before", "when",
+    "what", "which", "who", "all", "any", "some", "one", "not", "no", "just", "very", "really",
+    "also", "because", "if", "would", "could", "should", "can", "will", "got", "get", "um", "uh",
+    "like", "know", "mean", "so,", "well",
+];
+
+fn content(text: &str) -> std::collections::HashSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.to_lowercase())
+        .filter(|w| w.len() > 2 && !STOP.contains(&w.as_str()))
+        .map(|w| {
+            let w = w.trim_end_matches('s');
+            w.strip_suffix("ed")
+                .or_else(|| w.strip_suffix("ing"))
+                .unwrap_or(w)
+                .to_string()
+        })
+        .collect()
+}
+
+/// Probe: per sentence i, a cost added to switching section between i-1 and i: the z-score of
+/// the word overlap of the two sentences before and the two from i on, times REHEARSE_COH_W.
+fn set_gaps(texts: &[String]) {
+    let w: f64 = std::env::var("REHEARSE_COH_W")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let n = texts.len();
+    let sets: Vec<_> = texts.iter().map(|t| content(t)).collect();
+    let mut sim = vec![0.0; n];
+    for i in 1..n {
+        let mut a = std::collections::HashSet::new();
+        for s in &sets[i.saturating_sub(2)..i] {
+            a.extend(s.iter().cloned());
+        }
+        let mut b = std::collections::HashSet::new();
+        for s in &sets[i..(i + 2).min(n)] {
+            b.extend(s.iter().cloned());
+        }
+        let inter = a.intersection(&b).count() as f64;
+        let den = ((a.len() * b.len()) as f64).sqrt().max(1.0);
+        sim[i] = inter / den;
+    }
+    let vals: Vec<f64> = sim[1..].to_vec();
+    let m = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
+    let sd = (vals.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / vals.len().max(1) as f64)
+        .sqrt()
+        .max(1e-6);
+    let gaps: Vec<f64> = sim
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            if i == 0 || w == 0.0 {
+                0.0
+            } else {
+                w * (x - m) / sd
+            }
+        })
+        .collect();
+    GAP.with(|g| *g.borrow_mut() = gaps);
+}
+
 /// The best labelling and its score.
 fn decode(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
     let n = em.len();
@@ -356,8 +427,10 @@ fn decode(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> (Vec<us
         score[idx(c, c)] = em[0][c] - d.skip_cost * c as f64;
     }
     back.push(vec![u32::MAX; ns]);
+    let gaps = GAP.with(|g| g.borrow().clone());
     for (i, row) in em.iter().enumerate().skip(1) {
         let announced = goes_back.get(i).copied().unwrap_or(false);
+        let gap_i = if gaps.len() == n { gaps[i] } else { 0.0 };
         let mut next = vec![neg; ns];
         let mut bp = vec![u32::MAX; ns];
         for c in 0..k {
@@ -368,6 +441,7 @@ fn decode(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> (Vec<us
                 }
                 for c2 in 0..k {
                     let (m2, cost) = step(d, c, m, c2, announced);
+                    let cost = if c2 != c { cost + gap_i } else { cost };
                     let v = s - cost + row[c2];
                     if v > next[idx(c2, m2)] {
                         next[idx(c2, m2)] = v;
@@ -480,6 +554,11 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
+    let texts: Vec<String> = sents
+        .iter()
+        .map(|s| super::sentences::text_of(&words[s.first..s.first + s.len]))
+        .collect();
+    set_gaps(&texts);
     let (em, ev) = emissions(words, sents, fw, data);
     label_from(&em, &ev, fw, &data.decoder)
 }
