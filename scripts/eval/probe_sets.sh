@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# One line per evaluation set, and one for the sets pooled, for comparing a probe build with
+# main at the precision a decision needs (sections to four places; summary.py rounds to two).
+#
+#   bash scripts/eval/probe_sets.sh OUT [--ref ANSWERS_DIR NAME...] [--] SET_DIR...
+#
+# Runs the dev split (tune and held as separate rows), then `scripts/eval.sh --answers SET_DIR
+# --reuse-transcripts` for each SET_DIR (Whisper; the folder's name is the set's name, and its
+# transcripts are made once under target/eval/<name>), then, with --ref, scripts/eval/ref_eval.sh
+# on the named answers (reference transcripts). REHEARSE_BIN picks the build and any probe
+# switches come from the environment. Score files are kept under OUT. A SET_DIR is a folder of
+# answer files; for a closing check, copy its answers out of tests/eval/answers into a folder
+# named after it (c28: e168..e187).
+#
+#   REHEARSE_BIN=B REHEARSE_CENTER=0.5 bash scripts/eval/probe_sets.sh /tmp/p \
+#       --ref tests/eval/answers $(seq -f 'e%02g' 1 99) $(seq -f 'e%g' 100 147) -- C26 C27 R11 R12
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1; shift
+ref_dir=""; ref_names=()
+if [ "${1:-}" = "--ref" ]; then
+  ref_dir=$2; shift 2
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do ref_names+=("$1"); shift; done
+fi
+[ "${1:-}" = "--" ] && shift
+mkdir -p "$out"
+cd "$root"
+bash scripts/eval.sh --split scripts/eval/split.json --reuse-transcripts >/dev/null 2>&1
+cp target/eval/dev/score.json "$out/dev.json"
+sets=()
+for d in "$@"; do
+  name=$(basename "$d")
+  bash scripts/eval.sh --answers "$d" --reuse-transcripts >/dev/null 2>&1
+  cp "target/eval/$name/score.json" "$out/$name.json"
+  sets+=("$name")
+done
+if [ -n "$ref_dir" ]; then
+  bash scripts/eval/ref_eval.sh "$ref_dir" "$out/ref" "${ref_names[@]}" >/dev/null 2>&1
+  cp "$out/ref/score.json" "$out/ref.json"
+fi
+python3 - "$out" "$root/scripts/eval/split.json" "${sets[@]}" <<'P'
+import json, os, sys
+out, split = sys.argv[1], json.load(open(sys.argv[2]))
+def line(name, rows):
+    n = len(rows)
+    full = [r for r in rows if r.get("signals_complete")]
+    false = sum(len(r["signals_false"]) for r in full) / max(1, len(full))
+    exp = sum(1 for r in rows for x in r["signals_expected"] if x.startswith("missing-section"))
+    hit = sum(1 for r in rows for x in r["signals_hit"] if x.startswith("missing-section"))
+    found = sum(len(r["signals_hit"]) for r in rows)
+    want = sum(len(r["signals_expected"]) for r in rows)
+    print("%-8s %4d  sections %.4f  boundary %.3f s  false/answer %.3f  missing %d/%d  found %d/%d"
+          % (name, n, sum(r["sections"] for r in rows) / n, sum(r["boundary_s"] for r in rows) / n,
+             false, hit, exp, found, want))
+dev = json.load(open(os.path.join(out, "dev.json")))["per_answer"]
+for part in ("tune", "held"):
+    line(part, [r for r in dev if r["name"] in split[part]])
+pool = []
+for s in sys.argv[3:]:
+    rows = json.load(open(os.path.join(out, s + ".json")))["per_answer"]
+    line(s, rows)
+    pool += rows
+if len(sys.argv) > 4:
+    line("pooled", pool)
+if os.path.exists(os.path.join(out, "ref.json")):
+    line("ref", json.load(open(os.path.join(out, "ref.json")))["per_answer"])
+P
