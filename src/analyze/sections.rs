@@ -481,7 +481,58 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
     let (em, ev) = emissions(words, sents, fw, data);
-    label_from(&em, &ev, fw, &data.decoder)
+    let durs: Vec<f64> = sents
+        .iter()
+        .map(|s| {
+            let ws = &words[s.first..s.first + s.len];
+            (ws[ws.len() - 1].end_s - ws[0].start_s).max(0.05)
+        })
+        .collect();
+    DURS.with(|d| *d.borrow_mut() = durs);
+    let out = label_from(&em, &ev, fw, &data.decoder);
+    DURS.with(|d| d.borrow_mut().clear());
+    out
+}
+
+thread_local! {
+    static DURS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Probe: the monotone labelling with the highest expected (duration-weighted) agreement under
+/// the marginals, computed at temperature `tau` (scores divided by tau).
+fn mbr_path(probs: &[Vec<f64>], durs: &[f64], k: usize) -> Vec<usize> {
+    let n = probs.len();
+    let neg = f64::NEG_INFINITY;
+    let mut score = vec![neg; k];
+    let mut back = vec![vec![0usize; k]; n];
+    for c in 0..k {
+        score[c] = durs.get(0).copied().unwrap_or(1.0) * probs[0][c];
+    }
+    for i in 1..n {
+        let w = durs.get(i).copied().unwrap_or(1.0);
+        let mut next = vec![neg; k];
+        // best over c' <= c
+        let mut best = (neg, 0usize);
+        for c in 0..k {
+            if score[c] > best.0 {
+                best = (score[c], c);
+            }
+            next[c] = best.0 + w * probs[i][c];
+            back[i][c] = best.1;
+        }
+        score = next;
+    }
+    let mut c = (0..k)
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+        .unwrap_or(0);
+    let mut path = vec![0usize; n];
+    for i in (0..n).rev() {
+        path[i] = c;
+        if i > 0 {
+            c = back[i][c];
+        }
+    }
+    path
 }
 
 /// Labels from already computed scores and evidence.
@@ -503,6 +554,33 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
     }
     let em = &em;
     let probs = marginals(em, &back, k, d);
+    if let Some(tau) = std::env::var("REHEARSE_MBR")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|t| *t > 0.0)
+    {
+        let monotone = path.windows(2).all(|w| w[0] <= w[1]);
+        if monotone {
+            let scaled: Vec<Vec<f64>> = em
+                .iter()
+                .map(|r| r.iter().map(|x| x / tau).collect())
+                .collect();
+            let mut dd = d.clone();
+            dd.skip_cost /= tau;
+            dd.switch_cost /= tau;
+            dd.flashback_cost /= tau;
+            dd.flashback_stay_cost /= tau;
+            dd.announced_flashback_cost /= tau;
+            let p2 = marginals(&scaled, &back, k, &dd);
+            let durs = DURS.with(|x| x.borrow().clone());
+            let durs = if durs.len() == p2.len() {
+                durs
+            } else {
+                vec![1.0; p2.len()]
+            };
+            path = mbr_path(&p2, &durs, k);
+        }
+    }
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
