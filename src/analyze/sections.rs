@@ -320,28 +320,6 @@ fn emissions(
         em.push(row);
         ev.push(e);
     }
-    // Probe: centre the model's term on the answer's own mean per section.
-    let alpha: f64 = std::env::var("REHEARSE_CENTER")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    if alpha != 0.0 && !ev.is_empty() {
-        let n = ev.len() as f64;
-        for j in 0..fw.sections.len() {
-            let mean = ev
-                .iter()
-                .map(|e| {
-                    e.sounds
-                        .as_ref()
-                        .map_or(0.0, |p| d.model_weight * (p[j].max(1e-6) * k).ln())
-                })
-                .sum::<f64>()
-                / n;
-            for row in em.iter_mut() {
-                row[j] -= alpha * mean;
-            }
-        }
-    }
     (em, ev)
 }
 
@@ -507,10 +485,67 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
 }
 
 /// Labels from already computed scores and evidence.
+/// Probe: the model's term centred on the answer's own mean per section.
+fn centred(em: &[Vec<f64>], ev: &[Evidence], d: &Decoder, alpha: f64, pos: bool) -> Vec<Vec<f64>> {
+    let mut em = em.to_vec();
+    if ev.is_empty() || em.is_empty() {
+        return em;
+    }
+    let k = em[0].len();
+    let kf = k as f64;
+    let n = ev.len() as f64;
+    for j in 0..k {
+        let mean = ev
+            .iter()
+            .map(|e| {
+                e.sounds
+                    .as_ref()
+                    .map_or(0.0, |p| d.model_weight * (p[j].max(1e-6) * kf).ln())
+            })
+            .sum::<f64>()
+            / n;
+        let shift = if pos { mean.max(0.0) } else { mean };
+        for row in em.iter_mut() {
+            row[j] -= alpha * shift;
+        }
+    }
+    em
+}
+
 fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
     let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
     let k = fw.sections.len();
+    let alpha: f64 = std::env::var("REHEARSE_CENTER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let mode = std::env::var("REHEARSE_CENTER_MODE").unwrap_or_default();
     let mut em = em.to_vec();
+    if alpha != 0.0 {
+        let c = centred(&em, ev, d, alpha, mode == "pos");
+        if mode == "keep" {
+            // Which sections are missing is decided without the centring, as shipped.
+            let mut e0 = em.clone();
+            let mut p0 = decode(&e0, &back, k, d).0;
+            for _ in 0..k {
+                let Some(s) = unsupported(&p0, ev, d.keep_share, d.final_keep) else {
+                    break;
+                };
+                for row in e0.iter_mut() {
+                    row[s] = f64::NEG_INFINITY;
+                }
+                p0 = decode(&e0, &back, k, d).0;
+            }
+            em = c;
+            for s in (0..k).filter(|s| !p0.contains(s)) {
+                for row in em.iter_mut() {
+                    row[s] = f64::NEG_INFINITY;
+                }
+            }
+        } else {
+            em = c;
+        }
+    }
     let (mut path, _) = decode(&em, &back, k, d);
     // A section placed on position alone is dropped and the answer decoded again without it,
     // one section at a time (dropping one changes the others' neighbours).
