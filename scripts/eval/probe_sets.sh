@@ -25,17 +25,20 @@ fi
 [ "${1:-}" = "--" ] && shift
 mkdir -p "$out"
 cd "$root"
-bash scripts/eval.sh --split scripts/eval/split.json --reuse-transcripts >/dev/null 2>&1
+bash scripts/eval.sh --split scripts/eval/split.json --reuse-transcripts >"$out/dev.log" 2>&1 ||
+  { echo "probe_sets: scripts/eval.sh failed on the dev set; see $out/dev.log" >&2; exit 1; }
 cp target/eval/dev/score.json "$out/dev.json"
 sets=()
 for d in "$@"; do
   name=$(basename "$d")
-  bash scripts/eval.sh --answers "$d" --reuse-transcripts >/dev/null 2>&1
+  bash scripts/eval.sh --answers "$d" --reuse-transcripts >"$out/$name.log" 2>&1 ||
+    { echo "probe_sets: scripts/eval.sh failed on $d; see $out/$name.log" >&2; exit 1; }
   cp "target/eval/$name/score.json" "$out/$name.json"
   sets+=("$name")
 done
 if [ -n "$ref_dir" ]; then
-  bash scripts/eval/ref_eval.sh "$ref_dir" "$out/ref" "${ref_names[@]}" >/dev/null 2>&1
+  bash scripts/eval/ref_eval.sh "$ref_dir" "$out/ref" "${ref_names[@]}" >"$out/ref.log" 2>&1 ||
+    { echo "probe_sets: ref_eval.sh failed; see $out/ref.log" >&2; exit 1; }
   cp "$out/ref/score.json" "$out/ref.json"
 fi
 python3 - "$out" "$root/scripts/eval/split.json" "${sets[@]}" <<'P'
@@ -44,12 +47,13 @@ out, split = sys.argv[1], json.load(open(sys.argv[2]))
 def line(name, rows):
     n = len(rows)
     full = [r for r in rows if r.get("signals_complete")]
-    false = sum(len(r["signals_false"]) for r in full) / max(1, len(full))
+    false = ("%.3f" % (sum(len(r["signals_false"]) for r in full) / len(full))
+             if full else "-")  # false alarms count only on fully labelled answers
     exp = sum(1 for r in rows for x in r["signals_expected"] if x.startswith("missing-section"))
     hit = sum(1 for r in rows for x in r["signals_hit"] if x.startswith("missing-section"))
     found = sum(len(r["signals_hit"]) for r in rows)
     want = sum(len(r["signals_expected"]) for r in rows)
-    print("%-8s %4d  sections %.4f  boundary %.3f s  false/answer %.3f  missing %d/%d  found %d/%d"
+    print("%-8s %4d  sections %.4f  boundary %.3f s  false/answer %s  missing %d/%d  found %d/%d"
           % (name, n, sum(r["sections"] for r in rows) / n, sum(r["boundary_s"] for r in rows) / n,
              false, hit, exp, found, want))
 dev = json.load(open(os.path.join(out, "dev.json")))["per_answer"]
