@@ -542,6 +542,27 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
                     row[s] = f64::NEG_INFINITY;
                 }
             }
+        } else if mode == "presence" {
+            // Centred only where the shipped decoding leaves a section out and the centred one
+            // finds it.
+            let settle = |mut e: Vec<Vec<f64>>| {
+                let mut p = decode(&e, &back, k, d).0;
+                for _ in 0..k {
+                    let Some(s) = unsupported(&p, ev, d.keep_share, d.final_keep) else {
+                        break;
+                    };
+                    for row in e.iter_mut() {
+                        row[s] = f64::NEG_INFINITY;
+                    }
+                    p = decode(&e, &back, k, d).0;
+                }
+                p
+            };
+            let p0 = settle(em.clone());
+            let pc = settle(c.clone());
+            if (0..k).any(|s| !p0.contains(&s) && pc.contains(&s)) {
+                em = c;
+            }
         } else {
             em = c;
         }
