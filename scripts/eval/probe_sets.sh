@@ -8,7 +8,8 @@
 # --reuse-transcripts` for each SET_DIR (Whisper; the folder's name is the set's name, and its
 # transcripts are made once under target/eval/<name>), then, with --ref, scripts/eval/ref_eval.sh
 # on the named answers (reference transcripts). REHEARSE_BIN picks the build and any probe
-# switches come from the environment. Score files are kept under OUT. A SET_DIR is a folder of
+# switches come from the environment. Score files are kept under OUT: target/eval/<name> holds
+# whatever build ran last, so after a probe run quote main's figures from its own OUT, not there. A SET_DIR is a folder of
 # answer files; for a closing check, copy its answers out of tests/eval/answers into a folder
 # named after it (c28: e168..e187).
 #
