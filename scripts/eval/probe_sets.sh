@@ -9,9 +9,9 @@
 # transcripts are made once under target/eval/<name>), then, with --ref, scripts/eval/ref_eval.sh
 # on the named answers (reference transcripts). REHEARSE_BIN picks the build and any probe
 # switches come from the environment. Score files are kept under OUT: target/eval/<name> holds
-# whatever build ran last, so after a probe run quote main's figures from its own OUT, not there. A SET_DIR is a folder of
-# answer files; for a closing check, copy its answers out of tests/eval/answers into a folder
-# named after it (c28: e168..e187).
+# whatever build ran last, so after a probe run quote main's figures from its own OUT, not
+# there. A SET_DIR is a folder of answer files; for a closing check, copy its answers out of
+# tests/eval/answers into a folder named after it (c28: e168..e187).
 #
 #   REHEARSE_BIN=B REHEARSE_CENTER=0.5 bash scripts/eval/probe_sets.sh /tmp/p \
 #       --ref tests/eval/answers $(seq -f 'e%02g' 1 99) $(seq -f 'e%g' 100 147) -- C26 C27 R11 R12
@@ -42,31 +42,29 @@ if [ -n "$ref_dir" ]; then
     { echo "probe_sets: ref_eval.sh failed; see $out/ref.log" >&2; exit 1; }
   cp "$out/ref/score.json" "$out/ref.json"
 fi
-python3 - "$out" "$root/scripts/eval/split.json" "${sets[@]}" <<'P'
+python3 - "$out" "$root/scripts/eval" "${sets[@]}" <<'P'
 import json, os, sys
-out, split = sys.argv[1], json.load(open(sys.argv[2]))
+out, here = sys.argv[1], sys.argv[2]
+sys.path.insert(0, here)
+from summary import aggregate  # the same sums as summary.py's table, unrounded
+split = json.load(open(os.path.join(here, "split.json")))
 def line(name, rows):
-    n = len(rows)
-    full = [r for r in rows if r.get("signals_complete")]
-    false = ("%.3f" % (sum(len(r["signals_false"]) for r in full) / len(full))
-             if full else "-")  # false alarms count only on fully labelled answers
-    exp = sum(1 for r in rows for x in r["signals_expected"] if x.startswith("missing-section"))
-    hit = sum(1 for r in rows for x in r["signals_hit"] if x.startswith("missing-section"))
-    found = sum(len(r["signals_hit"]) for r in rows)
-    want = sum(len(r["signals_expected"]) for r in rows)
+    a = aggregate(rows)
+    false = "-" if a["false_per_answer"] is None else "%.3f" % a["false_per_answer"]
     print("%-8s %4d  sections %.4f  boundary %.3f s  false/answer %s  missing %d/%d  found %d/%d"
-          % (name, n, sum(r["sections"] for r in rows) / n, sum(r["boundary_s"] for r in rows) / n,
-             false, hit, exp, found, want))
-dev = json.load(open(os.path.join(out, "dev.json")))["per_answer"]
+          % (name, a["answers"], a["sections"], a["boundary_s"], false, a["missing_hit"],
+             a["missing_expected"], a["signals_hit"], a["signals_expected"]))
+def rows_of(name):
+    return json.load(open(os.path.join(out, name + ".json")))["per_answer"]
+dev = rows_of("dev")
 for part in ("tune", "held"):
     line(part, [r for r in dev if r["name"] in split[part]])
 pool = []
 for s in sys.argv[3:]:
-    rows = json.load(open(os.path.join(out, s + ".json")))["per_answer"]
-    line(s, rows)
-    pool += rows
+    line(s, rows_of(s))
+    pool += rows_of(s)
 if len(sys.argv) > 4:
     line("pooled", pool)
 if os.path.exists(os.path.join(out, "ref.json")):
-    line("ref", json.load(open(os.path.join(out, "ref.json")))["per_answer"])
+    line("ref", rows_of("ref"))
 P
