@@ -262,6 +262,10 @@ pub struct Decoder {
     /// the model gives one of them at least this probability; 0 keeps it on position alone.
     #[serde(default = "default_final_keep")]
     pub final_keep: f64,
+    /// Weight of the sentence-in-context model's log-probabilities in "sounds like"; 0 turns
+    /// it off.
+    #[serde(default = "default_context_weight")]
+    pub context_weight: f64,
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
@@ -272,6 +276,11 @@ fn default_keep_share() -> f64 {
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_final_keep() -> f64 {
     0.0
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_context_weight() -> f64 {
+    0.5
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section

@@ -10,6 +10,7 @@
 //! [`pacing`], [`signals`], [`strengths`]), each a function from data to data; and `pipeline`, which runs them
 //! ([`analyze`]). Arrows only point down.
 
+pub mod context_model;
 mod data_error;
 pub mod delivery;
 pub mod delivery_data;

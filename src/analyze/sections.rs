@@ -182,7 +182,15 @@ const GOING_BACK: &[&str] = &[
 
 /// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
 /// roles, normalised over the sections. `None` when no section names a role.
-fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
+///
+/// `context` is the sentence-in-context model's log-probability of each section
+/// ([`super::context_model`]), added at `context_weight`; `None` leaves naive Bayes alone.
+fn sounds_like(
+    text: &str,
+    fw: &Framework,
+    data: &SectionData,
+    context: Option<&[Option<f64>]>,
+) -> Option<Vec<f64>> {
     let model = &data.model;
     if fw.sections.iter().all(|s| s.roles.is_empty()) {
         return None;
@@ -215,7 +223,14 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     let known: Vec<f64> = mix.iter().flatten().copied().collect();
     // A section without roles gets the average, so the model neither favours nor rules it out.
     let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    if let Some(ctx) = context {
+        let known: Vec<f64> = ctx.iter().flatten().copied().collect();
+        let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+        for (l, c) in logits.iter_mut().zip(ctx) {
+            *l += data.decoder.context_weight * c.unwrap_or(neutral);
+        }
+    }
     Some(posterior(&logits, 1.0))
 }
 
@@ -273,12 +288,14 @@ fn expected_places(fw: &Framework) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Scores of every sentence for every section.
+/// Scores of every sentence for every section; with `with_context`, "sounds like" also hears
+/// the sentence-in-context model (when `context_weight` is above 0 and it knows `fw`).
 fn emissions(
     words: &[Word],
     sents: &[Span],
     fw: &Framework,
     data: &SectionData,
+    with_context: bool,
 ) -> (Vec<Vec<f64>>, Vec<Evidence>) {
     let d = &data.decoder;
     let t0 = words.first().map_or(0.0, |w| w.start_s);
@@ -286,12 +303,22 @@ fn emissions(
     let len = (t1 - t0).max(1e-6);
     let places = expected_places(fw);
     let k = fw.sections.len() as f64;
+    let texts: Vec<String> = sents
+        .iter()
+        .map(|s| super::sentences::text_of(&words[s.first..s.first + s.len]))
+        .collect();
+    let context = if with_context {
+        context_scores(&texts, sents, fw, d)
+    } else {
+        None
+    };
     let mut em = Vec::with_capacity(sents.len());
     let mut ev = Vec::with_capacity(sents.len());
-    for s in sents {
+    for (i, s) in sents.iter().enumerate() {
         let ws = &words[s.first..s.first + s.len];
         let mut e = evidence(ws, fw);
-        e.sounds = sounds_like(&super::sentences::text_of(ws), fw, data);
+        let ctx = context.as_ref().map(|c| c[i].as_slice());
+        e.sounds = sounds_like(&texts[i], fw, data, ctx);
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
         let row: Vec<f64> = places
@@ -480,8 +507,55 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
-    let (em, ev) = emissions(words, sents, fw, data);
-    label_from(&em, &ev, fw, &data.decoder)
+    let (em, ev) = emissions(words, sents, fw, data, false);
+    let plain = label_from(&em, &ev, fw, &data.decoder);
+    if context_scores(&[], &[], fw, &data.decoder).is_none() {
+        return plain;
+    }
+    // The sentence-in-context model moves boundaries; whether a section is there at all stays
+    // naive Bayes' and the cues' call. Alone it fills a missing section with its neighbours'
+    // sentences (on the dev held part it lost a missing Learning and gained a false
+    // `no-change`), so the sections the plain decoding leaves out stay out, and no other is
+    // dropped (docs/measurements.md, "Stop 29").
+    let (mut em, ev) = emissions(words, sents, fw, data, true);
+    let present: Vec<bool> = (0..fw.sections.len())
+        .map(|j| plain.iter().any(|l| l.section == j))
+        .collect();
+    for row in em.iter_mut() {
+        for (x, &p) in row.iter_mut().zip(&present) {
+            if !p {
+                *x = f64::NEG_INFINITY;
+            }
+        }
+    }
+    let d = Decoder {
+        keep_share: 0.0,
+        final_keep: 0.0,
+        ..data.decoder
+    };
+    label_from(&em, &ev, fw, &d)
+}
+
+/// The sentence-in-context model's log-probabilities, per sentence and section of `fw`;
+/// `None` when it is switched off (`context_weight` 0) or was not trained on `fw`. With no
+/// sentences, says only whether it would answer.
+fn context_scores(
+    texts: &[String],
+    sents: &[Span],
+    fw: &Framework,
+    d: &Decoder,
+) -> Option<Vec<Vec<Option<f64>>>> {
+    if d.context_weight <= 0.0 {
+        return None;
+    }
+    let model = super::context_model::shipped()?;
+    let ids: Vec<&str> = fw.sections.iter().map(|s| s.id.as_str()).collect();
+    let input: Vec<(&str, usize)> = texts
+        .iter()
+        .zip(sents)
+        .map(|(t, s)| (t.as_str(), s.len))
+        .collect();
+    model.log_probs(&fw.id, &ids, &input)
 }
 
 /// Labels from already computed scores and evidence.
@@ -591,7 +665,7 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
         .iter()
         .filter(|fw| fw.auto)
         .map(|fw| {
-            let (em, ev) = emissions(words, sents, fw, &catalog.sections);
+            let (em, ev) = emissions(words, sents, fw, &catalog.sections, false);
             let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);
             let cued = labels
                 .iter()
