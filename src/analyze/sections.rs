@@ -215,8 +215,62 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     let known: Vec<f64> = mix.iter().flatten().copied().collect();
     // A section without roles gets the average, so the model neither favours nor rules it out.
     let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    if let Some((table, w)) = ctx_table() {
+        match table.get(text) {
+            Some(cosines) => {
+                let cos: Vec<Option<f64>> = fw
+                    .sections
+                    .iter()
+                    .map(|s| cosines.get(&format!("{}/{}", fw.id, s.id)).copied())
+                    .collect();
+                let known: Vec<f64> = cos.iter().flatten().copied().collect();
+                let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+                let replace = std::env::var("REHEARSE_CTX_REPLACE").is_ok();
+                for (l, c) in logits.iter_mut().zip(&cos) {
+                    if replace {
+                        *l = w * c.unwrap_or(neutral);
+                    } else {
+                        *l += w * c.unwrap_or(neutral);
+                    }
+                }
+            }
+            None => {
+                if let Ok(path) = std::env::var("REHEARSE_CTX_MISSING") {
+                    use std::io::Write;
+                    if let Ok(mut f) = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path)
+                    {
+                        let _ = writeln!(
+                            f,
+                            "{}",
+                            serde_json::to_string(&(fw.id.as_str(), text)).unwrap_or_default()
+                        );
+                    }
+                }
+            }
+        }
+    }
     Some(posterior(&logits, 1.0))
+}
+
+type CtxTable = std::collections::HashMap<String, std::collections::HashMap<String, f64>>;
+
+/// Probe: precomputed contextual-embedding cosines per sentence text and role.
+fn ctx_table() -> Option<&'static (CtxTable, f64)> {
+    static T: std::sync::OnceLock<Option<(CtxTable, f64)>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let path = std::env::var("REHEARSE_CTX_VECS").ok()?;
+        let w: f64 = std::env::var("REHEARSE_CTX_W").ok()?.parse().ok()?;
+        let table: CtxTable = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        Some((table, w))
+    })
+    .as_ref()
 }
 
 /// At most this many "I did" phrases count per sentence.
