@@ -182,7 +182,12 @@ const GOING_BACK: &[&str] = &[
 
 /// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
 /// roles, normalised over the sections. `None` when no section names a role.
-fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
+fn sounds_like(
+    text: &str,
+    fw: &Framework,
+    data: &SectionData,
+    use_table: bool,
+) -> Option<Vec<f64>> {
     let model = &data.model;
     if fw.sections.iter().all(|s| s.roles.is_empty()) {
         return None;
@@ -216,7 +221,7 @@ fn sounds_like(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64
     // A section without roles gets the average, so the model neither favours nor rules it out.
     let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
     let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
-    if let Some((table, w)) = ctx_table() {
+    if let Some((table, w)) = ctx_table().filter(|_| use_table) {
         match table.get(text) {
             Some(cosines) => {
                 let cos: Vec<Option<f64>> = fw
@@ -333,6 +338,7 @@ fn emissions(
     sents: &[Span],
     fw: &Framework,
     data: &SectionData,
+    use_table: bool,
 ) -> (Vec<Vec<f64>>, Vec<Evidence>) {
     let d = &data.decoder;
     let t0 = words.first().map_or(0.0, |w| w.start_s);
@@ -345,7 +351,7 @@ fn emissions(
     for s in sents {
         let ws = &words[s.first..s.first + s.len];
         let mut e = evidence(ws, fw);
-        e.sounds = sounds_like(&super::sentences::text_of(ws), fw, data);
+        e.sounds = sounds_like(&super::sentences::text_of(ws), fw, data, use_table);
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
         let row: Vec<f64> = places
@@ -534,8 +540,31 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
-    let (em, ev) = emissions(words, sents, fw, data);
-    label_from(&em, &ev, fw, &data.decoder)
+    let (em, ev) = emissions(words, sents, fw, data, false);
+    let plain = label_from(&em, &ev, fw, &data.decoder);
+    if ctx_table().is_none() {
+        return plain;
+    }
+    let (mut em1, ev1) = emissions(words, sents, fw, data, true);
+    if std::env::var("REHEARSE_CTX_PRESENCE").is_err() {
+        return label_from(&em1, &ev1, fw, &data.decoder);
+    }
+    // Presence pass: the sections the plain decoding leaves out stay out, and no other is
+    // dropped, so the table only moves boundaries.
+    let present: Vec<bool> = (0..fw.sections.len())
+        .map(|j| plain.iter().any(|l| l.section == j))
+        .collect();
+    for row in em1.iter_mut() {
+        for (j, x) in row.iter_mut().enumerate() {
+            if !present[j] {
+                *x = f64::NEG_INFINITY;
+            }
+        }
+    }
+    let mut d = data.decoder;
+    d.keep_share = 0.0;
+    d.final_keep = 0.0;
+    label_from(&em1, &ev1, fw, &d)
 }
 
 /// Labels from already computed scores and evidence.
@@ -645,7 +674,7 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
         .iter()
         .filter(|fw| fw.auto)
         .map(|fw| {
-            let (em, ev) = emissions(words, sents, fw, &catalog.sections);
+            let (em, ev) = emissions(words, sents, fw, &catalog.sections, true);
             let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);
             let cued = labels
                 .iter()
