@@ -51,9 +51,25 @@ fn main() {
         std::hint::black_box(r.is_ok());
         return;
     }
+    // The sentence-in-context model is parsed on first use, once per process; timed apart so
+    // the medians below are the per-answer cost.
+    let t0 = Instant::now();
+    std::hint::black_box(analyze::context_model::shipped().is_some());
+    let t_model = t0.elapsed();
     let t_short = time(&catalog, &short, 51);
     let t_long = time(&catalog, &long, 7);
+    // The same analyses with the sentence-in-context model off (`context_weight = 0`), for
+    // its cost measured in this run.
+    let mut plain = catalog.clone();
+    plain.sections.decoder.context_weight = 0.0;
+    let p_short = time(&plain, &short, 51);
+    let p_long = time(&plain, &long, 7);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "without the sentence-in-context model: 2-minute {:.2} ms, 1-hour {:.1} ms",
+        ms(p_short),
+        ms(p_long)
+    );
     println!(
         "analyze 2-minute answer ({} words): median {:.2} ms (target < 10 ms)",
         short.len(),
@@ -63,6 +79,10 @@ fn main() {
         "analyze 1-hour answer ({} words): median {:.1} ms (target < 1000 ms)",
         long.len(),
         ms(t_long)
+    );
+    println!(
+        "load the sentence-in-context model (once per process): {:.1} ms",
+        ms(t_model)
     );
     println!(
         "length ratio {:.1}x, time ratio {:.1}x (linear: about equal)",

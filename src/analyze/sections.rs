@@ -288,14 +288,25 @@ fn expected_places(fw: &Framework) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Scores of every sentence for every section; with `with_context`, "sounds like" also hears
-/// the sentence-in-context model (when `context_weight` is above 0 and it knows `fw`).
+/// The text of each sentence.
+fn texts_of(words: &[Word], sents: &[Span]) -> Vec<String> {
+    sents
+        .iter()
+        .map(|s| super::sentences::text_of(&words[s.first..s.first + s.len]))
+        .collect()
+}
+
+/// Scores of every sentence (`texts`, from [`texts_of`]) for every section. `context` is the
+/// sentence-in-context model's log-probabilities for "sounds like" to hear as well; `cues` the
+/// evidence of an earlier call on the same sentences, whose cue matching is reused.
 fn emissions(
     words: &[Word],
     sents: &[Span],
+    texts: &[String],
     fw: &Framework,
     data: &SectionData,
-    with_context: bool,
+    context: Option<&[Vec<Option<f64>>]>,
+    cues: Option<&[Evidence]>,
 ) -> (Vec<Vec<f64>>, Vec<Evidence>) {
     let d = &data.decoder;
     let t0 = words.first().map_or(0.0, |w| w.start_s);
@@ -303,21 +314,15 @@ fn emissions(
     let len = (t1 - t0).max(1e-6);
     let places = expected_places(fw);
     let k = fw.sections.len() as f64;
-    let texts: Vec<String> = sents
-        .iter()
-        .map(|s| super::sentences::text_of(&words[s.first..s.first + s.len]))
-        .collect();
-    let context = if with_context {
-        context_scores(&texts, sents, fw, d)
-    } else {
-        None
-    };
     let mut em = Vec::with_capacity(sents.len());
     let mut ev = Vec::with_capacity(sents.len());
     for (i, s) in sents.iter().enumerate() {
         let ws = &words[s.first..s.first + s.len];
-        let mut e = evidence(ws, fw);
-        let ctx = context.as_ref().map(|c| c[i].as_slice());
+        let mut e = match cues.and_then(|c| c.get(i)) {
+            Some(e) => e.clone(),
+            None => evidence(ws, fw),
+        };
+        let ctx = context.and_then(|c| c.get(i)).map(Vec::as_slice);
         e.sounds = sounds_like(&texts[i], fw, data, ctx);
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
@@ -507,17 +512,18 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 
 /// Labels every sentence with a section of `fw`.
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
-    let (em, ev) = emissions(words, sents, fw, data, false);
+    let texts = texts_of(words, sents);
+    let (em, ev) = emissions(words, sents, &texts, fw, data, None, None);
     let plain = label_from(&em, &ev, fw, &data.decoder);
-    if context_scores(&[], &[], fw, &data.decoder).is_none() {
+    let Some(context) = context_scores(&texts, sents, fw, &data.decoder) else {
         return plain;
-    }
+    };
     // The sentence-in-context model moves boundaries; whether a section is there at all stays
     // naive Bayes' and the cues' call. Alone it fills a missing section with its neighbours'
     // sentences (on the dev held part it lost a missing Learning and gained a false
     // `no-change`), so the sections the plain decoding leaves out stay out, and no other is
     // dropped (docs/measurements.md, "Stop 29").
-    let (mut em, ev) = emissions(words, sents, fw, data, true);
+    let (mut em, ev) = emissions(words, sents, &texts, fw, data, Some(&context), Some(&ev));
     let present: Vec<bool> = (0..fw.sections.len())
         .map(|j| plain.iter().any(|l| l.section == j))
         .collect();
@@ -537,8 +543,7 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
 }
 
 /// The sentence-in-context model's log-probabilities, per sentence and section of `fw`;
-/// `None` when it is switched off (`context_weight` 0) or was not trained on `fw`. With no
-/// sentences, says only whether it would answer.
+/// `None` when it is switched off (`context_weight` 0) or was not trained on `fw`.
 fn context_scores(
     texts: &[String],
     sents: &[Span],
@@ -660,12 +665,13 @@ fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64, final_keep: f64
 /// framework's sections found, so a framework whose vocabulary the answer uses and whose
 /// sections it covers wins.
 pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec<FrameworkFit> {
+    let texts = texts_of(words, sents);
     let mut fits: Vec<FrameworkFit> = catalog
         .frameworks
         .iter()
         .filter(|fw| fw.auto)
         .map(|fw| {
-            let (em, ev) = emissions(words, sents, fw, &catalog.sections, false);
+            let (em, ev) = emissions(words, sents, &texts, fw, &catalog.sections, None, None);
             let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);
             let cued = labels
                 .iter()
