@@ -290,7 +290,10 @@ mod tests {
         let m = shipped().unwrap();
         let ids = ["weakness", "mitigation", "progress"];
         let s = [
-            ("My weakness is that I say yes to everything.", 9),
+            (
+                "I tend to say yes to every request, even when my week is already full.",
+                15,
+            ),
             (
                 "So now I keep a list and check it every Monday before I agree to anything.",
                 16,
@@ -334,8 +337,8 @@ mod tests {
     }
 
     const EXPECTED_WEAKNESS: [[f64; 3]; 3] = [
-        [-0.015627, -4.590763, -5.228683],
-        [-4.692887, -0.024514, -4.196018],
+        [-0.021759, -4.215386, -4.997166],
+        [-4.876645, -0.022624, -4.216674],
         [-4.499052, -2.954184, -0.065329],
     ];
 }
