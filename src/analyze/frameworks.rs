@@ -1225,6 +1225,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("uncertain_below", d.uncertain_below),
         ("keep_share", d.keep_share),
         ("final_keep", d.final_keep),
+        ("context_weight", d.context_weight),
     ] {
         if !(v.is_finite() && v >= 0.0) {
             return Err(bad(format!(
@@ -1865,6 +1866,25 @@ target = { min_s = 5.0, max_s = 20.0 }
                 .map(|f| f.id.as_str()),
             Some("f1")
         );
+    }
+
+    #[test]
+    fn context_weight_is_checked_and_an_older_copy_gets_the_shipped_value() {
+        let mut cat = Catalog::embedded().expect("embedded");
+        assert!(SECTIONS_TOML.contains("context_weight = 0.5\n"));
+        let bad = SECTIONS_TOML.replace("context_weight = 0.5\n", "context_weight = -1\n");
+        let e = cat
+            .overlay("sections.toml", "my/sections.toml", bad.as_bytes())
+            .expect_err("negative weight refused")
+            .to_string();
+        assert!(
+            e.starts_with("my/sections.toml: ") && e.contains("context_weight"),
+            "{e}"
+        );
+        let older = SECTIONS_TOML.replace("context_weight = 0.5\n", "");
+        cat.overlay("sections.toml", "my/sections.toml", older.as_bytes())
+            .expect("a copy from before the setting still reads");
+        assert_eq!(cat.sections.decoder.context_weight, 0.5);
     }
 
     #[test]
