@@ -220,18 +220,22 @@ fn sounds_like(
             Some(m + (xs.iter().map(|x| (x - m).exp()).sum::<f64>() / xs.len() as f64).ln())
         })
         .collect();
-    let known: Vec<f64> = mix.iter().flatten().copied().collect();
-    // A section without roles gets the average, so the model neither favours nor rules it out.
-    let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-    let mut logits: Vec<f64> = mix.iter().map(|x| x.unwrap_or(neutral)).collect();
+    // A section without roles (or one the context model was not fitted on) gets the average,
+    // so the model neither favours nor rules it out.
+    let mut logits = with_neutral(&mix);
     if let Some(ctx) = context {
-        let known: Vec<f64> = ctx.iter().flatten().copied().collect();
-        let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
-        for (l, c) in logits.iter_mut().zip(ctx) {
-            *l += data.decoder.context_weight * c.unwrap_or(neutral);
+        for (l, c) in logits.iter_mut().zip(with_neutral(ctx)) {
+            *l += data.decoder.context_weight * c;
         }
     }
     Some(posterior(&logits, 1.0))
+}
+
+/// The values, each missing one replaced by the mean of those present.
+fn with_neutral(xs: &[Option<f64>]) -> Vec<f64> {
+    let known: Vec<f64> = xs.iter().flatten().copied().collect();
+    let neutral = known.iter().sum::<f64>() / known.len().max(1) as f64;
+    xs.iter().map(|x| x.unwrap_or(neutral)).collect()
 }
 
 /// At most this many "I did" phrases count per sentence.
