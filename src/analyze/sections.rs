@@ -518,19 +518,20 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
     let texts = texts_of(words, sents);
     let (em, ev) = emissions(words, sents, &texts, fw, data, None, None);
-    let plain = label_from(&em, &ev, fw, &data.decoder);
     let Some(context) = context_scores(&texts, sents, fw, &data.decoder) else {
-        return plain;
+        return label_from(&em, &ev, fw, &data.decoder);
     };
     // The sentence-in-context model moves boundaries; whether a section is there at all stays
     // naive Bayes' and the cues' call. Alone it fills a missing section with its neighbours'
     // sentences (on the dev held part it lost a missing Learning and gained a false
     // `no-change`), so the sections the plain decoding leaves out stay out, and no other is
     // dropped (docs/measurements.md, "Stop 29").
+    // Only the plain path is needed here, not its marginals or evidence text.
+    let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
+    let k = fw.sections.len();
+    let plain = kept_path(&em, &ev, &back, k, &data.decoder).0;
+    let present: Vec<bool> = (0..k).map(|j| plain.contains(&j)).collect();
     let (mut em, ev) = emissions(words, sents, &texts, fw, data, Some(&context), Some(&ev));
-    let present: Vec<bool> = (0..fw.sections.len())
-        .map(|j| plain.iter().any(|l| l.section == j))
-        .collect();
     for row in em.iter_mut() {
         for (x, &p) in row.iter_mut().zip(&present) {
             if !p {
@@ -567,12 +568,17 @@ fn context_scores(
     model.log_probs(&fw.id, &ids, &input)
 }
 
-/// Labels from already computed scores and evidence.
-fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
-    let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
-    let k = fw.sections.len();
+/// The best labelling once every section placed on position alone is dropped, and the scores
+/// with those sections ruled out.
+fn kept_path(
+    em: &[Vec<f64>],
+    ev: &[Evidence],
+    back: &[bool],
+    k: usize,
+    d: &Decoder,
+) -> (Vec<usize>, Vec<Vec<f64>>) {
     let mut em = em.to_vec();
-    let (mut path, _) = decode(&em, &back, k, d);
+    let (mut path, _) = decode(&em, back, k, d);
     // A section placed on position alone is dropped and the answer decoded again without it,
     // one section at a time (dropping one changes the others' neighbours).
     for _ in 0..k {
@@ -582,8 +588,16 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
         for row in em.iter_mut() {
             row[s] = f64::NEG_INFINITY;
         }
-        path = decode(&em, &back, k, d).0;
+        path = decode(&em, back, k, d).0;
     }
+    (path, em)
+}
+
+/// Labels from already computed scores and evidence.
+fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
+    let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
+    let k = fw.sections.len();
+    let (path, em) = kept_path(em, ev, &back, k, d);
     let em = &em;
     let probs = marginals(em, &back, k, d);
     path.iter()
