@@ -9,12 +9,18 @@ three things: its own words, the words of the sentences just before and after it
 weight), and where it sits in the answer (ten bins of the word count). Words are 1- and 2-grams
 of the lowercased text, hashed (FNV-1a 64, modulo 2^14, so the file holds numbers and no text),
 weighted 1 + ln(count) times the inverse document frequency and scaled to unit length per block,
-as scikit-learn's TfidfVectorizer(sublinear_tf=True) does. src/analyze/section_model.rs runs the
+as scikit-learn's TfidfVectorizer(sublinear_tf=True) does. src/analyze/context_model.rs runs the
 same arithmetic; its unit tests hold both to the same numbers.
 
 NAME is an answer file's name: eNN from tests/eval/answers, dNN from $REHEARSE_SHARED/eval/dev
-(the tuning part of scripts/eval/split.json only: held answers must never be fitted on). The
-shipped file was fitted on e01-e217 and the dev tuning part (docs/measurements.md, "Stop 29").
+(the tuning part of scripts/eval/split.json only: held answers must never be fitted on), or tNN
+from tests/eval/answers (answers written for fitting only). The shipped file was fitted on the
+names in scripts/eval/section_model.names, e01-e217 and the dev tuning part (docs/measurements.md,
+"Stop 29"; a refit on more answers was tried and not kept, "Stop 30"):
+
+    python3 scripts/eval/section_model.py train data/section_model.bin \
+        $(grep -v '^#' scripts/eval/section_model.names)
+
 `table` writes, for the sentences of rehearse's JSON reports, the model's log-probabilities in
 the form the probe on branch `lr` reads (REHEARSE_CTX_VECS), to compare the two.
 
