@@ -530,8 +530,14 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
     let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
     let k = fw.sections.len();
     let plain = kept_path(&em, &ev, &back, k, &data.decoder).0;
-    let present: Vec<bool> = (0..k).map(|j| plain.contains(&j)).collect();
+    let mut present: Vec<bool> = (0..k).map(|j| plain.contains(&j)).collect();
     let (mut em, ev) = emissions(words, sents, &texts, fw, data, Some(&context), Some(&ev));
+    if std::env::var("REHEARSE_PRESENCE").as_deref() == Ok("union") {
+        let ctx_path = kept_path(&em, &ev, &back, k, &data.decoder).0;
+        for j in ctx_path {
+            present[j] = true;
+        }
+    }
     for row in em.iter_mut() {
         for (x, &p) in row.iter_mut().zip(&present) {
             if !p {
