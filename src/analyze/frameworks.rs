@@ -71,6 +71,14 @@ pub struct SectionDef {
     /// this section sounds like. None: the section is told by cues and position only.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Whether an answer in which no sentence was labelled with this section gets the
+    /// `missing-section` signal (probe, stop 30: not kept).
+    #[serde(default = "flag_when_missing_default")]
+    pub flag_when_missing: bool,
+}
+
+fn flag_when_missing_default() -> bool {
+    true
 }
 
 /// An answer framework: ordered sections with time targets.

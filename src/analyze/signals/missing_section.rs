@@ -27,6 +27,13 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     cx.a.section_timing
         .iter()
         .filter(|st| st.status == Status::Missing)
+        .filter(|st| {
+            cx.fw
+                .sections
+                .iter()
+                .find(|s| s.id == st.id)
+                .is_none_or(|s| s.flag_when_missing)
+        })
         .map(|st| {
             cx.signal(
                 format!("missing-section:{}", st.id),
