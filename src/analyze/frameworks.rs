@@ -169,6 +169,13 @@ pub struct Lexicon {
     #[serde(default)]
     pub decisions: Vec<String>,
     pub self_deprecation: Vec<String>,
+    /// How a speaker makes themself the subject of a verdict ("i was", "i felt like"): one of
+    /// `harsh_verdicts` at most two words later is self-deprecation.
+    #[serde(default)]
+    pub self_subjects: Vec<String>,
+    /// Single words that run a person down ("idiot", "coward", "useless").
+    #[serde(default)]
+    pub harsh_verdicts: Vec<String>,
     pub resilience: Vec<String>,
     pub vulnerability: Vec<String>,
     pub learning: Vec<String>,

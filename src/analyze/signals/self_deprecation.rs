@@ -3,7 +3,11 @@
 //! ## What it flags
 //! Phrases that run the speaker down rather than name a mistake ("I'm just terrible at this", "I
 //! was an idiot", "I'm hopeless with": `self_deprecation` in lexicon.toml; `*` there stands for
-//! up to two words, so "I'm honestly just terrible" is found too).
+//! up to two words, so "I'm honestly just terrible" is found too). And the same verdicts in the
+//! speaker's own words: one of `harsh_verdicts` ("coward", "useless", "fool") at most two words
+//! after one of `self_subjects` ("I was", "I felt like"), with no "not" or "never" between, or
+//! in "how stupid I was" and "lazy of me". People put themselves down in too many ways for a
+//! phrase list: on nine such answers written for stop 30, the list alone found none.
 //!
 //! ## Why an interviewer cares
 //! Owning a mistake builds trust; putting yourself down makes the interviewer wonder about
@@ -18,10 +22,75 @@
 //! ## Source
 //! Seed 001.
 
-use super::common::{Cx, Severity, Signal};
+use super::common::{Cx, Found, Severity, Signal};
+
+/// Words that turn a verdict after a self-subject around ("I'm not lazy", "I was never a fool").
+const NEGATIONS: &[&str] = &["not", "never", "no", "hardly"];
+
+/// Most words between a self-subject and its verdict ("I was [a complete] idiot").
+const VERDICT_GAP: usize = 2;
+
+/// What follows "how <verdict>" when the verdict is the speaker's own ("how stupid I was").
+const HOW_TAILS: &[&[&str]] = &[
+    &["i", "was"],
+    &["i", "am"],
+    &["i'd", "been"],
+    &["i've", "been"],
+    &["i", "had", "been"],
+];
+
+/// Verdicts the speaker passes on themself in their own words (`self_subjects`,
+/// `harsh_verdicts`): after a self-subject, "how <verdict> I was", "<verdict> of me".
+fn verdicts(cx: &Cx) -> Vec<Found> {
+    let toks = &cx.toks;
+    let harsh = |i: usize| cx.lex.harsh_verdicts.iter().any(|h| toks.get(i) == Some(h));
+    let mut out = Vec::new();
+    for s in cx.find(&cx.lex.self_subjects, cx.all()) {
+        let start = s.word + s.len;
+        for (i, t) in toks.iter().enumerate().skip(start).take(VERDICT_GAP + 1) {
+            if NEGATIONS.contains(&t.as_str()) {
+                break;
+            }
+            if harsh(i) {
+                out.push(Found {
+                    word: s.word,
+                    len: i + 1 - s.word,
+                });
+                break;
+            }
+        }
+    }
+    for i in 0..toks.len() {
+        if !harsh(i) {
+            continue;
+        }
+        let next = |k: usize| toks.get(i + k).map(String::as_str);
+        let tail = HOW_TAILS
+            .iter()
+            .find(|t| t.iter().enumerate().all(|(k, w)| next(k + 1) == Some(*w)));
+        if let (true, Some(t)) = (i > 0 && toks[i - 1] == "how", tail) {
+            out.push(Found {
+                word: i - 1,
+                len: 2 + t.len(),
+            });
+        } else if next(1) == Some("of") && next(2) == Some("me") {
+            out.push(Found { word: i, len: 3 });
+        }
+    }
+    out
+}
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
-    let found = cx.find(&cx.lex.self_deprecation, cx.all());
+    let mut found = cx.find(&cx.lex.self_deprecation, cx.all());
+    for v in verdicts(cx) {
+        if !found
+            .iter()
+            .any(|f| v.word < f.word + f.len && f.word < v.word + v.len)
+        {
+            found.push(v);
+        }
+    }
+    found.sort_by_key(|f| f.word);
     let Some(first) = found.first() else {
         return Vec::new();
     };
@@ -53,6 +122,39 @@ mod tests {
                 "The launch went fine in spite of me, not because of me.",
             ],
             &["self-deprecation"],
+        );
+    }
+
+    #[test]
+    fn fires_on_a_verdict_in_the_speakers_own_words() {
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "When the client rang, I was a total coward and let it go to voicemail.",
+                "I felt like an absolute clown standing there with the wrong keys.",
+                "I've been spineless about it for years.",
+                "Looking back, I can see how lazy I was with the checklist.",
+                "Skipping the count was plain stupid of me.",
+                "Some mornings I feel like the weakest nurse on the ward.",
+            ],
+            &["self-deprecation"],
+        );
+    }
+
+    #[test]
+    fn quiet_when_the_verdict_is_denied_or_about_something_else() {
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "I'm not lazy, but I had let the checklist slide that month.",
+                "I was never a fool about money, and I still missed the fee.",
+                "I felt the old plan was stupid, so I rewrote it with the crew.",
+                "The tool was useless for our sizes, so I measured by hand.",
+                "I knew how hopeless the schedule was before we started.",
+                "It was a stupid rule, and I asked the board to change it.",
+            ],
         );
     }
 
