@@ -23,6 +23,7 @@
 //! Seed 001.
 
 use super::common::{Cx, Found, Severity, Signal};
+use crate::analyze::sentences::normalize;
 
 /// Words that turn a verdict after a self-subject around ("I'm not lazy", "I was never a fool").
 const NEGATIONS: &[&str] = &["not", "never", "no", "hardly"];
@@ -43,7 +44,10 @@ const HOW_TAILS: &[&[&str]] = &[
 /// `harsh_verdicts`): after a self-subject, "how <verdict> I was", "<verdict> of me".
 fn verdicts(cx: &Cx) -> Vec<Found> {
     let toks = &cx.toks;
-    let harsh = |i: usize| cx.lex.harsh_verdicts.iter().any(|h| toks.get(i) == Some(h));
+    // Normalized as the tokens are, so that "Coward" or a curly apostrophe in a user's list
+    // still matches.
+    let words: Vec<String> = cx.lex.harsh_verdicts.iter().map(|h| normalize(h)).collect();
+    let harsh = |i: usize| toks.get(i).is_some_and(|t| words.contains(t));
     let mut out = Vec::new();
     for s in cx.find(&cx.lex.self_subjects, cx.all()) {
         let start = s.word + s.len;
