@@ -69,7 +69,7 @@ fn pattern(phrase: &str) -> Vec<String> {
 }
 
 /// Most words a `*` in a phrase may stand for.
-const GAP_MAX: usize = 2;
+pub(crate) const GAP_MAX: usize = 2;
 
 /// Length of the match of `pat` at `toks[i..end]`, if any (shortest gaps first).
 fn match_at(pat: &[String], toks: &[String], i: usize, end: usize) -> Option<usize> {

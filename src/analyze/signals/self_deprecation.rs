@@ -22,14 +22,11 @@
 //! ## Source
 //! Seed 001.
 
-use super::common::{Cx, Found, Severity, Signal};
+use super::common::{Cx, Found, GAP_MAX, Severity, Signal};
 use crate::analyze::sentences::normalize;
 
 /// Words that turn a verdict after a self-subject around ("I'm not lazy", "I was never a fool").
 const NEGATIONS: &[&str] = &["not", "never", "no", "hardly"];
-
-/// Most words between a self-subject and its verdict ("I was [a complete] idiot").
-const VERDICT_GAP: usize = 2;
 
 /// What follows "how <verdict>" when the verdict is the speaker's own ("how stupid I was").
 const HOW_TAILS: &[&[&str]] = &[
@@ -50,8 +47,10 @@ fn verdicts(cx: &Cx) -> Vec<Found> {
     let harsh = |i: usize| toks.get(i).is_some_and(|t| words.contains(t));
     let mut out = Vec::new();
     for s in cx.find(&cx.lex.self_subjects, cx.all()) {
+        // As many words between subject and verdict as a `*` in a lexicon phrase may stand
+        // for ("I was [a complete] idiot" is "i was * idiot").
         let start = s.word + s.len;
-        for (i, t) in toks.iter().enumerate().skip(start).take(VERDICT_GAP + 1) {
+        for (i, t) in toks.iter().enumerate().skip(start).take(GAP_MAX + 1) {
             if NEGATIONS.contains(&t.as_str()) {
                 break;
             }
