@@ -158,6 +158,17 @@ pub struct Lexicon {
     /// Others named as the cause ("the vendor", "they didn't"): blame only when repeated.
     #[serde(default)]
     pub others_at_fault: Vec<String>,
+    /// Parties outside the speaker ("their", "the vendor"): one of `failings` a few words
+    /// later, in an answer with no admission, is blame.
+    #[serde(default)]
+    pub outside_parties: Vec<String>,
+    /// Single words of a party failing ("never", "didn't", "missed").
+    #[serde(default)]
+    pub failings: Vec<String>,
+    /// The speaker's own failings not in `ownership` ("i never"): beside one, others'
+    /// failings are no blame.
+    #[serde(default)]
+    pub own_failings: Vec<String>,
     pub vague_lessons: Vec<String>,
     pub change_markers: Vec<String>,
     pub ownership: Vec<String>,

@@ -7,7 +7,12 @@
 //! owns little. Each plain fault phrase counts 2, each mention of others as the cause 1, and
 //! each phrase of ownership ("I should have", "my mistake") takes 1 off; the signal fires at
 //! `blame_min` (3). A phrase the speaker turns on themself ("I dropped the ball") is ownership,
-//! not blame.
+//! not blame. And a story told as others' failings with no admission anywhere in it: a party
+//! outside the speaker (`outside_parties`: "their ...", "the vendor") failing in the next few
+//! words (`failings`: "their second truck never came", "the carrier didn't send the trailers"),
+//! in an answer where the speaker admits nothing (`ownership`, `own_failings`). Blame is mostly told as a
+//! story rather than in stock phrases: on the answers written for stop 30, twelve blamers, the
+//! phrases found four (docs/measurements.md, "Stop 31").
 //!
 //! ## Why an interviewer cares
 //! The question tests accountability: "Do you own the failure or blame external factors?" (seed
@@ -25,22 +30,52 @@
 //! Seed 000 (accountability), seed 001 ("Being defensive or blaming external factors").
 
 use super::common::{Cx, Found, Severity, Signal};
+use crate::analyze::sentences::normalize;
 
 /// Words that make the phrase after them about the speaker ("I dropped the ball").
 const SELF: &[&str] = &["i", "i'd", "i've", "myself", "me"];
+
+/// How far after the start of an outside party its failing may come: "their [facilities team
+/// had] never".
+const FAILING_REACH: usize = 4;
+
+/// Words that end an outside party's clause before a failing: the speaker or a new clause takes
+/// over ("their invoice and I never ...", "the client called because I hadn't ...").
+const CLAUSE_BREAKS: &[&str] = &[
+    "i", "i'd", "i've", "i'm", "me", "my", "we", "we'd", "we've", "our", "us", "and", "but", "so",
+    "because",
+];
 
 pub(crate) struct Blame {
     pub faults: Vec<Found>,
     pub others: Vec<Found>,
     pub ownership: Vec<Found>,
+    /// Outside parties failing ("the carrier didn't"): blame only where nothing is owned.
+    pub failings: Vec<Found>,
+    /// The speaker's own failings outside `ownership` ("I never confirmed it").
+    pub own_failings: Vec<Found>,
 }
 
 impl Blame {
     pub fn score(&self) -> f64 {
         2.0 * self.faults.len() as f64 + self.others.len() as f64 - self.ownership.len() as f64
     }
+    /// Fault put on others often enough, or a story of others' failings in which the speaker
+    /// admits nothing.
+    pub fn fires(&self, min: f64) -> bool {
+        self.score() >= min
+            || (self.ownership.is_empty()
+                && self.own_failings.is_empty()
+                && !self.failings.is_empty())
+    }
     pub fn all(&self) -> Vec<Found> {
-        let mut v: Vec<Found> = self.faults.iter().chain(&self.others).copied().collect();
+        let mut v: Vec<Found> = self
+            .faults
+            .iter()
+            .chain(&self.others)
+            .chain(&self.failings)
+            .copied()
+            .collect();
         v.sort_by_key(|f| f.word);
         v
     }
@@ -60,12 +95,39 @@ pub(crate) fn find(cx: &Cx) -> Blame {
             .filter(not_self)
             .collect(),
         ownership: cx.admissions(cx.all()),
+        failings: failings(cx),
+        own_failings: cx.find(&cx.lex.own_failings, cx.all()),
     }
+}
+
+/// Outside parties failing: one of `outside_parties` and, at most [`FAILING_REACH`] words
+/// from its start and within the same clause, one of `failings`. Each match runs from the party
+/// to the failing ("their second rig never").
+fn failings(cx: &Cx) -> Vec<Found> {
+    let words: Vec<String> = cx.lex.failings.iter().map(|w| normalize(w)).collect();
+    let mut out: Vec<Found> = Vec::new();
+    for p in cx.find(&cx.lex.outside_parties, cx.all()) {
+        let end = (p.word + FAILING_REACH + 1).min(cx.toks.len());
+        for i in p.word + p.len..end {
+            let t = cx.toks[i].as_str();
+            if CLAUSE_BREAKS.contains(&t) {
+                break;
+            }
+            if words.iter().any(|w| w == t) {
+                out.push(Found {
+                    word: p.word,
+                    len: i + 1 - p.word,
+                });
+                break;
+            }
+        }
+    }
+    out
 }
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let b = find(cx);
-    if b.score() < cx.settings.blame_min {
+    if !b.fires(cx.settings.blame_min) {
         return Vec::new();
     }
     let all = b.all();
@@ -202,6 +264,49 @@ mod tests {
              checked the racking dates myself, which was my own mistake.",
                 "I didn't help matters by booking the lorries for the wrong morning; that part \
              was on me, so I rang the removals firm to rebook.",
+            ],
+        );
+    }
+
+    #[test]
+    fn fires_on_a_story_of_others_failings_with_nothing_owned() {
+        for text in [
+            "The warehouse opening slipped a month. The racking firm came a week late, and their \
+             second crew never turned up at all, so the shelves went in half built.",
+            "Our launch party fell flat. I booked the hall and the caterer in March, and on the \
+             night the supplier didn't deliver the glasses we had paid for.",
+        ] {
+            assert_eq!(ids(check, "failure-5", text), vec!["blame"], "{text}");
+        }
+    }
+
+    #[test]
+    fn quiet_on_others_failings_beside_an_admission() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The racking firm came a week late, and their second crew never turned up. I \
+             should have booked a backup crew, and that one is on me.",
+                "The supplier didn't deliver the glasses, because I never confirmed the order.",
+            ],
+        );
+    }
+
+    #[test]
+    fn quiet_when_the_failing_belongs_to_the_speaker_or_to_people_let_down() {
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                // The clause passes to the speaker before the failing word.
+                "Their invoices and I never got along; I rebuilt the billing sheet in a week.",
+                // The customers are not an outside party to blame.
+                "The customers never got their parcels on time that month, and the shop lost \
+             forty orders.",
+                "The patients didn't get their results for a week; the clinic lost a whole \
+             batch of forms.",
+                "The vendor shipped on time, and their team stayed late to help us.",
             ],
         );
     }
