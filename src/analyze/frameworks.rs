@@ -71,6 +71,16 @@ pub struct SectionDef {
     /// this section sounds like. None: the section is told by cues and position only.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Whether an answer in which no sentence was labelled with this section gets the
+    /// `missing-section` signal. False where the decoder's "missing" is more often a section
+    /// folded into its neighbours than one left out (STAR's Task): the timeline then shows the
+    /// section as missing and uncertain, and no signal is raised.
+    #[serde(default = "flag_when_missing_default")]
+    pub flag_when_missing: bool,
+}
+
+fn flag_when_missing_default() -> bool {
+    true
 }
 
 /// An answer framework: ordered sections with time targets.

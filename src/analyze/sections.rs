@@ -801,12 +801,18 @@ pub fn timing(
                     .iter()
                     .filter(|f| f.section.as_deref() == Some(sec.id.as_str()))
                     .count(),
-                uncertain: 2 * mine
-                    .iter()
-                    .filter(|s| s.uncertain)
-                    .map(|s| s.words)
-                    .sum::<usize>()
-                    > words,
+                // A section not heard, whose absence the framework does not trust enough to
+                // flag (`flag_when_missing`), is a best guess too.
+                uncertain: if mine.is_empty() {
+                    !sec.flag_when_missing
+                } else {
+                    2 * mine
+                        .iter()
+                        .filter(|s| s.uncertain)
+                        .map(|s| s.words)
+                        .sum::<usize>()
+                        > words
+                },
             }
         })
         .collect()

@@ -15,7 +15,13 @@
 //! headline unread. Now I read every story before I sign off its headline." (no result).
 //!
 //! ## Stays quiet on
-//! An answer that covers every section, even without the stock phrases.
+//! An answer that covers every section, even without the stock phrases. And a missing section
+//! whose framework says `flag_when_missing = false` (STAR's Task): a task is mostly told in
+//! passing ("Pricing was mine", "it was the hygienist's job"), and the decoder folds it into the
+//! situation or the action. On 150 answers written for the project it reported a missing Task
+//! 16 times and was right 4; on thirty more, written after that choice, leaving it out removed 4
+//! false alarms and lost 1 (docs/measurements.md, "Stop 31"). The timeline still shows the
+//! section as missing, marked uncertain.
 //!
 //! ## Source
 //! The frameworks in `data/frameworks.toml` (seeds 000, 001, 004).
@@ -27,6 +33,13 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     cx.a.section_timing
         .iter()
         .filter(|st| st.status == Status::Missing)
+        .filter(|st| {
+            cx.fw
+                .sections
+                .iter()
+                .find(|s| s.id == st.id)
+                .is_none_or(|s| s.flag_when_missing)
+        })
         .map(|st| {
             cx.signal(
                 format!("missing-section:{}", st.id),
@@ -45,7 +58,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::ids;
+    use super::super::testkit::{analysis_at, ids};
     use super::*;
 
     #[test]
@@ -71,5 +84,19 @@ mod tests {
              [progress] My last review said my projects were on track.",
         );
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn quiet_on_a_missing_section_the_framework_does_not_flag() {
+        let text = "[situation] I ran the night desk at a small newspaper. \
+             [action] I approved a headline without reading the story under it. \
+             [result] The paper printed a correction the next morning. \
+             [learning] Now I read every story before I sign off its headline.";
+        assert!(ids(check, "star-l", text).is_empty());
+        let a = analysis_at("star-l", text, 150.0);
+        let task = a.section_timing.iter().find(|t| t.id == "task");
+        let task = task.expect("task timing");
+        assert_eq!(task.status, Status::Missing);
+        assert!(task.uncertain, "shown as a best guess");
     }
 }
