@@ -1661,7 +1661,7 @@ target = { min_s = 5.0, max_s = 20.0 }
             ),
             (
                 "lexicon.toml",
-                lexicon("long_section_share = 0.5", "long_section_share = inf"),
+                lexicon("long_section_share = 0.56", "long_section_share = inf"),
                 format!(
                     "line {}: settings: long_section_share = inf",
                     line_of_lexicon("long_section_share =")

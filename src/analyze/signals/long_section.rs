@@ -1,8 +1,11 @@
 //! `long-section:ID`: one section takes more than half of the speaking time.
 //!
 //! ## What it flags
-//! A section whose spans add up to more than `long_section_share` (lexicon.toml, 0.5) of the
-//! answer's labelled time and to more than the top of its own target band. In a short answer
+//! A section whose spans add up to more than `long_section_share` (lexicon.toml, 0.56) of the
+//! answer's labelled time and to more than the top of its own target band. The bar is a little
+//! above half because the section edges are estimates: a section labelled 50-56% of the answer
+//! was mostly a 40% section with a neighbour's sentences added (docs/measurements.md, "Stop
+//! 31"). In a short answer
 //! one section can hold half the time while still inside its band: the answer is short, not the
 //! section long (`too-short` says that), and "aim for 15-40 s" next to 18 s would contradict
 //! itself.
@@ -90,6 +93,31 @@ mod tests {
              with the team that afternoon, with the open questions marked, so nobody waits on me \
              and the plan is never out of date before it starts. \
              [progress] It is better.",
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn quiet_just_over_half_where_the_edges_are_uncertain() {
+        // Mitigation is about 53% of the answer and over its band: under the 0.56 bar.
+        let got = ids(
+            check,
+            "weakness",
+            "[weakness] I tend to over plan, and on a two week job I once spent three weeks on \
+             the plan while the team waited and the scope moved twice under me. The client \
+             noticed before I did, and the first draft was out of date the day I sent it, \
+             which cost us the next phase of the work. It has happened on smaller jobs as well, \
+             where a plan of a page would have done. \
+             [mitigation] Now I give myself one day for any plan and share the first draft with \
+             the team that afternoon, with the open questions marked in red, so whoever knows \
+             the answer fills it in. I keep a list of every plan from last year and how long it \
+             took, and I read it before I start the next one, so I can see when I am drifting \
+             again and stop early. When a plan runs past its day, I book ten minutes with my \
+             lead and we decide together what to cut, and the plan goes out that evening \
+             whatever state it is in. I also ask the team each month which parts of the plan \
+             they actually used. \
+             [progress] My last two projects started on time, and the team said so in my \
+             review, the first time anyone had mentioned it.",
         );
         assert!(got.is_empty(), "{got:?}");
     }
