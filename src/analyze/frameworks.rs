@@ -231,6 +231,10 @@ pub struct Settings {
     /// minus 1 per ownership phrase.
     #[serde(default = "default_blame_min")]
     pub blame_min: f64,
+    /// `blame` also fires, where the speaker owns nothing, when what went wrong is told with
+    /// someone else as the subject this many sentences more than with "I".
+    #[serde(default = "default_blame_others_min")]
+    pub blame_others_min: f64,
     /// `no-ownership` looks for an ownership phrase in this many first seconds.
     #[serde(default = "default_ownership_window_s")]
     pub ownership_window_s: f64,
@@ -251,6 +255,9 @@ fn default_hedges_min() -> f64 {
 }
 fn default_blame_min() -> f64 {
     3.0
+}
+fn default_blame_others_min() -> f64 {
+    5.0
 }
 fn default_ownership_window_s() -> f64 {
     20.0

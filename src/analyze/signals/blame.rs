@@ -10,9 +10,13 @@
 //! not blame. And a story told as others' failings with no admission anywhere in it: a party
 //! outside the speaker (`outside_parties`: "their ...", "the vendor") failing in the next few
 //! words (`failings`: "their second truck never came", "the carrier didn't send the trailers"),
-//! in an answer where the speaker admits nothing (`ownership`, `own_failings`). Blame is mostly told as a
-//! story rather than in stock phrases: on the answers written for stop 30, twelve blamers, the
-//! phrases found four (docs/measurements.md, "Stop 31").
+//! in an answer where the speaker admits nothing (`ownership`, `own_failings`). Or, again with
+//! nothing owned, what went wrong told of others: in the sentences labelled own-it,
+//! what-went-wrong, failure or result, `blame_others_min` (5) more sentences have someone other
+//! than the speaker as their subject ("The studio sent the screens late. Their developer left.")
+//! than have "I" ("I approved the schedule"). Blame is mostly told as a story rather than in
+//! stock phrases: of twelve blamers written for stop 30, the phrases found four
+//! (docs/measurements.md, "Stop 31").
 //!
 //! ## Why an interviewer cares
 //! The question tests accountability: "Do you own the failure or blame external factors?" (seed
@@ -35,6 +39,46 @@ use crate::analyze::sentences::normalize;
 /// Words that make the phrase after them about the speaker ("I dropped the ball").
 const SELF: &[&str] = &["i", "i'd", "i've", "myself", "me"];
 
+/// Sections that tell what went wrong, where a story of others' failings is told.
+const FAILURE_SECTIONS: &[&str] = &["own-it", "what-went-wrong", "failure", "result"];
+
+/// Words a sentence may open with before its subject ("So then I ...", "When the truck ...").
+const LEAD_INS: &[&str] = &[
+    "so",
+    "and",
+    "but",
+    "then",
+    "well",
+    "honestly",
+    "um",
+    "uh",
+    "basically",
+    "anyway",
+    "now",
+    "also",
+    "because",
+    "when",
+    "by",
+    "in",
+    "on",
+    "after",
+    "at",
+    "which",
+    "plus",
+    "okay",
+    "oh",
+    "just",
+    "still",
+    "even",
+];
+/// Subjects that are the speaker, the speaker's team, or nobody in particular ("it was late",
+/// "there were five"): none of them puts the story on someone else.
+const SPEAKER: &[&str] = &["i", "i'd", "i've", "i'm", "i'll", "my", "me", "myself"];
+const TEAM: &[&str] = &["we", "we'd", "we've", "we're", "we'll", "our", "us"];
+const DUMMIES: &[&str] = &[
+    "it", "it's", "this", "there", "there's", "that", "that's", "these", "those", "what",
+];
+
 /// How far after the start of an outside party its failing may come: "their [facilities team
 /// had] never".
 const FAILING_REACH: usize = 4;
@@ -54,6 +98,9 @@ pub(crate) struct Blame {
     pub failings: Vec<Found>,
     /// The speaker's own failings outside `ownership` ("I never confirmed it").
     pub own_failings: Vec<Found>,
+    /// Sentences of what went wrong told with someone else as the subject, less those with
+    /// the speaker as the subject; and the first words of the former, for the evidence.
+    pub told_of_others: (usize, Vec<Found>),
 }
 
 impl Blame {
@@ -61,12 +108,13 @@ impl Blame {
         2.0 * self.faults.len() as f64 + self.others.len() as f64 - self.ownership.len() as f64
     }
     /// Fault put on others often enough, or a story of others' failings in which the speaker
-    /// admits nothing.
-    pub fn fires(&self, min: f64) -> bool {
+    /// admits nothing: an outside party failing, or what went wrong told with others as the
+    /// subject `others_min` times more often than with "I".
+    pub fn fires(&self, min: f64, others_min: f64) -> bool {
+        let owns_nothing = self.ownership.is_empty() && self.own_failings.is_empty();
         self.score() >= min
-            || (self.ownership.is_empty()
-                && self.own_failings.is_empty()
-                && !self.failings.is_empty())
+            || (owns_nothing
+                && (!self.failings.is_empty() || self.told_of_others.0 as f64 >= others_min))
     }
     pub fn all(&self) -> Vec<Found> {
         let mut v: Vec<Found> = self
@@ -74,6 +122,7 @@ impl Blame {
             .iter()
             .chain(&self.others)
             .chain(&self.failings)
+            .chain(&self.told_of_others.1)
             .copied()
             .collect();
         v.sort_by_key(|f| f.word);
@@ -97,7 +146,48 @@ pub(crate) fn find(cx: &Cx) -> Blame {
         ownership: cx.admissions(cx.all()),
         failings: failings(cx),
         own_failings: cx.find(&cx.lex.own_failings, cx.all()),
+        told_of_others: told_of_others(cx),
     }
+}
+
+/// Who a sentence is about: its first word past the lead-ins.
+#[derive(PartialEq)]
+enum Subject {
+    Speaker,
+    Others,
+    Neither,
+}
+
+fn subject(toks: &[String]) -> Subject {
+    let first = toks.iter().find(|t| !LEAD_INS.contains(&t.as_str()));
+    match first.map(String::as_str) {
+        Some(t) if SPEAKER.contains(&t) => Subject::Speaker,
+        Some(t) if TEAM.contains(&t) || DUMMIES.contains(&t) => Subject::Neither,
+        Some(_) => Subject::Others,
+        None => Subject::Neither,
+    }
+}
+
+/// In the sentences labelled as what went wrong: how many more have someone other than the
+/// speaker as their subject than have "I" ("The carrier never sent the trailers", "Their
+/// monitoring didn't flag it"), with the first words of those sentences.
+fn told_of_others(cx: &Cx) -> (usize, Vec<Found>) {
+    let (mut others, mut speaker) = (Vec::new(), 0usize);
+    for (i, s) in cx.a.sentences.iter().enumerate() {
+        if !FAILURE_SECTIONS.contains(&s.section.as_str()) {
+            continue;
+        }
+        let r = cx.sentence_words(i);
+        match subject(&cx.toks[r.clone()]) {
+            Subject::Speaker => speaker += 1,
+            Subject::Others => others.push(Found {
+                word: r.start,
+                len: r.len().min(6),
+            }),
+            Subject::Neither => {}
+        }
+    }
+    (others.len().saturating_sub(speaker), others)
 }
 
 /// Outside parties failing: one of `outside_parties` and, at most [`FAILING_REACH`] words
@@ -127,7 +217,7 @@ fn failings(cx: &Cx) -> Vec<Found> {
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let b = find(cx);
-    if !b.fires(cx.settings.blame_min) {
+    if !b.fires(cx.settings.blame_min, cx.settings.blame_others_min) {
         return Vec::new();
     }
     let all = b.all();
@@ -307,6 +397,59 @@ mod tests {
                 "The patients didn't get their results for a week; the clinic lost a whole \
              batch of forms.",
                 "The vendor shipped on time, and their team stayed late to help us.",
+            ],
+        );
+    }
+
+    /// A failure-5 answer whose what-went-wrong is `wrong`, with no admission elsewhere.
+    fn booking_app(wrong: &str) -> String {
+        format!(
+            "[own-it] The launch of our booking app slipped by a month. \
+             [context] I led the project for a chain of six dental clinics. \
+             [what-went-wrong] {wrong} \
+             [lesson] Launch dates depend on every party in the chain. \
+             [change] Now every outside party signs a schedule with named dates, and I review \
+             it with them every Monday."
+        )
+    }
+
+    const OTHERS_TOLD: &str = "The design studio sent the screens three weeks after the \
+        agreed date. Their lead developer left halfway through. The payment provider changed \
+        its interface without notice. The clinic's legal team sat on the contract for a month. \
+        Nobody on the studio side answered our questions for days. Six of the screens had to \
+        be redone from scratch.";
+
+    #[test]
+    fn fires_when_what_went_wrong_is_told_only_of_others() {
+        let text = booking_app(OTHERS_TOLD);
+        assert_eq!(ids(check, "failure-5", &text), vec!["blame"], "{text}");
+    }
+
+    #[test]
+    fn quiet_when_the_speaker_is_in_the_story_or_owns_a_part() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                // The speaker tells their own part of what went wrong.
+                booking_app(
+                    "The design studio sent the screens three weeks late. I had approved a \
+                     schedule with no slack in it. I signed the payment contract before the \
+                     interface was fixed. I let the legal review start in the last month. \
+                     Their lead developer left halfway through. I kept the date anyway.",
+                ),
+                // The same story beside an admission.
+                format!(
+                    "{} I should have asked for weekly drafts.",
+                    booking_app(OTHERS_TOLD)
+                ),
+                // Others as the subject of the lesson, not of what went wrong.
+                "[own-it] I launched our booking app a month late, and that was my mistake. \
+                 [what-went-wrong] I approved a schedule with no slack in it. \
+                 [lesson] The design studio works best with weekly drafts. Their developers \
+                 like clear specs. The payment provider publishes changes a month ahead. The \
+                 legal team needs two weeks. Everyone plans better with named dates."
+                    .to_string(),
             ],
         );
     }

@@ -21,7 +21,7 @@ pub(super) fn card(cx: &Cx) -> Vec<ScoreItem> {
     };
     let b = blame::find(cx);
     let ownership = &b.ownership;
-    let blamed = b.fires(cx.settings.blame_min);
+    let blamed = b.fires(cx.settings.blame_min, cx.settings.blame_others_min);
     let vague = lesson::generic(cx, cx.all());
     let changes = lesson::start(cx).map_or_else(Vec::new, |s| lesson::changes_from(cx, s));
     let mut out = Vec::new();
