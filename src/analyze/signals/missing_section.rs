@@ -20,8 +20,9 @@
 //! passing ("Pricing was mine", "it was the hygienist's job"), and the decoder folds it into the
 //! situation or the action. On 150 answers written for the project it reported a missing Task
 //! 16 times and was right 4; on thirty more, written after that choice, leaving it out removed 4
-//! false alarms and lost 1 (docs/measurements.md, "Stop 31"). The timeline still shows the
-//! section as missing, marked uncertain.
+//! false alarms and lost 1 (docs/measurements.md, "Stop 31"). And failure-5's Own it, whose
+//! absence is `no-ownership`'s to report. The timeline still shows such a section as missing,
+//! marked uncertain.
 //!
 //! ## Source
 //! The frameworks in `data/frameworks.toml` (seeds 000, 001, 004).
@@ -98,5 +99,15 @@ mod tests {
         let task = task.expect("task timing");
         assert_eq!(task.status, Status::Missing);
         assert!(task.uncertain, "shown as a best guess");
+    }
+
+    #[test]
+    fn quiet_on_a_failure_answer_without_its_opening_which_no_ownership_reports() {
+        let text = "[context] I ran the box office at a music hall. \
+             [what-went-wrong] The radio block was never taken out of the general sale, and the \
+             show was oversold by three hundred seats. \
+             [lesson] A setup I am sure of is the one I need to check. \
+             [change] Now a second person signs off every allocation before tickets go on sale.";
+        assert!(ids(check, "failure-5", text).is_empty());
     }
 }
