@@ -362,7 +362,7 @@ mod tests {
     fn fires_on_a_story_of_others_failings_with_nothing_owned() {
         for text in [
             "The warehouse opening slipped a month. The racking firm came a week late, and their \
-             second crew never turned up at all, so the shelves went in half built.",
+             second crew never came, which left the shelves half built.",
             "Our launch party fell flat. I booked the hall and the caterer in March, and on the \
              night the supplier didn't deliver the glasses we had paid for.",
         ] {
@@ -413,8 +413,8 @@ mod tests {
         )
     }
 
-    const OTHERS_TOLD: &str = "The design studio sent the screens three weeks after the \
-        agreed date. Their lead developer left halfway through. The payment provider changed \
+    const OTHERS_TOLD: &str = "The design studio delivered the mock-ups a fortnight after \
+        the agreed date. Their lead developer left halfway through. The payment provider changed \
         its interface without notice. The clinic's legal team sat on the contract for a month. \
         Nobody on the studio side answered our questions for days. Six of the screens had to \
         be redone from scratch.";
@@ -433,7 +433,7 @@ mod tests {
             [
                 // The speaker tells their own part of what went wrong.
                 booking_app(
-                    "The design studio sent the screens three weeks late. I had approved a \
+                    "The design studio delivered the mock-ups a fortnight late. I had approved a \
                      schedule with no slack in it. I signed the payment contract before the \
                      interface was fixed. I let the legal review start in the last month. \
                      Their lead developer left halfway through. I kept the date anyway.",

@@ -16,13 +16,16 @@
 //!
 //! ## Stays quiet on
 //! An answer that covers every section, even without the stock phrases. And a missing section
-//! whose framework says `flag_when_missing = false` (STAR's Task): a task is mostly told in
-//! passing ("Pricing was mine", "it was the hygienist's job"), and the decoder folds it into the
-//! situation or the action. On 150 answers written for the project it reported a missing Task
-//! 16 times and was right 4; on thirty more, written after that choice, leaving it out removed 4
-//! false alarms and lost 1 (docs/measurements.md, "Stop 31"). And failure-5's Own it, whose
-//! absence is `no-ownership`'s to report. The timeline still shows such a section as missing,
-//! marked uncertain.
+//! whose framework says `flag_when_missing = false`:
+//! - STAR's Task. A task is mostly told in passing ("the rota was mine", "that part fell to the
+//!   nurses"), and the decoder folds it into the situation or the action. On 150 answers
+//!   written for the project it reported a missing Task 16 times and was right 4. Leaving it
+//!   out removed 5 false alarms and no true one on sixty answers written after that choice,
+//!   4 and 4 on an earlier thirty, and one true one on the dev set (docs/measurements.md,
+//!   "Stop 31").
+//! - failure-5's Own it, whose absence is `no-ownership`'s to report.
+//!
+//! The timeline still shows such a section as missing, marked uncertain.
 //!
 //! ## Source
 //! The frameworks in `data/frameworks.toml` (seeds 000, 001, 004).
@@ -103,11 +106,11 @@ mod tests {
 
     #[test]
     fn quiet_on_a_failure_answer_without_its_opening_which_no_ownership_reports() {
-        let text = "[context] I ran the box office at a music hall. \
-             [what-went-wrong] The radio block was never taken out of the general sale, and the \
-             show was oversold by three hundred seats. \
-             [lesson] A setup I am sure of is the one I need to check. \
-             [change] Now a second person signs off every allocation before tickets go on sale.";
+        let text = "[context] I kept the stock records for a garden centre. \
+             [what-went-wrong] The spring order went in twice, and forty pallets of compost \
+             stood in the car park for a month. \
+             [lesson] A figure typed by hand gets checked twice. \
+             [change] Now the till system raises every order, and a colleague reads it back.";
         assert!(ids(check, "failure-5", text).is_empty());
     }
 }
