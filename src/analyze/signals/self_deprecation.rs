@@ -2,12 +2,12 @@
 //!
 //! ## What it flags
 //! Phrases that run the speaker down rather than name a mistake ("I'm just terrible at this", "I
-//! was an idiot", "I'm hopeless with": `self_deprecation` in lexicon.toml; `*` there stands for
-//! up to two words, so "I'm honestly just terrible" is found too). And the same verdicts in the
+//! was an idiot", "I'm hopeless with": `self_deprecation` in lexicon.toml; `*` there stands for up
+//! to two words, so "I'm honestly just terrible" is found too). And the same verdicts in the
 //! speaker's own words: one of `harsh_verdicts` ("coward", "useless", "fool") at most two words
-//! after one of `self_subjects` ("I was", "I felt like"), with no "not" or "never" between, or
-//! in "how stupid I was" and "lazy of me". People put themselves down in too many ways for a
-//! phrase list: on nine such answers written for stop 30, the list alone found none.
+//! after one of `self_subjects` ("I was", "I felt like"), with no "not" or "never" between, or in
+//! "how stupid I was", "what a fool I was" and "lazy of me". People put themselves down in too many
+//! ways for a phrase list: on nine such answers written for stop 30, the list alone found none.
 //!
 //! ## Why an interviewer cares
 //! Owning a mistake builds trust; putting yourself down makes the interviewer wonder about
@@ -71,10 +71,17 @@ fn verdicts(cx: &Cx) -> Vec<Found> {
         let tail = HOW_TAILS
             .iter()
             .find(|t| t.iter().enumerate().all(|(k, w)| next(k + 1) == Some(*w)));
+        // "how stupid I was", and "what a fool I was", whose article may be "a" or "an".
+        let what_a = i > 1 && toks[i - 2] == "what" && matches!(toks[i - 1].as_str(), "a" | "an");
         if let (true, Some(t)) = (i > 0 && toks[i - 1] == "how", tail) {
             out.push(Found {
                 word: i - 1,
                 len: 2 + t.len(),
+            });
+        } else if let (true, Some(t)) = (what_a, tail) {
+            out.push(Found {
+                word: i - 2,
+                len: 3 + t.len(),
             });
         } else if next(1) == Some("of") && next(2) == Some("me") {
             out.push(Found { word: i, len: 3 });
@@ -138,6 +145,7 @@ mod tests {
                 "I felt like an absolute clown standing there with the wrong keys.",
                 "I've been spineless about it for years.",
                 "Looking back, I can see how lazy I was with the checklist.",
+                "I left the gate open all weekend. What an idiot I was.",
                 "Skipping the count was plain stupid of me.",
                 "Some mornings I feel like the weakest nurse on the ward.",
             ],
@@ -157,6 +165,7 @@ mod tests {
                 "The tool was useless for our sizes, so I measured by hand.",
                 "I knew how hopeless the schedule was before we started.",
                 "It was a stupid rule, and I asked the board to change it.",
+                "What a coward the landlord was about the repairs, so I called the council.",
             ],
         );
     }
