@@ -73,7 +73,8 @@ pub struct SectionDef {
     pub roles: Vec<String>,
     /// Whether an answer in which no sentence was labelled with this section gets the
     /// `missing-section` signal. False where the decoder's "missing" is more often a section
-    /// folded into its neighbours than one left out (STAR's Task): the timeline then shows the
+    /// folded into its neighbours than one left out (STAR's Task), or where another signal
+    /// reports the absence (failure-5's Own it, `no-ownership`): the timeline then shows the
     /// section as missing and uncertain, and no signal is raised.
     #[serde(default = "flag_when_missing_default")]
     pub flag_when_missing: bool,

@@ -42,7 +42,8 @@ const SELF: &[&str] = &["i", "i'd", "i've", "myself", "me"];
 /// Sections that tell what went wrong, where a story of others' failings is told.
 const FAILURE_SECTIONS: &[&str] = &["own-it", "what-went-wrong", "failure", "result"];
 
-/// Words a sentence may open with before its subject ("So then I ...", "When the truck ...").
+/// Words a sentence may open with before its subject ("So then I ...", "When the truck ..."),
+/// and answers to the question that make a sentence of their own ("Sure.").
 const LEAD_INS: &[&str] = &[
     "so",
     "and",
@@ -70,6 +71,11 @@ const LEAD_INS: &[&str] = &[
     "just",
     "still",
     "even",
+    "sure",
+    "yeah",
+    "yes",
+    "right",
+    "look",
 ];
 /// Subjects that are the speaker, the speaker's team, or nobody in particular ("it was late",
 /// "there were five"): none of them puts the story on someone else.
@@ -108,23 +114,29 @@ impl Blame {
         2.0 * self.faults.len() as f64 + self.others.len() as f64 - self.ownership.len() as f64
     }
     /// Fault put on others often enough, or a story of others' failings in which the speaker
-    /// admits nothing: an outside party failing, or what went wrong told with others as the
-    /// subject `others_min` times more often than with "I".
+    /// admits nothing: an outside party failing, or what went wrong told with someone else as
+    /// the subject in at least `others_min` more sentences than with "I".
     pub fn fires(&self, min: f64, others_min: f64) -> bool {
-        let owns_nothing = self.ownership.is_empty() && self.own_failings.is_empty();
-        self.score() >= min
-            || (owns_nothing
-                && (!self.failings.is_empty() || self.told_of_others.0 as f64 >= others_min))
+        !self.reasons(min, others_min).is_empty()
     }
+    /// What makes it blame, for the evidence: the fault phrases and mentions of others when
+    /// they score enough, else the outside parties failing, else the sentences told of others;
+    /// empty when it is not blame.
+    pub fn reasons(&self, min: f64, others_min: f64) -> Vec<Found> {
+        let owns_nothing = self.ownership.is_empty() && self.own_failings.is_empty();
+        if self.score() >= min {
+            self.all()
+        } else if owns_nothing && !self.failings.is_empty() {
+            self.failings.clone()
+        } else if owns_nothing && self.told_of_others.0 as f64 >= others_min {
+            self.told_of_others.1.clone()
+        } else {
+            Vec::new()
+        }
+    }
+    /// The fault phrases and mentions of others as the cause, in order.
     pub fn all(&self) -> Vec<Found> {
-        let mut v: Vec<Found> = self
-            .faults
-            .iter()
-            .chain(&self.others)
-            .chain(&self.failings)
-            .chain(&self.told_of_others.1)
-            .copied()
-            .collect();
+        let mut v: Vec<Found> = self.faults.iter().chain(&self.others).copied().collect();
         v.sort_by_key(|f| f.word);
         v
     }
@@ -216,11 +228,10 @@ fn failings(cx: &Cx) -> Vec<Found> {
 }
 
 pub(super) fn check(cx: &Cx) -> Vec<Signal> {
-    let b = find(cx);
-    if !b.fires(cx.settings.blame_min, cx.settings.blame_others_min) {
+    let all = find(cx).reasons(cx.settings.blame_min, cx.settings.blame_others_min);
+    if all.is_empty() {
         return Vec::new();
     }
-    let all = b.all();
     vec![cx.signal(
         "blame",
         Severity::Major,

@@ -49,7 +49,8 @@ pub(super) fn card(cx: &Cx) -> Vec<ScoreItem> {
             Verdict::Shown
         },
         if blamed {
-            format!("blame: {}", cx.quotes(&b.all(), 2))
+            let why = b.reasons(cx.settings.blame_min, cx.settings.blame_others_min);
+            format!("blame: {}", cx.quotes(&why, 2))
         } else {
             found_or(ownership, "no ownership statement")
         },
