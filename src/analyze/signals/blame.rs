@@ -437,6 +437,26 @@ mod tests {
     }
 
     #[test]
+    fn the_evidence_quotes_the_sentences_told_of_others_and_not_an_interjection() {
+        let cat = super::super::testkit::catalog();
+        let fw = cat.framework("failure-5").expect("framework");
+        let told = |wrong: &str| {
+            let a = super::super::testkit::analysis("failure-5", &booking_app(wrong));
+            let cx = Cx::new(&a, fw, &cat.lexicon, &cat.settings, Some(&cat.sections));
+            (find(&cx).told_of_others.0, check(&cx))
+        };
+        let (plain, _) = told(OTHERS_TOLD);
+        let (with_sure, got) = told(&format!("Sure. {OTHERS_TOLD}"));
+        assert_eq!(plain, with_sure, "\"Sure.\" is no sentence told of others");
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].evidence.contains("The design studio"),
+            "{}",
+            got[0].evidence
+        );
+    }
+
+    #[test]
     fn quiet_when_the_speaker_is_in_the_story_or_owns_a_part() {
         assert_quiet(
             check,
