@@ -33,7 +33,7 @@
 //! ## Source
 //! Seed 000 (accountability), seed 001 ("Being defensive or blaming external factors").
 
-use super::common::{Cx, Found, Severity, Signal};
+use super::common::{Cx, Found, I_FORMS, Severity, Signal, WE_FORMS};
 use crate::analyze::sentences::normalize;
 
 /// Words that make the phrase after them about the speaker ("I dropped the ball").
@@ -77,10 +77,11 @@ const LEAD_INS: &[&str] = &[
     "right",
     "look",
 ];
-/// Subjects that are the speaker, the speaker's team, or nobody in particular ("it was late",
-/// "there were five"): none of them puts the story on someone else.
-const SPEAKER: &[&str] = &["i", "i'd", "i've", "i'm", "i'll", "my", "me", "myself"];
-const TEAM: &[&str] = &["we", "we'd", "we've", "we're", "we'll", "our", "us"];
+/// Subjects that are the speaker (with `I_FORMS`), the speaker's team (with `WE_FORMS`), or
+/// nobody in particular ("it was late", "there were five"): none of them puts the story on
+/// someone else.
+const SPEAKER: &[&str] = &["my", "me", "myself"];
+const TEAM: &[&str] = &["our", "us"];
 const DUMMIES: &[&str] = &[
     "it", "it's", "this", "there", "there's", "that", "that's", "these", "those", "what",
 ];
@@ -163,7 +164,6 @@ pub(crate) fn find(cx: &Cx) -> Blame {
 }
 
 /// Who a sentence is about: its first word past the lead-ins.
-#[derive(PartialEq)]
 enum Subject {
     Speaker,
     Others,
@@ -173,8 +173,10 @@ enum Subject {
 fn subject(toks: &[String]) -> Subject {
     let first = toks.iter().find(|t| !LEAD_INS.contains(&t.as_str()));
     match first.map(String::as_str) {
-        Some(t) if SPEAKER.contains(&t) => Subject::Speaker,
-        Some(t) if TEAM.contains(&t) || DUMMIES.contains(&t) => Subject::Neither,
+        Some(t) if I_FORMS.contains(&t) || SPEAKER.contains(&t) => Subject::Speaker,
+        Some(t) if WE_FORMS.contains(&t) || TEAM.contains(&t) || DUMMIES.contains(&t) => {
+            Subject::Neither
+        }
         Some(_) => Subject::Others,
         None => Subject::Neither,
     }
@@ -243,7 +245,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{assert_quiet, ids};
+    use super::super::testkit::{assert_quiet, ids, with_cx};
     use super::*;
 
     #[test]
@@ -438,12 +440,9 @@ mod tests {
 
     #[test]
     fn the_evidence_quotes_the_sentences_told_of_others_and_not_an_interjection() {
-        let cat = super::super::testkit::catalog();
-        let fw = cat.framework("failure-5").expect("framework");
         let told = |wrong: &str| {
             let a = super::super::testkit::analysis("failure-5", &booking_app(wrong));
-            let cx = Cx::new(&a, fw, &cat.lexicon, &cat.settings, Some(&cat.sections));
-            (find(&cx).told_of_others.0, check(&cx))
+            with_cx("failure-5", &a, |cx| (find(cx).told_of_others.0, check(cx)))
         };
         let (plain, _) = told(OTHERS_TOLD);
         let (with_sure, got) = told(&format!("Sure. {OTHERS_TOLD}"));

@@ -20,6 +20,10 @@ pub(crate) struct Cx<'a> {
     pub toks: Vec<String>,
 }
 
+/// "I" and "we" as the one acting, with their contractions.
+pub(crate) const I_FORMS: &[&str] = &["i", "i'd", "i've", "i'm", "i'll"];
+pub(crate) const WE_FORMS: &[&str] = &["we", "we'd", "we've", "we're", "we'll"];
+
 /// Frameworks about a failure: ownership, blame and the scorecard apply.
 const FAILURE_FRAMEWORKS: &[&str] = &["star-l", "failure-5", "concise-5", "star-long"];
 

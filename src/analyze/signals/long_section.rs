@@ -3,8 +3,8 @@
 //! ## What it flags
 //! A section whose spans add up to more than `long_section_share` (lexicon.toml, 0.56) of the
 //! answer's labelled time and to more than the top of its own target band. The bar is a little
-//! above half because the section edges are estimates: a section labelled 50-56% of the answer
-//! was mostly a 40% section with a neighbour's sentences added (docs/measurements.md, "Stop
+//! above half because the section edges are estimates: sections labelled 50-56% of the answer
+//! were under half in truth, with a neighbour's sentences added (docs/measurements.md, "Stop
 //! 31"). In a short answer
 //! one section can hold half the time while still inside its band: the answer is short, not the
 //! section long (`too-short` says that), and "aim for 15-40 s" next to 18 s would contradict

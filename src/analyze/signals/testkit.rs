@@ -68,10 +68,22 @@ pub fn ids(check: fn(&Cx) -> Vec<Signal>, framework: &str, text: &str) -> Vec<St
 }
 
 pub fn ids_of(check: fn(&Cx) -> Vec<Signal>, framework: &str, a: &Analysis) -> Vec<String> {
+    with_cx(framework, a, |cx| {
+        check(cx).into_iter().map(|s| s.id).collect()
+    })
+}
+
+/// Runs `f` on the rules' context for `a` against `framework`, with the embedded data.
+pub fn with_cx<R>(framework: &str, a: &Analysis, f: impl FnOnce(&Cx) -> R) -> R {
     let cat = catalog();
     let fw = cat.framework(framework).expect("framework");
-    let cx = Cx::new(a, fw, &cat.lexicon, &cat.settings, Some(&cat.sections));
-    check(&cx).into_iter().map(|s| s.id).collect()
+    f(&Cx::new(
+        a,
+        fw,
+        &cat.lexicon,
+        &cat.settings,
+        Some(&cat.sections),
+    ))
 }
 
 /// Asserts that `check` raises nothing on any of `texts`: a rule's must-stay-quiet cases.

@@ -27,8 +27,7 @@ use super::common::{ACTION_SECTIONS, Cx, Severity, Signal};
 /// rest of the narration.
 const NARRATION: &[&str] = &["result"];
 
-const WE: &[&str] = &["we", "we'd", "we've", "we're", "we'll"];
-const I: &[&str] = &["i", "i'd", "i've", "i'm", "i'll"];
+use super::common::{I_FORMS as I, WE_FORMS as WE};
 
 /// Most words between a decision phrase and the "we" it governs: "I told the whole team we'd"
 /// is within, "I decided to call a meeting where we" is past it.
