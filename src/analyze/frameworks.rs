@@ -316,7 +316,7 @@ fn default_final_keep() -> f64 {
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_context_weight() -> f64 {
-    0.5
+    0.75
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section
@@ -1907,8 +1907,8 @@ target = { min_s = 5.0, max_s = 20.0 }
     #[test]
     fn context_weight_is_checked_and_an_older_copy_gets_the_shipped_value() {
         let mut cat = Catalog::embedded().expect("embedded");
-        assert!(SECTIONS_TOML.contains("context_weight = 0.5\n"));
-        let bad = SECTIONS_TOML.replace("context_weight = 0.5\n", "context_weight = -1\n");
+        assert!(SECTIONS_TOML.contains("context_weight = 0.75\n"));
+        let bad = SECTIONS_TOML.replace("context_weight = 0.75\n", "context_weight = -1\n");
         let e = cat
             .overlay("sections.toml", "my/sections.toml", bad.as_bytes())
             .expect_err("negative weight refused")
@@ -1917,10 +1917,10 @@ target = { min_s = 5.0, max_s = 20.0 }
             e.starts_with("my/sections.toml: ") && e.contains("context_weight"),
             "{e}"
         );
-        let older = SECTIONS_TOML.replace("context_weight = 0.5\n", "");
+        let older = SECTIONS_TOML.replace("context_weight = 0.75\n", "");
         cat.overlay("sections.toml", "my/sections.toml", older.as_bytes())
             .expect("a copy from before the setting still reads");
-        assert_eq!(cat.sections.decoder.context_weight, 0.5);
+        assert_eq!(cat.sections.decoder.context_weight, 0.75);
     }
 
     #[test]

@@ -1500,10 +1500,16 @@ mod tests {
     }
 
     #[test]
-    fn a_fix_that_made_a_real_difference_opens_the_progress() {
+    fn a_fix_that_made_a_real_difference_is_a_turn_the_report_is_unsure_of() {
         // "It has made a real difference" is the turn from what the speaker does about the
-        // weakness to how it has gone; without it the next sentences stayed in Mitigation.
-        let l = labels_of(
+        // weakness to how it has gone, and has a Progress cue. The context model (weight 0.75
+        // since stop 32) hears it and the "I used to" sentence after it as Mitigation, and wins:
+        // on 148 fresh answers that trade paid (docs/measurements.md, "Stop 32"). Where cue and
+        // model disagree like this the label must be marked uncertain, and the story's outcome
+        // must still be Progress.
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework("weakness").expect("framework");
+        let w = words(
             "The weakness I'd name is keeping work to myself. When a deadline is close, my \
              instinct is to do the work myself rather than hand it to someone who might be \
              slower. To manage it, I write down who else could do each task before I start. If \
@@ -1514,9 +1520,20 @@ mod tests {
              other people's orders. Last autumn two rush jobs landed on the same afternoon, and \
              the old me would have stayed until midnight on both. This time I gave one to our \
              apprentice, and she had it boxed before I finished mine.",
-            "weakness",
         );
-        assert_eq!(&l[4..7], ["mitigation", "progress", "progress"], "{l:?}");
+        let l = label(&w, &sentences::split(&w), fw, &cat.sections);
+        let ids: Vec<&str> = l
+            .iter()
+            .map(|x| fw.sections[x.section].id.as_str())
+            .collect();
+        assert_eq!(ids[4], "mitigation", "{ids:?}");
+        let bar = cat.sections.decoder.uncertain_below;
+        assert!(
+            l[5].confidence < bar,
+            "the turn is stated as fact: {}",
+            l[5].confidence
+        );
+        assert_eq!(&ids[7..], ["progress", "progress"], "{ids:?}");
     }
 
     #[test]
