@@ -945,20 +945,26 @@ mod tests {
         assert_eq!(l[3], "action", "{l:?}");
     }
 
+    /// A star-long answer whose task is the team's, in "we"; `role` opens the scene ("I ran").
+    fn warehouse_move(role: &str) -> String {
+        format!(
+            "I'd talk about a warehouse move that ran a week late, and that was my mistake. \
+             {role} operations for a garden tools shop that ships about two thousand parcels a \
+             week, and the lease on our old unit ended within the spring. We needed to move all \
+             the stock in a single weekend and keep shipping on the Monday. We packed by aisle, \
+             we labelled every box by shelf, and we hired two vans. The new racks did not fit \
+             the loading door, so we shipped nothing for six days and refunded two hundred \
+             orders. Now I measure every new site myself before we book anything. That is what \
+             I'd bring to your logistics team."
+        )
+    }
+
     #[test]
     fn a_long_form_task_told_as_what_we_needed_is_the_task() {
         // The team's task, in "we", after a scene with a deadline in it ("within"): no "my job
         // was". (With "I ran operations" the scene is heard as Action: see the ignored test
         // below.)
-        let text = "I'd talk about a warehouse move that ran a week late, and that was my \
-             mistake. I looked after operations for a garden tools shop that ships about two thousand \
-             parcels a week, and the lease on our old unit ended within the spring. We needed \
-             to move all the stock in a single weekend and keep shipping on the Monday. We \
-             packed by aisle, we labelled every box by shelf, and we hired two vans. The new \
-             racks did not fit the loading door, so we shipped nothing for six days and \
-             refunded two hundred orders. Now I measure every new site myself before we book \
-             anything. That is what I'd bring to your logistics team.";
-        let l = labels_of(text, "star-long");
+        let l = labels_of(&warehouse_move("I looked after"), "star-long");
         assert_eq!(l[1], "situation", "{l:?}");
         assert_eq!(l[2], "task", "{l:?}");
     }
@@ -970,17 +976,9 @@ mod tests {
         // plain decoding left Action out of this answer, which kept the scene and the task in
         // place (and reported a missing Action that was there); since the context model may
         // bring a section back, the restored Action takes the scene and the task with it, and
-        // a missing Situation is reported instead. Measured over 178 answers the change pays
+        // a missing Situation is reported instead. Measured on fresh answers the change pays
         // (docs/measurements.md, "Stop 32"); this example is what it costs.
-        let text = "I'd talk about a warehouse move that ran a week late, and that was my \
-             mistake. I ran operations for a garden tools shop that ships about two thousand \
-             parcels a week, and the lease on our old unit ended within the spring. We needed \
-             to move all the stock in a single weekend and keep shipping on the Monday. We \
-             packed by aisle, we labelled every box by shelf, and we hired two vans. The new \
-             racks did not fit the loading door, so we shipped nothing for six days and \
-             refunded two hundred orders. Now I measure every new site myself before we book \
-             anything. That is what I'd bring to your logistics team.";
-        let l = labels_of(text, "star-long");
+        let l = labels_of(&warehouse_move("I ran"), "star-long");
         assert_eq!(&l[1..3], ["situation", "task"], "{l:?}");
     }
 
@@ -1166,17 +1164,23 @@ mod tests {
         assert_eq!(l[3], "result", "{l:?}");
     }
 
-    #[test]
-    fn a_section_with_no_evidence_of_its_own_is_dropped() {
-        // Three sentences; the middle section was placed on position alone, and the model
-        // believes its sentence less than the neighbours'.
-        let ev = |cue: bool, p: [f64; 3]| Evidence {
+    /// Evidence for one of three sentences whose sections are 0, 1, 2: the model's belief `p`,
+    /// and, with `cue`, a cue for section 1.
+    fn three_sentence_evidence(cue: bool, p: [f64; 3]) -> Evidence {
+        Evidence {
             score: vec![0.0; 3],
             best_cue: vec![None, cue.then(|| "cue".to_string()), None],
             words: vec![Vec::new(); 3],
             sounds: Some(p.to_vec()),
             goes_back: false,
-        };
+        }
+    }
+
+    #[test]
+    fn a_section_with_no_evidence_of_its_own_is_dropped() {
+        // Three sentences; the middle section was placed on position alone, and the model
+        // believes its sentence less than the neighbours'.
+        let ev = three_sentence_evidence;
         let path = [0, 1, 2];
         let weak = [
             ev(false, [0.8, 0.1, 0.1]),
@@ -1200,13 +1204,7 @@ mod tests {
     fn a_section_the_context_model_hears_is_brought_back() {
         // The plain decoding left section 1 out; the context decoding labels the middle
         // sentence with it.
-        let ev = |cue: bool, p: [f64; 3]| Evidence {
-            score: vec![0.0; 3],
-            best_cue: vec![None, cue.then(|| "cue".to_string()), None],
-            words: vec![Vec::new(); 3],
-            sounds: Some(p.to_vec()),
-            goes_back: false,
-        };
+        let ev = three_sentence_evidence;
         let heard = [0, 1, 2];
         let bring = |mid: Evidence| {
             let ev = [ev(false, [0.8, 0.1, 0.1]), mid, ev(false, [0.1, 0.1, 0.8])];
