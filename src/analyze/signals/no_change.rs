@@ -3,7 +3,7 @@
 //! ## What it flags
 //! In a failure story, a lesson (a lesson or change section, or "I learned", "the lesson" in the
 //! second half) with no concrete change from there to the end. A concrete change is a sentence
-//! with a change marker ("now I", "since then", "before every", "checklist", "I set up":
+//! with a change marker ("now", "since then", "before every", "checklist", "for the next", "I set up":
 //! `change_markers` in lexicon.toml) that is not itself a generic lesson, or one the section
 //! model is sure sounds like a change ("someone else checks the list before it goes").
 //!
@@ -17,7 +17,8 @@
 //!
 //! ## Stays quiet on
 //! "What stuck with me is that a friendly supplier is still a supplier. Now every new supplier
-//! gets a small trial order before we sign anything."
+//! gets a small trial order before we sign anything." Also when the change is told without "I":
+//! "Every order is now signed off by two people", "For the next season we kept two mills".
 //!
 //! ## Source
 //! Seeds 000 and 004.
@@ -86,6 +87,38 @@ mod tests {
         ]
 .map(|l| format!("{STORY} {l}")),
 );
+    }
+
+    #[test]
+    fn quiet_when_the_change_is_told_in_the_present_or_in_the_next_round() {
+        // No "now I" or "since then": the practice in the present tense, or the next round
+        // done differently.
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] What stuck with me is that a phone call is not a sample. Every new mill now gets a trial order first.",
+                "[learning] What stuck with me is that a phone call is not a sample. Now the trial order comes first, whatever the price.",
+                "[learning] What stuck with me is that a phone call is not a sample. For the next season we ordered sample rolls from three mills.",
+                "[learning] What stuck with me is that a phone call is not a sample. On the next line, I had every roll checked in daylight.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn fires_when_now_only_promises_to_be_better() {
+        // "Now" in a generic lesson is still no change: the sentence is a vague lesson first.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] What stuck with me is that a phone call is not a sample. Now I just try to be more careful.",
+                "[learning] I learned a lot, and I'm a better buyer now because I try harder.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
     }
 
     #[test]
