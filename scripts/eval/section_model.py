@@ -22,6 +22,17 @@ fit, on e01-e217, is "Stop 29"):
     python3 scripts/eval/section_model.py train data/section_model.bin \
         $(grep -v '^#' scripts/eval/section_model.names)
 
+`score` fits on the names in FILE (as `train` would) and prints, for the answers named after it,
+the share of words whose sentence the model alone labels right (its argmax, reference text, no
+decoder), overall and per framework and section: a quick first look at a change to the features
+before the decoder judges it (docs/measurements.md, "Stop 33"):
+
+    python3 scripts/eval/section_model.py score scripts/eval/section_model.names $(seq -f 'e%g' 546 725)
+
+Two knobs in the environment change the fit, for such probes (the shipped file uses neither):
+POS_BINS (number of position bins, default 10; the Rust side reads it from the file) and
+CLASS_WEIGHT=balanced (scikit-learn's class weighting).
+
 `table` writes, for the sentences of rehearse's JSON reports, the model's log-probabilities in
 the form the probe on branch `lr` reads (REHEARSE_CTX_VECS), to compare the two.
 
@@ -37,7 +48,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BITS = 14
-POS_BINS = 10
+POS_BINS = int(os.environ.get("POS_BINS", "10"))
 CTX_WEIGHT = 0.5
 C = 4.0
 MAGIC = b"RHSM\x01\x00\x00\x00"
@@ -142,12 +153,13 @@ def fit(names):
         X = vstack([design(ts, [len(TOKEN.findall(t.lower())) for t in ts], idf, default_idf)
                     for _, ts in items])
         y = [l for ls, _ in items for l in ls]
-        clf = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+        clf = LogisticRegression(C=C, max_iter=5000,
+                                 class_weight=os.environ.get("CLASS_WEIGHT") or None).fit(X, y)
         coef = clf.coef_
         if coef.shape[0] == 1:  # two classes: scikit-learn keeps one row
             coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         models[fw] = {"classes": list(clf.classes_), "intercept": list(clf.intercept_),
-                      "idf": idf, "default_idf": default_idf, "coef": coef}
+                      "idf": idf, "default_idf": default_idf, "coef": coef, "clf": clf}
     return models
 
 
@@ -266,11 +278,35 @@ def table(model_path, out, reports):
     print(f"{out}: {len(t)} sentences")
 
 
+def score(names_file, test_names):
+    names = [l.strip() for l in open(names_file) if l.strip() and not l.startswith("#")]
+    overlap = sorted(set(names) & set(test_names))
+    if overlap:
+        sys.exit(f"{names_file}: fitted on {', '.join(overlap)}; score only answers it was not fitted on")
+    models = fit(names)
+    right, words = {}, {}
+    for n in test_names:
+        fw, labels, texts = load_answer(n)
+        m = models.get(fw)
+        if m is None:
+            continue
+        nw = [len(TOKEN.findall(t.lower())) for t in texts]
+        X = design(texts, nw, m["idf"], m["default_idf"])
+        for got, want, w in zip(m["clf"].predict(X), labels, nw):
+            for key in ("all", fw, fw + "/" + want):
+                words[key] = words.get(key, 0) + w
+                right[key] = right.get(key, 0) + (w if got == want else 0)
+    for key in sorted(words, key=lambda k: (k != "all", k)):
+        print(f"{key:32} {right[key] / words[key]:.4f}  ({words[key]} words)")
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("train", "table"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("train", "table", "score"):
         sys.exit(__doc__)
     if sys.argv[1] == "train":
         write(fit(sys.argv[3:]), sys.argv[2])
+    elif sys.argv[1] == "score":
+        score(sys.argv[2], sys.argv[3:])
     else:
         table(sys.argv[2], sys.argv[3], sys.argv[4:])
 
