@@ -282,7 +282,8 @@ def score(names_file, test_names):
     names = [l.strip() for l in open(names_file) if l.strip() and not l.startswith("#")]
     overlap = sorted(set(names) & set(test_names))
     if overlap:
-        sys.exit(f"{names_file}: fitted on {', '.join(overlap)}; score only answers it was not fitted on")
+        sys.exit(f"{names_file}: fitted on {', '.join(overlap)}; "
+                 "score only answers it was not fitted on")
     models = fit(names)
     right, words = {}, {}
     for n in test_names:

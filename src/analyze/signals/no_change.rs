@@ -3,9 +3,9 @@
 //! ## What it flags
 //! In a failure story, a lesson (a lesson or change section, or "I learned", "the lesson" in the
 //! second half) with no concrete change from there to the end. A concrete change is a sentence
-//! with a change marker ("now", "since then", "before every", "checklist", "for the next", "I set up":
-//! `change_markers` in lexicon.toml) that is not itself a generic lesson, or one the section
-//! model is sure sounds like a change ("someone else checks the list before it goes").
+//! with a change marker ("now", "since then", "before every", "checklist", "for the next", "I
+//! set up": `change_markers` in lexicon.toml) that is not itself a generic lesson, or one the
+//! section model is sure sounds like a change ("someone else checks the list before it goes").
 //!
 //! ## Why an interviewer cares
 //! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
