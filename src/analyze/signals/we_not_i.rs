@@ -21,13 +21,11 @@
 //! "We had a month, so I chose the caterer and I set the menu; I booked the hall, and we
 //! ended up with the wrong Saturday."
 
-use super::common::{ACTION_SECTIONS, Cx, Severity, Signal};
+use super::common::{ACTION_SECTIONS, Cx, I_FORMS as I, Severity, Signal, WE_FORMS as WE};
 
 /// Sections that tell what was done, beyond the action sections: the result often carries the
 /// rest of the narration.
 const NARRATION: &[&str] = &["result"];
-
-use super::common::{I_FORMS as I, WE_FORMS as WE};
 
 /// Most words between a decision phrase and the "we" it governs: "I told the whole team we'd"
 /// is within, "I decided to call a meeting where we" is past it.
