@@ -19,9 +19,16 @@ pub fn find(words: &[Word], sentences: &[Sentence], speech: Option<&[(f64, f64)]
             *w = i;
         }
     }
+    // A word with no sound under it at all is one Whisper placed inside a silence (it slips
+    // a sentence's last word into the pause after it): the silence runs past it, and a listener
+    // hears one pause where the word times show two shorter ones.
+    let sounding: Vec<usize> = (0..words.len())
+        .filter(|&i| speech.is_none_or(|sp| has_sound(words[i].start_s, words[i].end_s, sp)))
+        .collect();
     let mut out = Vec::new();
-    for i in 1..words.len() {
-        let (a, b) = (words[i - 1].end_s, words[i].start_s);
+    for pair in sounding.windows(2) {
+        let (prev, i) = (pair[0], pair[1]);
+        let (a, b) = (words[prev].end_s, words[i].start_s);
         if b - a < MIN_PAUSE_S {
             continue;
         }
@@ -45,11 +52,19 @@ pub fn find(words: &[Word], sentences: &[Sentence], speech: Option<&[(f64, f64)]
             end_s: round_ms(end_s),
             duration_s: round_ms(end_s - start_s),
             location,
+            // The word just before the next one heard, so that the pause sits between it and
+            // that word in the transcript (the soundless word is the last one before the silence).
             after_word: i - 1,
             audio_confirmed,
         });
     }
     out
+}
+
+/// Whether any speech run overlaps `(a, b)`.
+fn has_sound(a: f64, b: f64, speech: &[(f64, f64)]) -> bool {
+    let first = speech.partition_point(|&(_, e)| e <= a);
+    speech.get(first).is_some_and(|&(s, _)| s < b)
 }
 
 /// The longest stretch of `[a, b)` not covered by any speech run.
@@ -135,6 +150,20 @@ mod tests {
         let p = find(&words, &s, Some(&[(0.0, 0.5), (1.0, 1.2), (2.5, 3.0)]));
         assert_eq!(p.len(), 1);
         assert!((p[0].start_s - 1.2).abs() < 1e-9 && (p[0].end_s - 2.5).abs() < 1e-9);
+        // A word with no sound under it, placed inside the silence, does not split the pause.
+        let words3 = vec![
+            w("went", 27.0, 28.9),
+            w("down.", 29.8, 30.1),
+            w("We", 31.7, 32.0),
+        ];
+        let s3 = vec![sentence(0, 2, "a"), sentence(2, 1, "b")];
+        let p = find(&words3, &s3, Some(&[(27.0, 28.9), (31.7, 32.0)]));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!((p[0].duration_s - 2.8).abs() < 1e-9, "{p:?}");
+        assert_eq!(p[0].after_word, 1);
+        // Without the audio the word times are all there is: two shorter gaps.
+        let p = find(&words3, &s3, None);
+        assert!(p.iter().all(|x| x.duration_s < 2.0), "{p:?}");
         // Sound all through the gap: no pause a listener would hear.
         let p = find(&words, &s, Some(&[(0.0, 3.0)]));
         assert!(p.is_empty());
