@@ -1525,6 +1525,33 @@ mod tests {
     }
 
     #[test]
+    fn a_team_that_wrote_it_up_for_others_is_shared() {
+        // A "we" story whose Shared is told as what the team passed on and who now does it
+        // alone; with only "I ..." cues, Applied before it took it in.
+        let text = |shared: &str| {
+            format!(
+                "Our depot switched to electric forklifts in March, and none of us had charged \
+                 a lithium battery before. We read the maker's guide over a weekend and spent \
+                 the first week charging them on a strict rota. By April the fleet ran two full \
+                 shifts a day, and we cut our fuel bill by a third. {shared}"
+            )
+        };
+        let l = labels_of(
+            &text(
+                "We wrote up the rota and the charging checks and sent it to the other two \
+                 depots in the group. Both of them use it now.",
+            ),
+            "rapid-learning",
+        );
+        assert_eq!(l[3..], ["shared", "shared"], "{l:?}");
+        let l = labels_of(
+            &text("We kept the rota going through the summer, and nothing broke down."),
+            "rapid-learning",
+        );
+        assert_ne!(l.last().map(String::as_str), Some("shared"), "{l:?}");
+    }
+
+    #[test]
     fn a_manual_found_on_the_shared_drive_is_still_how_it_was_learned() {
         let l = labels_of(
             "The clinic moved to a new records system a month before the audit, and I had to \
