@@ -148,6 +148,7 @@ mod tests {
                 "I left the gate open all weekend. What an idiot I was.",
                 "Skipping the count was plain stupid of me.",
                 "Some mornings I feel like the weakest nurse on the ward.",
+                "Every time I speak up in the review I go home sure I sounded stupid.",
             ],
             &["self-deprecation"],
         );
@@ -166,6 +167,7 @@ mod tests {
                 "I knew how hopeless the schedule was before we started.",
                 "It was a stupid rule, and I asked the board to change it.",
                 "What a coward the landlord was about the repairs, so I called the council.",
+                "I sounded calm on the call, and then I fixed the stupid typo in the quote.",
             ],
         );
     }
