@@ -1639,6 +1639,34 @@ mod tests {
     }
 
     #[test]
+    fn how_a_weakness_shows_up_is_still_the_weakness() {
+        // What the weakness costs the people around the speaker, told in the present, used to
+        // sound like the habits of a Mitigation.
+        let l = labels_of(
+            "I say yes to too much. I run the front desk at a dental practice, and when a \
+             patient asks to squeeze in, I always find a slot. By the afternoon the dentists are \
+             forty minutes behind, and the people booked after lunch sit in the waiting room. \
+             The hygienist ends up skipping her break to catch up, and she has told me so more \
+             than once. Now I keep two emergency slots a day and I offer the next one, not a \
+             squeeze. Last month we finished on time on eighteen of twenty days.",
+            "weakness",
+        );
+        assert_eq!(l[2], "weakness", "{l:?}");
+        assert_eq!(l[4], "mitigation", "{l:?}");
+        // A vague lesson told after the story stays with what the speaker does about it.
+        let l = labels_of(
+            "Planning is my weak spot. I do the weekly stock order for a small cafe, and I tend \
+             to do it in my head instead of from the list. Twice last month we ran out of milk \
+             by Saturday and the owner had to drive to the wholesaler. What I've drawn from \
+             that is that planning really counts in a small business. I know I need to be more \
+             careful, and I keep telling myself to slow down. It's slowly getting better, and \
+             the owner hasn't had to make a run for a few weeks.",
+            "weakness",
+        );
+        assert_eq!(l[3], "mitigation", "{l:?}");
+    }
+
+    #[test]
     fn a_weakness_that_made_a_difference_is_still_the_weakness() {
         let l = labels_of(
             "The weakness I'd name is keeping work to myself, and in a small team that has \
