@@ -1647,8 +1647,8 @@ mod tests {
              patient asks to squeeze in, I always find a slot. By the afternoon the dentists are \
              forty minutes behind, and the people booked after lunch sit in the waiting room. \
              The hygienist ends up skipping her break to catch up, and she has told me so more \
-             than once. Now I keep two emergency slots a day and I offer the next one, not a \
-             squeeze. Last month we finished on time on eighteen of twenty days.",
+             than once. Now I hold back two slots each day for emergencies and offer the next \
+             one, not a squeeze. Last month we finished on time on eighteen of twenty days.",
             "weakness",
         );
         assert_eq!(l[2], "weakness", "{l:?}");
@@ -1658,8 +1658,8 @@ mod tests {
             "Planning is my weak spot. I do the weekly stock order for a small cafe, and I tend \
              to do it in my head instead of from the list. Twice last month we ran out of milk \
              by Saturday and the owner had to drive to the wholesaler. What I've drawn from \
-             that is that planning really counts in a small business. I know I need to be more \
-             careful, and I keep telling myself to slow down. It's slowly getting better, and \
+             that is that planning really counts in a small business. I should be more careful, \
+             and I tell myself to slow down. It's slowly getting better, and \
              the owner hasn't had to make a run for a few weeks.",
             "weakness",
         );
