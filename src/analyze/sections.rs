@@ -1659,8 +1659,8 @@ mod tests {
              to do it in my head instead of from the list. Twice last month we ran out of milk \
              by Saturday and the owner had to drive to the wholesaler. What I've drawn from \
              that is that planning really counts in a small business. I should be more careful, \
-             and I tell myself to slow down. It's slowly getting better, and \
-             the owner hasn't had to make a run for a few weeks.",
+             and I tell myself to slow down. It's slowly getting better, and the owner hasn't \
+             had to make a run for a few weeks.",
             "weakness",
         );
         assert_eq!(l[3], "mitigation", "{l:?}");
