@@ -1552,6 +1552,35 @@ mod tests {
     }
 
     #[test]
+    fn shared_told_as_what_the_team_passed_on_is_shared_without_a_cue() {
+        // No Shared cue in the last two sentences: the section rests on sounding like one.
+        // With only "I ..." examples for it, naive Bayes heard a team's hand-over as Applied
+        // and the report said Shared was missing (docs/measurements.md, "Stop 35").
+        let text = |end: &str| {
+            format!(
+                "The bakery bought a new deck oven in the spring, and we had never baked on \
+                 stone before. We spent two weeks of early mornings testing loaves against the \
+                 old oven, one change at a time. By May every loaf came off the new oven, and \
+                 the waste went down by a quarter. {end}"
+            )
+        };
+        let l = labels_of(
+            &text(
+                "Then we handed our baking notes to the two other shops in the chain. Their \
+                 bakers came over for a morning and watched us work.",
+            ),
+            "rapid-learning",
+        );
+        assert_eq!(l.last().map(String::as_str), Some("shared"), "{l:?}");
+        // The same place told as more results stays Applied.
+        let l = labels_of(
+            &text("We kept baking on it all summer, and sales of the sourdough doubled."),
+            "rapid-learning",
+        );
+        assert_ne!(l.last().map(String::as_str), Some("shared"), "{l:?}");
+    }
+
+    #[test]
     fn a_manual_found_on_the_shared_drive_is_still_how_it_was_learned() {
         let l = labels_of(
             "The clinic moved to a new records system a month before the audit, and I had to \
