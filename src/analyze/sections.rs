@@ -1558,7 +1558,7 @@ mod tests {
         // and the report said Shared was missing (docs/measurements.md, "Stop 35").
         let text = |end: &str| {
             format!(
-                "The bakery bought a new deck oven in the spring, and we had never baked on \
+                "The bakery bought a new deck oven in March, and we had never baked on \
                  stone before. We spent two weeks of early mornings testing loaves against the \
                  old oven, one change at a time. By May every loaf came off the new oven, and \
                  the waste went down by a quarter. {end}"
