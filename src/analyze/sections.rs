@@ -1524,29 +1524,28 @@ mod tests {
         assert_eq!(l.last().map(String::as_str), Some("shared"), "{l:?}");
     }
 
+    /// Labels of a rapid-learning answer: the same story with a different last part.
+    fn rapid_learning_ending(story: &str, end: &str) -> Vec<String> {
+        labels_of(&format!("{story} {end}"), "rapid-learning")
+    }
+
     #[test]
     fn a_team_that_wrote_it_up_for_others_is_shared() {
         // A "we" story whose Shared is told as what the team passed on and who now does it
         // alone; with only "I ..." cues, Applied before it took it in.
-        let text = |shared: &str| {
-            format!(
-                "Our depot switched to electric forklifts in March, and none of us had charged \
-                 a lithium battery before. We read the maker's guide over a weekend and spent \
-                 the first week charging them on a strict rota. By April the fleet ran two full \
-                 shifts a day, and we cut our fuel bill by a third. {shared}"
-            )
-        };
-        let l = labels_of(
-            &text(
-                "We wrote up the rota and the charging checks and sent it to the other two \
-                 depots in the group. Both of them use it now.",
-            ),
-            "rapid-learning",
+        let story = "Our depot switched to electric forklifts in March, and none of us had \
+             charged a lithium battery before. We read the maker's guide over a weekend and spent \
+             the first week charging them on a strict rota. By April the fleet ran two full \
+             shifts a day, and we cut our fuel bill by a third.";
+        let l = rapid_learning_ending(
+            story,
+            "We wrote up the rota and the charging checks and sent it to the other two depots \
+             in the group. Both of them use it now.",
         );
         assert_eq!(l[3..], ["shared", "shared"], "{l:?}");
-        let l = labels_of(
-            &text("We kept the rota going through the summer, and nothing broke down."),
-            "rapid-learning",
+        let l = rapid_learning_ending(
+            story,
+            "We kept the rota going through the summer, and nothing broke down.",
         );
         assert_ne!(l.last().map(String::as_str), Some("shared"), "{l:?}");
     }
@@ -1556,26 +1555,20 @@ mod tests {
         // No Shared cue in the last two sentences: the section rests on sounding like one.
         // With only "I ..." examples for it, naive Bayes heard a team's hand-over as Applied
         // and the report said Shared was missing (docs/measurements.md, "Stop 35").
-        let text = |end: &str| {
-            format!(
-                "The bakery bought a new deck oven in March, and we had never baked on \
-                 stone before. We spent two weeks of early mornings testing loaves against the \
-                 old oven, one change at a time. By May every loaf came off the new oven, and \
-                 the waste went down by a quarter. {end}"
-            )
-        };
-        let l = labels_of(
-            &text(
-                "Then we handed our baking notes to the two other shops in the chain. Their \
-                 bakers came over for a morning and watched us work.",
-            ),
-            "rapid-learning",
+        let story = "The bakery bought a new deck oven in March, and we had never baked on \
+             stone before. We spent two weeks of early mornings testing loaves against the old \
+             oven, one change at a time. By May every loaf came off the new oven, and the waste \
+             went down by a quarter.";
+        let l = rapid_learning_ending(
+            story,
+            "Then we handed our baking notes to the two other shops in the chain. Their bakers \
+             came over for a morning and watched us work.",
         );
         assert_eq!(l.last().map(String::as_str), Some("shared"), "{l:?}");
         // The same place told as more results stays Applied.
-        let l = labels_of(
-            &text("We kept baking on it all summer, and sales of the sourdough doubled."),
-            "rapid-learning",
+        let l = rapid_learning_ending(
+            story,
+            "We kept baking on it all summer, and sales of the sourdough doubled.",
         );
         assert_ne!(l.last().map(String::as_str), Some("shared"), "{l:?}");
     }
