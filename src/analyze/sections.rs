@@ -960,8 +960,8 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "known failure since stop 36: the refitted context model hears 'we needed to' as \
-                Action, and the decoder takes Action over the cue at 0.55"]
+    #[ignore = "known failure since stop 36: with the refitted context model the decoder takes \
+                Action over the 'we needed to' cue, at 0.55"]
     fn a_long_form_task_told_as_what_we_needed_is_the_task() {
         // The team's task, in "we", after a scene with a deadline in it ("within"): no "my job
         // was". (With "I ran operations" the scene is heard as Action: see the ignored test
