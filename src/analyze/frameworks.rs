@@ -302,6 +302,17 @@ pub struct Decoder {
     /// it off.
     #[serde(default = "default_context_weight")]
     pub context_weight: f64,
+    /// Cost of a section running past the top of its band of the answer, per squared log of
+    /// the excess; with `duration_short_weight`, 0 keeps the sentence-by-sentence decoder.
+    #[serde(default)]
+    pub duration_long_weight: f64,
+    /// Cost of a section falling short of the bottom of its band, per squared log of the gap.
+    #[serde(default)]
+    pub duration_short_weight: f64,
+    /// With durations weighed, the labelling by runs is used only where one section takes more
+    /// than this share of the answer in it; otherwise the labelling by sentences stands.
+    #[serde(default = "default_long_run_share")]
+    pub long_run_share: f64,
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
@@ -317,6 +328,11 @@ fn default_final_keep() -> f64 {
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_context_weight() -> f64 {
     0.75
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_long_run_share() -> f64 {
+    0.55
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section
@@ -1262,6 +1278,9 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("keep_share", d.keep_share),
         ("final_keep", d.final_keep),
         ("context_weight", d.context_weight),
+        ("duration_long_weight", d.duration_long_weight),
+        ("duration_short_weight", d.duration_short_weight),
+        ("long_run_share", d.long_run_share),
     ] {
         if !(v.is_finite() && v >= 0.0) {
             return Err(bad(format!(
@@ -1273,6 +1292,12 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         return Err(bad(format!(
             "decoder: uncertain_below is a probability, 0 to 1 (it is {})",
             d.uncertain_below
+        )));
+    }
+    if d.long_run_share > 1.0 {
+        return Err(bad(format!(
+            "decoder: long_run_share is a share of the answer, 0 to 1 (it is {})",
+            d.long_run_share
         )));
     }
     for (i, r) in sec.roles.iter().enumerate() {

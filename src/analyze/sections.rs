@@ -6,6 +6,9 @@
 //! little (so a section with no evidence is reported missing, not invented), going back to an
 //! earlier section is allowed as a short flashback at a higher cost, and staying in the same
 //! section is free, so a pause or a cue-less sentence inside a section does not split it.
+//! Where `data/sections.toml` weighs durations, a second decoder over runs of sentences
+//! charges each section once for its length instead, and its labelling is kept where it finds
+//! one section taking most of the answer (a rambling part); it ships switched off.
 
 use super::frameworks::{Catalog, Decoder, Framework, SectionData};
 use super::lexical::posterior;
@@ -49,6 +52,8 @@ struct Evidence {
     sounds: Option<Vec<f64>>,
     /// The sentence opens by announcing that it goes back ("I should say", "let me back up").
     goes_back: bool,
+    /// Where the sentence starts and ends, as fractions of the answer.
+    place: (f64, f64),
 }
 
 /// Lowercase words with commas kept as their own token, padded with spaces, so cue phrases
@@ -156,6 +161,7 @@ fn evidence(words: &[Word], fw: &Framework) -> Evidence {
         words: found_words,
         sounds: None,
         goes_back: GOING_BACK.iter().any(|m| head.contains(&cue_pattern(m))),
+        place: (0.0, 0.0),
     }
 }
 
@@ -300,19 +306,24 @@ fn texts_of(words: &[Word], sents: &[Span]) -> Vec<String> {
         .collect()
 }
 
-/// Scores of every sentence (`texts`, from [`texts_of`]) for every section. `context` is the
-/// sentence-in-context model's log-probabilities for "sounds like" to hear as well; `cues` the
-/// evidence of an earlier call on the same sentences, whose cue matching is reused.
+/// The sentence-in-context model's log-probabilities per sentence and section, with the
+/// evidence of an earlier pass over the same sentences.
+type Heard<'a> = (&'a [Vec<Option<f64>>], &'a [Evidence]);
+
+/// Scores of every sentence (`texts`, from [`texts_of`]) for every section under the weights
+/// `d`. `heard` is the sentence-in-context model's log-probabilities for "sounds like" to hear
+/// as well, with the evidence of an earlier call on the same sentences, whose cue matching is
+/// reused.
 fn emissions(
     words: &[Word],
     sents: &[Span],
     texts: &[String],
     fw: &Framework,
     data: &SectionData,
-    context: Option<&[Vec<Option<f64>>]>,
-    cues: Option<&[Evidence]>,
+    heard: Option<Heard>,
+    d: &Decoder,
 ) -> (Vec<Vec<f64>>, Vec<Evidence>) {
-    let d = &data.decoder;
+    let (context, cues) = heard.unzip();
     let t0 = words.first().map_or(0.0, |w| w.start_s);
     let t1 = words.last().map_or(1.0, |w| w.end_s);
     let len = (t1 - t0).max(1e-6);
@@ -330,6 +341,7 @@ fn emissions(
         e.sounds = sounds_like(&texts[i], fw, data, ctx);
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
+        e.place = (a, b);
         let row: Vec<f64> = places
             .iter()
             .zip(&e.score)
@@ -376,8 +388,114 @@ fn step(d: &Decoder, c: usize, m: usize, c2: usize, announced: bool) -> (usize, 
     }
 }
 
+/// What the decoder's moves depend on besides the scores: which sentences announce a flashback,
+/// and, for the duration-aware decoder, where each sentence lies and each section's band.
+struct Moves {
+    goes_back: Vec<bool>,
+    /// Start and end of each sentence as fractions of the answer; empty spreads the sentences
+    /// evenly.
+    place: Vec<(f64, f64)>,
+    /// Each section's band of the answer, as fractions: its target's bounds over the sum of the
+    /// targets' midpoints.
+    bands: Vec<(f64, f64)>,
+}
+
+impl Moves {
+    fn of(ev: &[Evidence], fw: &Framework) -> Moves {
+        let total: f64 = fw
+            .sections
+            .iter()
+            .map(|s| (s.target.min_s + s.target.max_s) / 2.0)
+            .sum::<f64>()
+            .max(1e-9);
+        Moves {
+            goes_back: ev.iter().map(|e| e.goes_back).collect(),
+            place: ev.iter().map(|e| e.place).collect(),
+            bands: fw
+                .sections
+                .iter()
+                .map(|s| (s.target.min_s / total, s.target.max_s / total))
+                .collect(),
+        }
+    }
+
+    fn announced(&self, i: usize) -> bool {
+        self.goes_back.get(i).copied().unwrap_or(false)
+    }
+
+    /// Cost of section `c` taking sentences `i..j` of `n`: its share of the answer, from the
+    /// first sentence's start to the next sentence's start, against its band.
+    fn duration_cost(&self, d: &Decoder, i: usize, j: usize, n: usize, c: usize) -> f64 {
+        let at = |x: usize| {
+            if x >= n {
+                1.0
+            } else {
+                self.place.get(x).map_or(x as f64 / n as f64, |p| p.0)
+            }
+        };
+        let share = (at(j) - at(i)).max(0.005);
+        let Some(&(lo, hi)) = self.bands.get(c) else {
+            return 0.0;
+        };
+        if share > hi && hi > 0.0 {
+            d.duration_long_weight * (share / hi).ln().powi(2)
+        } else if share < lo {
+            d.duration_short_weight * (lo / share).ln().powi(2)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Answers of more sentences than this are decoded sentence by sentence even where durations
+/// are weighed: the decoder by runs grows with the square of the length, and an answer this
+/// long (some twenty minutes) is not one a framework's bands were written for.
+const MAX_SENTENCES_BY_RUNS: usize = 200;
+
+/// Whether the decoder weighs each section's duration (a semi-Markov decoder over runs of
+/// sentences) rather than each sentence's place alone.
+fn by_duration(d: &Decoder, n: usize) -> bool {
+    (d.duration_long_weight > 0.0 || d.duration_short_weight > 0.0) && n <= MAX_SENTENCES_BY_RUNS
+}
+
+/// A decoder state: the current section and the furthest section reached.
+type State = (usize, usize);
+
+/// The move into a run of sentences `i..j` (of `n`) of section `c2` from state `from` at
+/// boundary `i` (`None` is the answer's start): the furthest section reached after it and the
+/// move's score, less the run's own emissions. A run never follows a run of its own section.
+fn run_moves(
+    d: &Decoder,
+    mv: &Moves,
+    (i, j, n): (usize, usize, usize),
+    c2: usize,
+    from: Option<State>,
+) -> Option<(usize, f64)> {
+    let Some((c, m)) = from else {
+        return Some((
+            c2,
+            -d.skip_cost * c2 as f64 - mv.duration_cost(d, i, j, n, c2),
+        ));
+    };
+    if c2 == c {
+        return None;
+    }
+    let (m2, cost) = step(d, c, m, c2, mv.announced(i));
+    let rest = if c2 < m2 {
+        // A flashback: its cost and per-sentence stay, as in the sentence-by-sentence decoder.
+        d.flashback_stay_cost * (j - i - 1) as f64
+    } else {
+        mv.duration_cost(d, i, j, n, c2)
+    };
+    Some((m2, -cost - rest))
+}
+
 /// The best labelling and its score.
-fn decode(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> (Vec<usize>, f64) {
+fn decode(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize>, f64) {
+    if by_duration(d, em.len()) {
+        return decode_runs(em, mv, k, d);
+    }
+    let goes_back = &mv.goes_back;
     let n = em.len();
     if n == 0 || k == 0 {
         return (vec![], 0.0);
@@ -450,7 +568,11 @@ fn log_add(a: f64, b: f64) -> f64 {
 /// each weighted by exp(its score): the forward-backward algorithm on the same moves as
 /// [`decode`]. Where the best labelling wins by a wide margin the probability of its label is
 /// near 1; where another labelling scores almost as well it is near 1/2 or lower.
-fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<Vec<f64>> {
+fn marginals(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec<f64>> {
+    if by_duration(d, em.len()) {
+        return marginals_runs(em, mv, k, d);
+    }
+    let goes_back = &mv.goes_back;
     let n = em.len();
     if n == 0 || k == 0 {
         return vec![];
@@ -514,12 +636,253 @@ fn marginals(em: &[Vec<f64>], goes_back: &[bool], k: usize, d: &Decoder) -> Vec<
         .collect()
 }
 
+/// The best labelling by runs of sentences, each forward run charged once for its duration
+/// ([`Moves::duration_cost`]): a long section pays for its length once, not once per sentence
+/// past its expected place.
+fn decode_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize>, f64) {
+    let n = em.len();
+    if n == 0 || k == 0 {
+        return (vec![], 0.0);
+    }
+    let idx = |c: usize, m: usize| c * k + m;
+    let ns = k * k;
+    let neg = f64::NEG_INFINITY;
+    // score[j][state]: the best labelling of sentences 0..j whose last run ends at j.
+    let mut score = vec![vec![neg; ns]; n + 1];
+    // back[j][state]: where that last run starts, and the state before it (ns: the start).
+    let mut back = vec![vec![(0usize, ns); ns]; n + 1];
+    for i in 0..n {
+        let from: Vec<(usize, Option<State>, f64)> = if i == 0 {
+            vec![(ns, None, 0.0)]
+        } else {
+            (0..k)
+                .flat_map(|c| (c..k).map(move |m| (c, m)))
+                .filter(|&(c, m)| score[i][idx(c, m)] > neg)
+                .map(|(c, m)| (idx(c, m), Some((c, m)), score[i][idx(c, m)]))
+                .collect()
+        };
+        for c2 in 0..k {
+            let mut run = 0.0;
+            for j in i + 1..=n {
+                run += em[j - 1][c2];
+                if run == neg {
+                    break;
+                }
+                for &(st, state, s) in &from {
+                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, state) {
+                        let v = s + cost + run;
+                        if v > score[j][idx(c2, m2)] {
+                            score[j][idx(c2, m2)] = v;
+                            back[j][idx(c2, m2)] = (i, st);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut best = (0usize, neg);
+    for c in 0..k {
+        for m in c..k {
+            let v = score[n][idx(c, m)] - d.skip_cost * (k - 1 - m) as f64;
+            if v > best.1 {
+                best = (idx(c, m), v);
+            }
+        }
+    }
+    let mut path = vec![0usize; n];
+    let (mut j, mut st) = (n, best.0);
+    while j > 0 && st < ns {
+        let (i, prev) = back[j][st];
+        for p in &mut path[i..j] {
+            *p = st / k;
+        }
+        j = i;
+        st = prev;
+    }
+    (path, best.1)
+}
+
+/// [`marginals`] over runs of sentences, on the same moves as [`decode_runs`].
+fn marginals_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec<f64>> {
+    let n = em.len();
+    if n == 0 || k == 0 {
+        return vec![];
+    }
+    let idx = |c: usize, m: usize| c * k + m;
+    let ns = k * k;
+    let neg = f64::NEG_INFINITY;
+    let states: Vec<(usize, usize)> = (0..k).flat_map(|c| (c..k).map(move |m| (c, m))).collect();
+    // The emissions of every run i..j of every section, as prefix sums; a section ruled out
+    // (its scores all minus infinity) has none.
+    let ruled_out: Vec<bool> = (0..k).map(|c| em.iter().any(|r| r[c] == neg)).collect();
+    let mut pre = vec![vec![0.0; k]; n + 1];
+    for i in 0..n {
+        for c in 0..k {
+            pre[i + 1][c] = pre[i][c] + if ruled_out[c] { 0.0 } else { em[i][c] };
+        }
+    }
+    let run = |i: usize, j: usize, c: usize| {
+        if ruled_out[c] {
+            neg
+        } else {
+            pre[j][c] - pre[i][c]
+        }
+    };
+    let from_at = |i: usize| -> Vec<Option<(usize, usize)>> {
+        if i == 0 {
+            vec![None]
+        } else {
+            states.iter().map(|&s| Some(s)).collect()
+        }
+    };
+    let at = |a: &Vec<Vec<f64>>, i: usize, s: Option<(usize, usize)>| match s {
+        None => 0.0,
+        Some((c, m)) => a[i][idx(c, m)],
+    };
+    let mut alpha = vec![vec![neg; ns]; n + 1];
+    for i in 0..n {
+        for s in from_at(i) {
+            let a = at(&alpha, i, s);
+            if a == neg {
+                continue;
+            }
+            for c2 in 0..k {
+                for (j, to) in alpha.iter_mut().enumerate().skip(i + 1) {
+                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, s) {
+                        let x = &mut to[idx(c2, m2)];
+                        *x = log_add(*x, a + cost + run(i, j, c2));
+                    }
+                }
+            }
+        }
+    }
+    let mut beta = vec![vec![neg; ns]; n + 1];
+    for &(c, m) in &states {
+        beta[n][idx(c, m)] = -d.skip_cost * (k - 1 - m) as f64;
+    }
+    for i in (1..n).rev() {
+        for &(c, m) in &states {
+            let mut acc = neg;
+            for c2 in 0..k {
+                for (j, to) in beta.iter().enumerate().skip(i + 1) {
+                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, Some((c, m))) {
+                        acc = log_add(acc, cost + run(i, j, c2) + to[idx(c2, m2)]);
+                    }
+                }
+            }
+            beta[i][idx(c, m)] = acc;
+        }
+    }
+    let z = states
+        .iter()
+        .map(|&(c, m)| alpha[n][idx(c, m)] + beta[n][idx(c, m)])
+        .fold(neg, log_add);
+    // Each run's probability, spread over its sentences through a difference array.
+    let mut diff = vec![vec![0.0; k]; n + 1];
+    for i in 0..n {
+        for s in from_at(i) {
+            let a = at(&alpha, i, s);
+            if a == neg {
+                continue;
+            }
+            for c2 in 0..k {
+                for j in i + 1..=n {
+                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, s) {
+                        let p = (a + cost + run(i, j, c2) + beta[j][idx(c2, m2)] - z).exp();
+                        if p > 0.0 {
+                            diff[i][c2] += p;
+                            diff[j][c2] -= p;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut acc = vec![0.0; k];
+    (0..n)
+        .map(|i| {
+            for (a, x) in acc.iter_mut().zip(&diff[i]) {
+                *a += x;
+            }
+            acc.iter().map(|p| p.clamp(0.0, 1.0)).collect()
+        })
+        .collect()
+}
+
 /// Labels every sentence with a section of `fw`.
+///
+/// With durations weighed (`duration_long_weight` or `duration_short_weight` above 0), the
+/// answer is labelled twice: sentence by sentence, and by runs with lateness left to the runs'
+/// durations (`late_factor` 0). The labelling by runs is kept only where it finds one section
+/// taking more than `long_run_share` of the answer: there it hears a rambling part the
+/// sentence decoder cuts up, and elsewhere it moved ordinary answers for the worse
+/// (docs/measurements.md, "Stop 37").
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
     let texts = texts_of(words, sents);
-    let (em, ev) = emissions(words, sents, &texts, fw, data, None, None);
-    let Some(context) = context_scores(&texts, sents, fw, &data.decoder) else {
-        return label_from(&em, &ev, fw, &data.decoder);
+    let d = data.decoder;
+    let context = context_scores(&texts, sents, fw, &d);
+    let context = context.as_deref();
+    let by_sentence = Decoder {
+        duration_long_weight: 0.0,
+        duration_short_weight: 0.0,
+        ..d
+    };
+    let plain = label_with(words, sents, &texts, fw, data, context, &by_sentence);
+    if !by_duration(&d, sents.len()) {
+        return plain;
+    }
+    let by_runs = Decoder {
+        late_factor: 0.0,
+        ..d
+    };
+    let runs = label_with(words, sents, &texts, fw, data, context, &by_runs);
+    if largest_share(&runs, words, sents) > d.long_run_share {
+        runs
+    } else {
+        plain
+    }
+}
+
+/// The largest share of the answer's time that one section takes in `labels`, each run of
+/// its sentences counted from its first word to its last.
+fn largest_share(labels: &[Label], words: &[Word], sents: &[Span]) -> f64 {
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return 0.0;
+    };
+    let total = (last.end_s - first.start_s).max(1e-6);
+    let mut per: Vec<f64> = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        let s = labels[i].section;
+        let mut j = i;
+        while j + 1 < labels.len() && labels[j + 1].section == s {
+            j += 1;
+        }
+        let (a, b) = (&sents[i], &sents[j]);
+        let span = words[b.first + b.len - 1].end_s - words[a.first].start_s;
+        if per.len() <= s {
+            per.resize(s + 1, 0.0);
+        }
+        per[s] += span;
+        i = j + 1;
+    }
+    per.into_iter().fold(0.0, f64::max) / total
+}
+
+/// [`label`] with one decoder's weights; `context` is the sentence-in-context model's
+/// log-probabilities ([`context_scores`]), `None` when it is off.
+fn label_with(
+    words: &[Word],
+    sents: &[Span],
+    texts: &[String],
+    fw: &Framework,
+    data: &SectionData,
+    context: Option<&[Vec<Option<f64>>]>,
+    d: &Decoder,
+) -> Vec<Label> {
+    let (em, ev) = emissions(words, sents, texts, fw, data, None, d);
+    let Some(context) = context else {
+        return label_from(&em, &ev, fw, d);
     };
     // The sentence-in-context model moves boundaries, and may bring back a section the plain
     // decoding left out, but only on evidence the report can name. Alone it fills a missing
@@ -528,12 +891,12 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
     // alone decided, most sections it reported missing were there (22 of 29 reports on 148
     // answers, "Stop 32"): a short section naive Bayes did not hear.
     // Only the plain path is needed here, not its marginals or evidence text.
-    let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
+    let mv = Moves::of(&ev, fw);
     let k = fw.sections.len();
-    let plain = kept_path(&em, &ev, &back, k, &data.decoder).0;
+    let plain = kept_path(&em, &ev, &mv, k, d).0;
     let mut present: Vec<bool> = (0..k).map(|j| plain.contains(&j)).collect();
-    let (mut em, ev) = emissions(words, sents, &texts, fw, data, Some(&context), Some(&ev));
-    let heard = kept_path(&em, &ev, &back, k, &data.decoder).0;
+    let (mut em, ev) = emissions(words, sents, texts, fw, data, Some((context, &ev)), d);
+    let heard = kept_path(&em, &ev, &mv, k, d).0;
     bring_back(&heard, &ev, &mut present);
     for row in em.iter_mut() {
         for (x, &p) in row.iter_mut().zip(&present) {
@@ -545,7 +908,7 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
     let d = Decoder {
         keep_share: 0.0,
         final_keep: 0.0,
-        ..data.decoder
+        ..*d
     };
     label_from(&em, &ev, fw, &d)
 }
@@ -588,12 +951,12 @@ fn context_scores(
 fn kept_path(
     em: &[Vec<f64>],
     ev: &[Evidence],
-    back: &[bool],
+    mv: &Moves,
     k: usize,
     d: &Decoder,
 ) -> (Vec<usize>, Vec<Vec<f64>>) {
     let mut em = em.to_vec();
-    let (mut path, _) = decode(&em, back, k, d);
+    let (mut path, _) = decode(&em, mv, k, d);
     // A section placed on position alone is dropped and the answer decoded again without it,
     // one section at a time (dropping one changes the others' neighbours).
     for _ in 0..k {
@@ -603,18 +966,18 @@ fn kept_path(
         for row in em.iter_mut() {
             row[s] = f64::NEG_INFINITY;
         }
-        path = decode(&em, back, k, d).0;
+        path = decode(&em, mv, k, d).0;
     }
     (path, em)
 }
 
 /// Labels from already computed scores and evidence.
 fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> Vec<Label> {
-    let back: Vec<bool> = ev.iter().map(|e| e.goes_back).collect();
+    let mv = Moves::of(ev, fw);
     let k = fw.sections.len();
-    let (path, em) = kept_path(em, ev, &back, k, d);
+    let (path, em) = kept_path(em, ev, &mv, k, d);
     let em = &em;
-    let probs = marginals(em, &back, k, d);
+    let probs = marginals(em, &mv, k, d);
     path.iter()
         .enumerate()
         .map(|(i, &k)| {
@@ -704,8 +1067,9 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
         .iter()
         .filter(|fw| fw.auto)
         .map(|fw| {
-            let (em, ev) = emissions(words, sents, &texts, fw, &catalog.sections, None, None);
-            let labels = label_from(&em, &ev, fw, &catalog.sections.decoder);
+            let d = &catalog.sections.decoder;
+            let (em, ev) = emissions(words, sents, &texts, fw, &catalog.sections, None, d);
+            let labels = label_from(&em, &ev, fw, d);
             let cued = labels
                 .iter()
                 .zip(&ev)
@@ -1177,6 +1541,7 @@ mod tests {
             words: vec![Vec::new(); 3],
             sounds: Some(p.to_vec()),
             goes_back: false,
+            place: (0.0, 0.0),
         }
     }
 
@@ -1238,6 +1603,14 @@ mod tests {
         assert_eq!(present, [true; 3]);
     }
 
+    /// Lays the sentences end to end, each an equal share of the answer.
+    fn spread(ev: &mut [Evidence]) {
+        let n = ev.len() as f64;
+        for (i, e) in ev.iter_mut().enumerate() {
+            e.place = (i as f64 / n, (i + 1) as f64 / n);
+        }
+    }
+
     #[test]
     fn a_section_placed_on_position_alone_is_reported_missing() {
         // Five STAR-L sentences; the fourth sits where a Result belongs, so position favours
@@ -1250,14 +1623,16 @@ mod tests {
             words: vec![Vec::new(); 5],
             sounds: Some(p.to_vec()),
             goes_back: false,
+            place: (0.0, 0.0),
         };
-        let ev = vec![
+        let mut ev = vec![
             ev([0.9, 0.05, 0.02, 0.02, 0.01]),
             ev([0.05, 0.9, 0.02, 0.02, 0.01]),
             ev([0.02, 0.05, 0.9, 0.02, 0.01]),
             ev([0.02, 0.02, 0.06, 0.05, 0.85]),
             ev([0.01, 0.02, 0.02, 0.05, 0.9]),
         ];
+        spread(&mut ev);
         let em = vec![
             vec![3.0, 0.0, -2.0, -4.0, -6.0],
             vec![0.0, 3.0, 0.0, -2.0, -4.0],
@@ -1303,6 +1678,32 @@ mod tests {
         assert_ne!(l[4], "situation", "{l:?}");
     }
 
+    /// No flashback announced, sentences spread evenly, and no bands, so that a run's duration
+    /// costs nothing.
+    fn plain_moves() -> Moves {
+        Moves {
+            goes_back: vec![],
+            place: vec![],
+            bands: vec![],
+        }
+    }
+
+    /// The sentence-by-sentence decoder, and the one by runs with durations weighed.
+    fn both_decoders() -> [Decoder; 2] {
+        let d = Catalog::embedded().expect("embedded data").sections.decoder;
+        let by_sentence = Decoder {
+            duration_long_weight: 0.0,
+            duration_short_weight: 0.0,
+            ..d
+        };
+        let by_runs = Decoder {
+            duration_long_weight: 1.0,
+            duration_short_weight: 1.0,
+            ..d
+        };
+        [by_sentence, by_runs]
+    }
+
     #[test]
     fn decode_allows_a_short_flashback() {
         // Sentence 3 clearly belongs to section 0 again.
@@ -1312,15 +1713,177 @@ mod tests {
             vec![6.0, 0.0, 0.0],
             vec![0.0, 0.0, 3.0],
         ];
-        let d = Catalog::embedded().expect("embedded data").sections.decoder;
-        let (path, _) = decode(&em, &[], 3, &d);
-        assert_eq!(path, vec![0, 1, 0, 2]);
-        // The marginals agree with the best path and sum to one per sentence.
-        let p = marginals(&em, &[], 3, &d);
-        for (i, row) in p.iter().enumerate() {
-            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{row:?}");
-            assert!(row[path[i]] > 0.5, "{i}: {row:?}");
+        for d in both_decoders() {
+            let (path, _) = decode(&em, &plain_moves(), 3, &d);
+            assert_eq!(path, vec![0, 1, 0, 2]);
+            // The marginals agree with the best path and sum to one per sentence.
+            let p = marginals(&em, &plain_moves(), 3, &d);
+            for (i, row) in p.iter().enumerate() {
+                assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{row:?}");
+                assert!(row[path[i]] > 0.5, "{i}: {row:?}");
+            }
         }
+    }
+
+    /// A STAR-L answer whose Situation is seven sentences of backstory, over half the answer.
+    const CARGO_DESK: &str = "I ran the night desk at a small regional airport cargo office. \
+        We handled about forty pallets a night, mostly flowers and machine parts. \
+        The office had three staff and one old scanner that jammed in the cold. \
+        The airport sits on a hill, and fog comes in on most winter nights. \
+        The cargo shed is an old hangar with no heating and one loading door. \
+        The flower growers called every night to ask where their boxes were. \
+        Most nights we stayed an hour late to match the pallets to the forms. \
+        My job was to get every pallet cleared before the six o'clock flight. \
+        I skipped the weight check on a late pallet to make the flight. \
+        The pallet was overweight and the flight left forty minutes late. \
+        What I learned is that a check I skip under pressure is the one that bites. \
+        Now I weigh every late pallet before I sign, even when the flight is waiting.";
+
+    /// The labels of [`CARGO_DESK`] with durations weighed at `long` and `short`, and the runs
+    /// labelling kept above `share`.
+    fn cargo_desk(long: f64, short: f64, share: f64) -> Vec<String> {
+        let mut cat = Catalog::embedded().expect("embedded data");
+        let d = &mut cat.sections.decoder;
+        d.duration_long_weight = long;
+        d.duration_short_weight = short;
+        d.long_run_share = share;
+        let fw = cat.framework("star-l").expect("framework");
+        let w = words(CARGO_DESK);
+        let s = sentences::split(&w);
+        label(&w, &s, fw, &cat.sections)
+            .into_iter()
+            .map(|l| fw.sections[l.section].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_long_backstory_stays_the_situation_only_when_durations_are_weighed() {
+        // Sentence by sentence, the backstory's last three sentences pay for lying past the
+        // Situation's place and go to Action, and the Task comes after them as a flashback.
+        let by_sentence = cargo_desk(0.0, 0.0, 0.55);
+        let situation = |l: &[String]| l.iter().filter(|x| *x == "situation").count();
+        assert!(situation(&by_sentence) < 7, "{by_sentence:?}");
+        let by_runs = cargo_desk(0.5, 0.25, 0.0);
+        assert_eq!(situation(&by_runs), 7, "{by_runs:?}");
+        assert_eq!(by_runs[7], "task", "{by_runs:?}");
+        // The shipped bar (0.55) keeps it here: the backstory is over half the answer.
+        assert_eq!(cargo_desk(0.5, 0.25, 0.55), by_runs);
+        // A share the runs labelling cannot reach keeps the labelling by sentence.
+        assert_eq!(cargo_desk(0.5, 0.25, 1.0), by_sentence);
+    }
+
+    #[test]
+    fn largest_share_counts_every_run_of_a_section() {
+        // Four sentences of two words, 0.8 s apart; the answer runs 0 to 3.1 s.
+        let w = words("one two three four five six seven eight");
+        let s: Vec<Span> = (0..4)
+            .map(|i| Span {
+                first: 2 * i,
+                len: 2,
+            })
+            .collect();
+        let at = |sections: [usize; 4]| -> Vec<Label> {
+            sections
+                .iter()
+                .map(|&section| Label {
+                    section,
+                    evidence: String::new(),
+                    confidence: 1.0,
+                })
+                .collect()
+        };
+        // Sentences run 0-0.7, 0.8-1.5, 1.6-2.3 and 2.4-3.1 s; a section's runs add up.
+        let share = largest_share(&at([0, 1, 1, 0]), &w, &s);
+        assert!((share - 1.5 / 3.1).abs() < 1e-9, "{share}");
+        let share = largest_share(&at([0, 1, 0, 0]), &w, &s);
+        assert!((share - 2.2 / 3.1).abs() < 1e-9, "{share}");
+        let share = largest_share(&at([0, 0, 0, 1]), &w, &s);
+        assert!((share - 2.3 / 3.1).abs() < 1e-9, "{share}");
+    }
+
+    #[test]
+    fn a_very_long_answer_is_decoded_sentence_by_sentence() {
+        let d = Decoder {
+            duration_long_weight: 0.5,
+            ..Catalog::embedded().expect("embedded data").sections.decoder
+        };
+        assert!(by_duration(&d, MAX_SENTENCES_BY_RUNS));
+        assert!(!by_duration(&d, MAX_SENTENCES_BY_RUNS + 1));
+        let off = Decoder {
+            duration_long_weight: 0.0,
+            ..d
+        };
+        assert!(!by_duration(&off, 10));
+    }
+
+    #[test]
+    fn without_durations_the_run_decoder_is_the_sentence_decoder() {
+        // Where no run's duration costs anything, the decoder by runs weighs exactly the same
+        // labellings as the one by sentences: the same best path, score and marginals.
+        let em: Vec<Vec<f64>> = (0..9)
+            .map(|i| {
+                (0..4)
+                    .map(|c| ((i * 7 + c * 3) % 5) as f64 * 0.6 - (c == 3 && i < 5) as u8 as f64)
+                    .collect()
+            })
+            .collect();
+        let mut mv = plain_moves();
+        mv.goes_back = vec![false, false, false, false, false, true, false, false, false];
+        let [a, b] = both_decoders();
+        let (pa, sa) = decode(&em, &mv, 4, &a);
+        let (pb, sb) = decode(&em, &mv, 4, &b);
+        assert_eq!(pa, pb);
+        assert!((sa - sb).abs() < 1e-9, "{sa} {sb}");
+        let (ma, mb) = (marginals(&em, &mv, 4, &a), marginals(&em, &mv, 4, &b));
+        for (ra, rb) in ma.iter().zip(&mb) {
+            for (x, y) in ra.iter().zip(rb) {
+                assert!((x - y).abs() < 1e-9, "{ra:?} {rb:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_section_pays_for_its_length_once() {
+        // Eight even sentences, two sections expected to share the answer half and half. The
+        // first six sound a little like section 0. By sentence, the sixth pays for lying past
+        // section 0's place and goes to section 1; by runs, section 0 pays once for running to
+        // three quarters of the answer and keeps it.
+        let em: Vec<Vec<f64>> = (0..8)
+            .map(|i| {
+                if i < 6 {
+                    vec![0.5, 0.0]
+                } else {
+                    vec![0.0, 0.5]
+                }
+            })
+            .collect();
+        let place: Vec<(f64, f64)> = (0..8)
+            .map(|i| (i as f64 / 8.0, (i + 1) as f64 / 8.0))
+            .collect();
+        let mv = Moves {
+            goes_back: vec![],
+            place: place.clone(),
+            bands: vec![(0.3, 0.55), (0.3, 0.55)],
+        };
+        let [a, b] = both_decoders();
+        let emit = |d: &Decoder| -> Vec<Vec<f64>> {
+            em.iter()
+                .zip(&place)
+                .map(|(row, &(s, e))| {
+                    let late = d.position_weight * d.late_factor * (s - 0.5).max(0.0);
+                    let early = d.position_weight * (0.5 - e).max(0.0);
+                    vec![row[0] - late, row[1] - early]
+                })
+                .collect()
+        };
+        let (by_sentence, _) = decode(&emit(&a), &mv, 2, &a);
+        assert_eq!(by_sentence, vec![0, 0, 0, 0, 0, 1, 1, 1]);
+        let by_runs = Decoder {
+            position_weight: 0.0,
+            ..b
+        };
+        let (runs, _) = decode(&emit(&by_runs), &mv, 2, &by_runs);
+        assert_eq!(runs, vec![0, 0, 0, 0, 0, 0, 1, 1]);
     }
 
     /// Five STAR-L sentences in order; the last sits where a Learning belongs and the model
@@ -1336,17 +1899,19 @@ mod tests {
             words: vec![Vec::new(); 5],
             sounds: Some(p.to_vec()),
             goes_back: false,
+            place: (0.0, 0.0),
         };
         // The result is cued; the last sentence sounds a little like the result, and the rest
         // of the model's belief is spread, so the share rule (0.25 of the result) keeps it.
         let rest = (1.0 - p_last - 0.4) / 3.0;
-        let ev = vec![
+        let mut ev = vec![
             ev([0.9, 0.05, 0.02, 0.02, 0.01], Some(0)),
             ev([0.05, 0.9, 0.02, 0.02, 0.01], Some(1)),
             ev([0.02, 0.05, 0.9, 0.02, 0.01], Some(2)),
             ev([0.02, 0.02, 0.06, 0.85, 0.05], Some(3)),
             ev([rest, rest, rest, 0.4, p_last], cue.then_some(4)),
         ];
+        spread(&mut ev);
         let em = vec![
             vec![3.0, 0.0, -2.0, -4.0, -6.0],
             vec![0.0, 3.0, 0.0, -2.0, -4.0],
