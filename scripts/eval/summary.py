@@ -3,6 +3,11 @@
 
     python3 scripts/eval/summary.py SCORE.json [--split scripts/eval/split.json] [--name dev]
     python3 scripts/eval/summary.py SCORE.json SCORE2.json ... --name pooled   # several sets as one
+    python3 scripts/eval/summary.py SCORE.json ... --long --digits 4
+
+--long adds two parts: the answers whose labels list a long-section signal and those that do not
+(a change that helps rambling answers can cost ordinary ones, which most real answers are; stop
+37). --digits sets the places of sections and boundary (2; a decision between builds needs 4).
 
 Prints, for the whole set and (with --split) for each part of the split, one row overall and
 one per framework: sections, boundary error, expected signals found, false signals per fully
@@ -55,11 +60,18 @@ def aggregate(rows):
     }
 
 
+DIGITS = 2
+
+
 def fmt(x, spec="%.2f"):
     return "-" if x is None else spec % x
 
 
-HEADER = "%-22s %3s %6s %6s %11s %7s %6s %8s %6s %5s" % (
+def fine(x):
+    return fmt(x, "%%.%df" % DIGITS)
+
+
+HEADER = "%-26s %3s %6s %6s %11s %7s %6s %8s %6s %5s" % (
     "part / framework", "n", "sect", "bnd_s", "signals", "false/a", "prec", "missing",
     "fill_r", "wer")
 
@@ -67,8 +79,8 @@ HEADER = "%-22s %3s %6s %6s %11s %7s %6s %8s %6s %5s" % (
 def line(label, a):
     sig = "%d/%d %s" % (a["signals_hit"], a["signals_expected"], fmt(a["signals"]))
     miss = "%d/%d" % (a["missing_hit"], a["missing_expected"])
-    return "%-22s %3d %6s %6s %11s %7s %6s %8s %6s %5s" % (
-        label, a["answers"], fmt(a["sections"]), fmt(a["boundary_s"]), sig,
+    return "%-26s %3d %6s %6s %11s %7s %6s %8s %6s %5s" % (
+        label, a["answers"], fine(a["sections"]), fine(a["boundary_s"]), sig,
         fmt(a["false_per_answer"]), fmt(a["precision"]), miss, fmt(a["filler_recall"]),
         fmt(a["wer"], "%.3f"))
 
@@ -90,7 +102,12 @@ def main():
     ap.add_argument("--split", help="split file: {\"tune\": [names], \"held\": [names]}")
     ap.add_argument("--name", default="set", help="name of the whole set in the table")
     ap.add_argument("--json", action="store_true", help="print the aggregates as JSON")
+    ap.add_argument("--long", action="store_true",
+                    help="also the answers with and without a long-section signal, apart")
+    ap.add_argument("--digits", type=int, default=2, help="places of sections and boundary")
     args = ap.parse_args()
+    global DIGITS
+    DIGITS = args.digits
     rows = []
     for path in args.score_json:
         with open(path, encoding="utf-8") as f:
@@ -107,6 +124,12 @@ def main():
                 print("summary.py: %s: %s not scored" % (part, ", ".join(missing)), file=sys.stderr)
             sel = [r for r in rows if r["name"] in want]
             parts.append(("%s part (%d)" % (part, len(sel)), sel))
+    if args.long:
+        def is_long(r):
+            return any(s.startswith("long-section:") for s in r["signals_expected"])
+        for title, keep in (("without a long section", False), ("with a long section", True)):
+            sel = [r for r in rows if is_long(r) == keep]
+            parts.append(("%s (%d)" % (title, len(sel)), sel))
     result = {}
     lines = [HEADER, "-" * len(HEADER)]
     for title, sel in parts:
