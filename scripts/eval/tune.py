@@ -3,7 +3,7 @@
 
     python3 scripts/eval/tune.py [--set dev] [--part tune] [--rounds 2]
                                  [--param skip_cost=0.4,0.8,1.2 ...] [--show]
-                                 [--sections FILE]
+                                 [--sections FILE] [--false-missing-cost X]
 
 Runs `rehearse analyze` on the saved transcripts of one part of the split
 (target/eval/<set>/transcripts/, made by `scripts/eval.sh --reuse-transcripts`) with a copy of
@@ -13,6 +13,11 @@ the best objective:
 
     sections agreement (mean) + 0.1 x missing sections found - 0.1 x false missing-section
     signals per answer
+
+or, with --false-missing-cost X, one that prices each false missing-section alarm at X missed
+ones (stop 37: the first prices a false alarm at about a twentieth of a miss):
+
+    sections agreement (mean) + 0.1 x (missing found - X x false missing) / missing expected
 
 by coordinate descent: each parameter in turn over its listed values, the others held, for
 --rounds rounds. It prints every trial and the best values; it never writes data/sections.toml
@@ -87,7 +92,10 @@ def run(values, names, args, base_text, work):
     me = sum(1 for r in rows for s in r["signals_expected"] if s.startswith("missing-section:"))
     mh = sum(1 for r in rows for s in r["signals_hit"] if s.startswith("missing-section:"))
     mf = sum(1 for r in rows for s in r["signals_extra"] if s.startswith("missing-section:"))
-    obj = sect + 0.1 * (mh / me if me else 0.0) - 0.1 * mf / len(rows)
+    if args.false_missing_cost is None:
+        obj = sect + 0.1 * (mh / me if me else 0.0) - 0.1 * mf / len(rows)
+    else:
+        obj = sect + 0.1 * (mh - args.false_missing_cost * mf) / max(me, 1)
     return obj, {"sections": sect, "boundary_s": score["boundary_s"], "missing": "%d/%d" % (mh, me),
                  "false_missing": mf}, rows, reports
 
@@ -109,6 +117,8 @@ def main():
     ap.add_argument("--sections", default=os.path.join(ROOT, "data", "sections.toml"),
                     help="the sections file whose [decoder] is varied (default: data/sections.toml)")
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--false-missing-cost", type=float, default=None,
+                    help="price of a false missing-section alarm in missed ones (see above)")
     args = ap.parse_args()
     args.work = os.path.join(ROOT, "target", "eval", args.set)
     args.transcripts = args.transcripts or os.path.join(args.work, "transcripts")
