@@ -490,16 +490,31 @@ fn run_moves(
     Some((m2, -cost - rest))
 }
 
+/// The best state to end the answer in, from each state's score (index `c * k + m`), with
+/// the sections never reached paid for as skipped; and its score.
+fn best_end(score: &[f64], k: usize, d: &Decoder) -> (usize, f64) {
+    let mut best = (0usize, f64::NEG_INFINITY);
+    for c in 0..k {
+        for m in c..k {
+            let v = score[c * k + m] - d.skip_cost * (k - 1 - m) as f64;
+            if v > best.1 {
+                best = (c * k + m, v);
+            }
+        }
+    }
+    best
+}
+
 /// The best labelling and its score.
 fn decode(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize>, f64) {
-    if by_duration(d, em.len()) {
-        return decode_runs(em, mv, k, d);
-    }
-    let goes_back = &mv.goes_back;
     let n = em.len();
     if n == 0 || k == 0 {
         return (vec![], 0.0);
     }
+    if by_duration(d, n) {
+        return decode_runs(em, mv, k, d);
+    }
+    let goes_back = &mv.goes_back;
     // State (current section c, furthest section reached m), c <= m.
     let idx = |c: usize, m: usize| c * k + m;
     let ns = k * k;
@@ -533,15 +548,7 @@ fn decode(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize>, f6
         score = next;
         back.push(bp);
     }
-    let mut best = (0usize, neg);
-    for c in 0..k {
-        for m in c..k {
-            let v = score[idx(c, m)] - d.skip_cost * (k - 1 - m) as f64;
-            if v > best.1 {
-                best = (idx(c, m), v);
-            }
-        }
-    }
+    let best = best_end(&score, k, d);
     let mut path = vec![0usize; n];
     let mut st = best.0;
     for i in (0..n).rev() {
@@ -569,14 +576,14 @@ fn log_add(a: f64, b: f64) -> f64 {
 /// [`decode`]. Where the best labelling wins by a wide margin the probability of its label is
 /// near 1; where another labelling scores almost as well it is near 1/2 or lower.
 fn marginals(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec<f64>> {
-    if by_duration(d, em.len()) {
-        return marginals_runs(em, mv, k, d);
-    }
-    let goes_back = &mv.goes_back;
     let n = em.len();
     if n == 0 || k == 0 {
         return vec![];
     }
+    if by_duration(d, n) {
+        return marginals_runs(em, mv, k, d);
+    }
+    let goes_back = &mv.goes_back;
     let idx = |c: usize, m: usize| c * k + m;
     let ns = k * k;
     let neg = f64::NEG_INFINITY;
@@ -641,9 +648,6 @@ fn marginals(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec<f64>
 /// past its expected place.
 fn decode_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize>, f64) {
     let n = em.len();
-    if n == 0 || k == 0 {
-        return (vec![], 0.0);
-    }
     let idx = |c: usize, m: usize| c * k + m;
     let ns = k * k;
     let neg = f64::NEG_INFINITY;
@@ -680,15 +684,7 @@ fn decode_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize
             }
         }
     }
-    let mut best = (0usize, neg);
-    for c in 0..k {
-        for m in c..k {
-            let v = score[n][idx(c, m)] - d.skip_cost * (k - 1 - m) as f64;
-            if v > best.1 {
-                best = (idx(c, m), v);
-            }
-        }
-    }
+    let best = best_end(&score[n], k, d);
     let mut path = vec![0usize; n];
     let (mut j, mut st) = (n, best.0);
     while j > 0 && st < ns {
@@ -705,9 +701,6 @@ fn decode_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize
 /// [`marginals`] over runs of sentences, on the same moves as [`decode_runs`].
 fn marginals_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec<f64>> {
     let n = em.len();
-    if n == 0 || k == 0 {
-        return vec![];
-    }
     let idx = |c: usize, m: usize| c * k + m;
     let ns = k * k;
     let neg = f64::NEG_INFINITY;
@@ -735,49 +728,36 @@ fn marginals_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec
             states.iter().map(|&s| Some(s)).collect()
         }
     };
-    let at = |a: &Vec<Vec<f64>>, i: usize, s: Option<(usize, usize)>| match s {
+    let at = |a: &Vec<Vec<f64>>, i: usize, s: Option<State>| match s {
         None => 0.0,
         Some((c, m)) => a[i][idx(c, m)],
     };
-    let mut alpha = vec![vec![neg; ns]; n + 1];
-    for i in 0..n {
-        for s in from_at(i) {
-            let a = at(&alpha, i, s);
-            if a == neg {
-                continue;
-            }
-            for c2 in 0..k {
-                for (j, to) in alpha.iter_mut().enumerate().skip(i + 1) {
-                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, s) {
-                        let x = &mut to[idx(c2, m2)];
-                        *x = log_add(*x, a + cost + run(i, j, c2));
-                    }
-                }
-            }
-        }
-    }
+    // Backward first: the score of every way to finish the answer from each state at each
+    // boundary, and from the start (`z`, over every labelling).
     let mut beta = vec![vec![neg; ns]; n + 1];
     for &(c, m) in &states {
         beta[n][idx(c, m)] = -d.skip_cost * (k - 1 - m) as f64;
     }
-    for i in (1..n).rev() {
-        for &(c, m) in &states {
+    let mut z = neg;
+    for i in (0..n).rev() {
+        for s in from_at(i) {
             let mut acc = neg;
             for c2 in 0..k {
                 for (j, to) in beta.iter().enumerate().skip(i + 1) {
-                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, Some((c, m))) {
+                    if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, s) {
                         acc = log_add(acc, cost + run(i, j, c2) + to[idx(c2, m2)]);
                     }
                 }
             }
-            beta[i][idx(c, m)] = acc;
+            match s {
+                Some((c, m)) => beta[i][idx(c, m)] = acc,
+                None => z = acc,
+            }
         }
     }
-    let z = states
-        .iter()
-        .map(|&(c, m)| alpha[n][idx(c, m)] + beta[n][idx(c, m)])
-        .fold(neg, log_add);
-    // Each run's probability, spread over its sentences through a difference array.
+    // Then forward, each run's probability spread over its sentences through a difference
+    // array as it is met.
+    let mut alpha = vec![vec![neg; ns]; n + 1];
     let mut diff = vec![vec![0.0; k]; n + 1];
     for i in 0..n {
         for s in from_at(i) {
@@ -786,15 +766,18 @@ fn marginals_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec
                 continue;
             }
             for c2 in 0..k {
-                for j in i + 1..=n {
+                let mut opened = 0.0;
+                let later = alpha.iter_mut().zip(&beta).zip(diff.iter_mut());
+                for (j, ((to, b), dj)) in later.enumerate().skip(i + 1) {
                     if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, s) {
-                        let p = (a + cost + run(i, j, c2) + beta[j][idx(c2, m2)] - z).exp();
-                        if p > 0.0 {
-                            diff[i][c2] += p;
-                            diff[j][c2] -= p;
-                        }
+                        let v = a + cost + run(i, j, c2);
+                        to[idx(c2, m2)] = log_add(to[idx(c2, m2)], v);
+                        let p = (v + b[idx(c2, m2)] - z).exp();
+                        opened += p;
+                        dj[c2] -= p;
                     }
                 }
+                diff[i][c2] += opened;
             }
         }
     }
@@ -1221,8 +1204,13 @@ mod tests {
 
     /// `labels_of` with the decoder's `final_keep` set to `final_keep`.
     fn labels_with(text: &str, fw: &str, final_keep: f64) -> Vec<String> {
+        labels_tuned(text, fw, |d| d.final_keep = final_keep)
+    }
+
+    /// `labels_of` with the decoder's weights changed by `tune`.
+    fn labels_tuned(text: &str, fw: &str, tune: impl FnOnce(&mut Decoder)) -> Vec<String> {
         let mut cat = Catalog::embedded().expect("embedded data");
-        cat.sections.decoder.final_keep = final_keep;
+        tune(&mut cat.sections.decoder);
         let fw = cat.framework(fw).expect("framework");
         let w = words(text);
         let s = sentences::split(&w);
@@ -1742,18 +1730,11 @@ mod tests {
     /// The labels of [`CARGO_DESK`] with durations weighed at `long` and `short`, and the runs
     /// labelling kept above `share`.
     fn cargo_desk(long: f64, short: f64, share: f64) -> Vec<String> {
-        let mut cat = Catalog::embedded().expect("embedded data");
-        let d = &mut cat.sections.decoder;
-        d.duration_long_weight = long;
-        d.duration_short_weight = short;
-        d.long_run_share = share;
-        let fw = cat.framework("star-l").expect("framework");
-        let w = words(CARGO_DESK);
-        let s = sentences::split(&w);
-        label(&w, &s, fw, &cat.sections)
-            .into_iter()
-            .map(|l| fw.sections[l.section].id.clone())
-            .collect()
+        labels_tuned(CARGO_DESK, "star-l", |d| {
+            d.duration_long_weight = long;
+            d.duration_short_weight = short;
+            d.long_run_share = share;
+        })
     }
 
     #[test]
