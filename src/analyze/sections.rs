@@ -1721,7 +1721,7 @@ mod tests {
         The cargo shed is an old hangar with no heating and one loading door. \
         The flower growers called every night to ask where their boxes were. \
         Most nights we stayed an hour late to match the pallets to the forms. \
-        It fell to me to clear every pallet before the six o'clock flight. \
+        Clearing every pallet before the six o'clock flight was on me. \
         On one late pallet I left out the weighing so we would make the flight. \
         The pallet was overweight and the flight left forty minutes late. \
         The lesson for me: under pressure, the step I drop is the step that matters. \
@@ -1740,8 +1740,7 @@ mod tests {
     #[test]
     fn a_long_backstory_stays_the_situation_only_when_durations_are_weighed() {
         // Sentence by sentence, the backstory's last three sentences pay for lying past the
-        // Situation's place and go to Action and Result, and the Task comes after them as a
-        // flashback.
+        // Situation's place and go to Action and Result, and the Task is lost among them.
         let by_sentence = cargo_desk(0.0, 0.0, 0.55);
         let situation = |l: &[String]| l.iter().filter(|x| *x == "situation").count();
         assert!(situation(&by_sentence) < 7, "{by_sentence:?}");
