@@ -1949,6 +1949,52 @@ target = { min_s = 5.0, max_s = 20.0 }
     }
 
     #[test]
+    fn duration_settings_are_checked_and_an_older_copy_keeps_them_off() {
+        let mut cat = Catalog::embedded().expect("embedded");
+        for (line, bad, field) in [
+            (
+                "long_run_share = 0.55\n",
+                "long_run_share = 1.5\n",
+                "long_run_share is a share",
+            ),
+            (
+                "duration_long_weight = 0.0\n",
+                "duration_long_weight = -0.5\n",
+                "duration_long_weight must be",
+            ),
+        ] {
+            assert!(SECTIONS_TOML.contains(line), "{line}");
+            let text = SECTIONS_TOML.replace(line, bad);
+            let e = cat
+                .overlay("sections.toml", "my/sections.toml", text.as_bytes())
+                .expect_err("refused")
+                .to_string();
+            assert!(
+                e.starts_with("my/sections.toml: ") && e.contains(field),
+                "{e}"
+            );
+        }
+        let older = [
+            "duration_long_weight = 0.0\n",
+            "duration_short_weight = 0.0\n",
+            "long_run_share = 0.55\n",
+        ]
+        .iter()
+        .fold(SECTIONS_TOML.to_string(), |t, l| t.replace(l, ""));
+        cat.overlay("sections.toml", "my/sections.toml", older.as_bytes())
+            .expect("a copy from before the settings still reads");
+        let d = cat.sections.decoder;
+        assert_eq!(
+            (
+                d.duration_long_weight,
+                d.duration_short_weight,
+                d.long_run_share
+            ),
+            (0.0, 0.0, 0.55)
+        );
+    }
+
+    #[test]
     fn no_config_dir_or_empty_dir_is_the_embedded_data() {
         let embedded = embedded();
         assert_eq!(Catalog::load(None).expect("embedded"), embedded);
