@@ -282,20 +282,26 @@ fn past_actions(tokens: &[&str]) -> usize {
 /// Where each section is expected, as fractions of the answer: the sections' target
 /// midpoints laid end to end.
 fn expected_places(fw: &Framework) -> Vec<(f64, f64)> {
-    let mids: Vec<f64> = fw
-        .sections
-        .iter()
-        .map(|s| (s.target.min_s + s.target.max_s) / 2.0)
-        .collect();
-    let total: f64 = mids.iter().sum::<f64>().max(1e-9);
+    let total = targets_total(fw);
     let mut acc = 0.0;
-    mids.iter()
-        .map(|m| {
+    fw.sections
+        .iter()
+        .map(|s| {
             let a = acc / total;
-            acc += m;
+            acc += (s.target.min_s + s.target.max_s) / 2.0;
             (a, acc / total)
         })
         .collect()
+}
+
+/// The sum of the sections' target midpoints: the length the framework's places and bands are
+/// fractions of.
+fn targets_total(fw: &Framework) -> f64 {
+    fw.sections
+        .iter()
+        .map(|s| (s.target.min_s + s.target.max_s) / 2.0)
+        .sum::<f64>()
+        .max(1e-9)
 }
 
 /// The text of each sentence.
@@ -402,12 +408,7 @@ struct Moves {
 
 impl Moves {
     fn of(ev: &[Evidence], fw: &Framework) -> Moves {
-        let total: f64 = fw
-            .sections
-            .iter()
-            .map(|s| (s.target.min_s + s.target.max_s) / 2.0)
-            .sum::<f64>()
-            .max(1e-9);
+        let total = targets_total(fw);
         Moves {
             goes_back: ev.iter().map(|e| e.goes_back).collect(),
             place: ev.iter().map(|e| e.place).collect(),
@@ -488,6 +489,42 @@ fn run_moves(
         mv.duration_cost(d, i, j, n, c2)
     };
     Some((m2, -cost - rest))
+}
+
+/// Every decoder state `(c, m)` with `c <= m < k`.
+fn states(k: usize) -> Vec<State> {
+    (0..k).flat_map(|c| (c..k).map(move |m| (c, m))).collect()
+}
+
+/// The emissions of every run of sentences, per section, as prefix sums. A section ruled out
+/// (its scores minus infinity, as [`kept_path`] and the context pass leave it) has none.
+struct Runs {
+    pre: Vec<Vec<f64>>,
+    ruled_out: Vec<bool>,
+}
+
+impl Runs {
+    fn of(em: &[Vec<f64>], k: usize) -> Runs {
+        let ruled_out: Vec<bool> = (0..k)
+            .map(|c| em.iter().any(|r| r[c] == f64::NEG_INFINITY))
+            .collect();
+        let mut pre = vec![vec![0.0; k]; em.len() + 1];
+        for (i, row) in em.iter().enumerate() {
+            for c in 0..k {
+                pre[i + 1][c] = pre[i][c] + if ruled_out[c] { 0.0 } else { row[c] };
+            }
+        }
+        Runs { pre, ruled_out }
+    }
+
+    /// The emissions of section `c` over sentences `i..j`.
+    fn score(&self, i: usize, j: usize, c: usize) -> f64 {
+        if self.ruled_out[c] {
+            f64::NEG_INFINITY
+        } else {
+            self.pre[j][c] - self.pre[i][c]
+        }
+    }
 }
 
 /// The best state to end the answer in, from each state's score (index `c * k + m`), with
@@ -655,23 +692,20 @@ fn decode_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> (Vec<usize
     let mut score = vec![vec![neg; ns]; n + 1];
     // back[j][state]: where that last run starts, and the state before it (ns: the start).
     let mut back = vec![vec![(0usize, ns); ns]; n + 1];
+    let runs = Runs::of(em, k);
+    let all = states(k);
     for i in 0..n {
         let from: Vec<(usize, Option<State>, f64)> = if i == 0 {
             vec![(ns, None, 0.0)]
         } else {
-            (0..k)
-                .flat_map(|c| (c..k).map(move |m| (c, m)))
-                .filter(|&(c, m)| score[i][idx(c, m)] > neg)
-                .map(|(c, m)| (idx(c, m), Some((c, m)), score[i][idx(c, m)]))
+            all.iter()
+                .filter(|&&(c, m)| score[i][idx(c, m)] > neg)
+                .map(|&(c, m)| (idx(c, m), Some((c, m)), score[i][idx(c, m)]))
                 .collect()
         };
-        for c2 in 0..k {
-            let mut run = 0.0;
+        for c2 in (0..k).filter(|&c| !runs.ruled_out[c]) {
             for j in i + 1..=n {
-                run += em[j - 1][c2];
-                if run == neg {
-                    break;
-                }
+                let run = runs.score(i, j, c2);
                 for &(st, state, s) in &from {
                     if let Some((m2, cost)) = run_moves(d, mv, (i, j, n), c2, state) {
                         let v = s + cost + run;
@@ -704,24 +738,10 @@ fn marginals_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec
     let idx = |c: usize, m: usize| c * k + m;
     let ns = k * k;
     let neg = f64::NEG_INFINITY;
-    let states: Vec<(usize, usize)> = (0..k).flat_map(|c| (c..k).map(move |m| (c, m))).collect();
-    // The emissions of every run i..j of every section, as prefix sums; a section ruled out
-    // (its scores all minus infinity) has none.
-    let ruled_out: Vec<bool> = (0..k).map(|c| em.iter().any(|r| r[c] == neg)).collect();
-    let mut pre = vec![vec![0.0; k]; n + 1];
-    for i in 0..n {
-        for c in 0..k {
-            pre[i + 1][c] = pre[i][c] + if ruled_out[c] { 0.0 } else { em[i][c] };
-        }
-    }
-    let run = |i: usize, j: usize, c: usize| {
-        if ruled_out[c] {
-            neg
-        } else {
-            pre[j][c] - pre[i][c]
-        }
-    };
-    let from_at = |i: usize| -> Vec<Option<(usize, usize)>> {
+    let states = states(k);
+    let runs = Runs::of(em, k);
+    let run = |i: usize, j: usize, c: usize| runs.score(i, j, c);
+    let from_at = |i: usize| -> Vec<Option<State>> {
         if i == 0 {
             vec![None]
         } else {
@@ -833,21 +853,13 @@ fn largest_share(labels: &[Label], words: &[Word], sents: &[Span]) -> f64 {
         return 0.0;
     };
     let total = (last.end_s - first.start_s).max(1e-6);
-    let mut per: Vec<f64> = Vec::new();
+    let k = labels.iter().map(|l| l.section + 1).max().unwrap_or(0);
+    let mut per = vec![0.0; k];
     let mut i = 0;
-    while i < labels.len() {
-        let s = labels[i].section;
-        let mut j = i;
-        while j + 1 < labels.len() && labels[j + 1].section == s {
-            j += 1;
-        }
-        let (a, b) = (&sents[i], &sents[j]);
-        let span = words[b.first + b.len - 1].end_s - words[a.first].start_s;
-        if per.len() <= s {
-            per.resize(s + 1, 0.0);
-        }
-        per[s] += span;
-        i = j + 1;
+    for run in labels.chunk_by(|a, b| a.section == b.section) {
+        let (a, b) = (&sents[i], &sents[i + run.len() - 1]);
+        per[run[0].section] += words[b.first + b.len - 1].end_s - words[a.first].start_s;
+        i += run.len();
     }
     per.into_iter().fold(0.0, f64::max) / total
 }
