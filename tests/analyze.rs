@@ -405,9 +405,10 @@ fn bad_inputs_give_one_line_errors() {
     assert_eq!(std::fs::read(&wav).expect("read"), before);
 }
 
-/// An answer with no Result, said by flite and transcribed by the real model: the report says
-/// the section is missing, and spans labelled on weak evidence are marked uncertain in the JSON,
-/// text and Markdown reports (our own text, not an eval answer).
+/// An answer with no Result, said by flite and transcribed by the real model: the report never
+/// states a Result as fact (it says the section is missing, or marks the sentence it placed
+/// there by position alone as a guess), and spans labelled on weak evidence are marked
+/// uncertain in the JSON, text and Markdown reports (our own text, not an eval answer).
 #[test]
 fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -435,21 +436,39 @@ fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
         .iter()
         .filter_map(|s| s["id"].as_str())
         .collect();
-    assert!(signals.contains(&"missing-section:result"), "{signals:?}");
+    // Since stop 38 leaving a section out is dear (skip_cost 3.0 in sections.toml), so a
+    // section the answer lacks may be placed where it would have been, by position alone.
+    let missing = signals.contains(&"missing-section:result");
     let result = r["section_timing"]
         .as_array()
         .expect("section_timing")
         .iter()
         .find(|s| s["id"] == "result")
         .expect("result timing");
-    assert_eq!(result["status"], "missing");
+    let placed: Vec<&Value> = r["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .filter(|s| s["id"] == "result")
+        .collect();
+    if missing {
+        assert_eq!(result["status"], "missing");
+    } else {
+        assert!(!placed.is_empty(), "neither missing nor placed: {r:#?}");
+        for s in &placed {
+            assert_eq!(s["evidence"], "position in the answer", "{s:#?}");
+            assert_eq!(s["uncertain"], true, "stated as fact: {s:#?}");
+        }
+        assert_eq!(result["uncertain"], true, "{result:#?}");
+    }
     // Every sentence and span carries a probability.
     let sentences = r["sentences"].as_array().expect("sentences");
     assert!(sentences.iter().all(|s| s["confidence"].as_f64().is_some()));
     // Which spans fall under the default 0.6 depends on the models, so the marking is checked
     // against a bar set through the user's override of sections.toml, halfway between the
-    // least sure span and certainty: every span under it, and only those, is marked, and the
-    // text and Markdown reports say so instead of stating it as fact.
+    // least sure span and certainty: every span under it is marked, and besides them only a
+    // span placed by its position alone, and the text and Markdown reports say so instead of
+    // stating it as fact.
     let least = r["sections"]
         .as_array()
         .expect("sections")
@@ -491,11 +510,16 @@ fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
     assert!(!unsure.is_empty(), "no span under {bar} in {spans:#?}");
     for s in spans {
         let c = s["confidence"].as_f64().expect("confidence");
-        assert_eq!(s["uncertain"] == true, c < bar, "{s:#?}");
+        let by_position = s["evidence"] == "position in the answer";
+        assert_eq!(s["uncertain"] == true, c < bar || by_position, "{s:#?}");
     }
     let text = render("text");
     assert!(text.contains("best guess"), "{text}");
-    assert!(text.contains("No result section"), "{text}");
+    if missing {
+        assert!(text.contains("No result section"), "{text}");
+    } else {
+        assert!(text.contains("(by position only)"), "{text}");
+    }
     let md = render("markdown");
     assert!(md.contains("(uncertain)"), "{md}");
 }

@@ -317,7 +317,7 @@ pub struct Decoder {
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_keep_share() -> f64 {
-    0.25
+    0.0
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.

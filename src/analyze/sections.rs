@@ -30,6 +30,17 @@ const MAX_WORDS_COUNTED: usize = 4;
 /// "sounds like" it.
 const SOUNDS_LIKE_MIN: f64 = 0.5;
 
+/// The evidence of a sentence labelled for where it falls and nothing else.
+pub const BY_POSITION: &str = "position in the answer";
+/// How the evidence of a sentence that only carries on its predecessor's section begins.
+const CONTINUES: &str = "continues ";
+
+/// Whether a label rests on something of the sentence's own (a cue, the section's words, what
+/// it sounds like) rather than on its place alone.
+fn own_evidence(evidence: &str) -> bool {
+    evidence != BY_POSITION && !evidence.starts_with(CONTINUES)
+}
+
 /// The label of one sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
@@ -995,9 +1006,9 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
                 (Some(b), None) => b,
                 (None, Some(s)) => s,
                 (None, None) if i > 0 && path[i - 1] == k => {
-                    format!("continues {}", fw.sections[k].id)
+                    format!("{CONTINUES}{}", fw.sections[k].id)
                 }
-                (None, None) => "position in the answer".to_string(),
+                (None, None) => BY_POSITION.to_string(),
             };
             Label {
                 section: k,
@@ -1087,8 +1098,9 @@ pub fn rank_frameworks(words: &[Word], sents: &[Span], catalog: &Catalog) -> Vec
 }
 
 /// Merges runs of same-labelled sentences into spans, in spoken order. A span's confidence is
-/// its sentences' label probability, weighted by words; under `uncertain_below` it is marked
-/// uncertain.
+/// its sentences' label probability, weighted by words. It is marked uncertain under
+/// `uncertain_below`, or when none of its sentences has evidence of its own (its evidence is
+/// then [`BY_POSITION`]).
 pub fn spans(sentences: &[Sentence], fw: &Framework, uncertain_below: f64) -> Vec<SectionSpan> {
     let mut out: Vec<SectionSpan> = Vec::new();
     let mut furthest: Option<usize> = None;
@@ -1103,7 +1115,9 @@ pub fn spans(sentences: &[Sentence], fw: &Framework, uncertain_below: f64) -> Ve
             last.end_s = s.end_s;
             last.n_sentences += 1;
             last.words += s.n_words;
-            if !last.evidence.starts_with("cue") && s.evidence.starts_with("cue") {
+            if (!last.evidence.starts_with("cue") && s.evidence.starts_with("cue"))
+                || (!own_evidence(&last.evidence) && own_evidence(&s.evidence))
+            {
                 last.evidence = s.evidence.clone();
             }
             if let (Some(acc), Some((x, n))) = (conf.last_mut(), c) {
@@ -1133,6 +1147,10 @@ pub fn spans(sentences: &[Sentence], fw: &Framework, uncertain_below: f64) -> Ve
             span.confidence = Some((c * 1000.0).round() / 1000.0);
             span.uncertain = c < uncertain_below;
         }
+        // A span placed for where it falls and nothing else is a guess however sure the
+        // decoder is of it: with a dear skip cost it must put every section somewhere, so a
+        // section the speaker left out still gets the sentences where it would have been.
+        span.uncertain |= !own_evidence(&span.evidence);
     }
     out
 }
@@ -1230,6 +1248,26 @@ mod tests {
             .into_iter()
             .map(|l| fw.sections[l.section].id.clone())
             .collect()
+    }
+
+    /// Labels of `text` under the shipped decoder, each with its sentence's evidence.
+    fn labelled(text: &str, fw: &str) -> Vec<(String, String)> {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework(fw).expect("framework");
+        let w = words(text);
+        let s = sentences::split(&w);
+        label(&w, &s, fw, &cat.sections)
+            .into_iter()
+            .map(|l| (fw.sections[l.section].id.clone(), l.evidence))
+            .collect()
+    }
+
+    /// Whether `section` is left out of `l` or placed only for where it falls (which the report
+    /// marks uncertain, "by position only").
+    fn absent_or_by_position(l: &[(String, String)], section: &str) -> bool {
+        l.iter()
+            .filter(|(s, _)| s == section)
+            .all(|(_, e)| !own_evidence(e))
     }
 
     #[test]
@@ -1360,17 +1398,32 @@ mod tests {
         let change = "I never wrote anything down because it had always worked. Since then \
              every big order goes on a shared board the week before, and the last twelve \
              weddings all got their fish on time.";
-        for reflection in [
-            "The problem wasn't the supplier, it was that I kept every order in my head.",
-            "Thinking back, the ordering lived in my head and nowhere else.",
+        // Since stop 38 leaving a section out is dear (skip_cost 3.0). The first reflection
+        // still keeps the missing Immediate actions out. The second pays for the dear skip: the
+        // model hears "the ordering lived in my head" as an immediate action (0.81), so its
+        // sentence goes there and the reflection starts a sentence late, by position. Before
+        // stop 38 the cheap skip left the section out; on fresh answers the dear one cut false
+        // missing-section alarms more than it cost (docs/measurements.md, "Stop 38").
+        for (reflection, in_place) in [
+            (
+                "The problem wasn't the supplier, it was that I kept every order in my head.",
+                true,
+            ),
+            (
+                "Thinking back, the ordering lived in my head and nowhere else.",
+                false,
+            ),
         ] {
-            let l = labels_of(&format!("{failure} {reflection} {change}"), "concise-5");
-            assert_eq!(l[1], "failure", "{reflection}: {l:?}");
-            assert_eq!(l[2], "reflections", "{reflection}: {l:?}");
-            assert!(
-                !l.contains(&"immediate-actions".to_string()),
-                "{reflection}: {l:?}"
-            );
+            let l = labelled(&format!("{failure} {reflection} {change}"), "concise-5");
+            assert_eq!(l[1].0, "failure", "{reflection}: {l:?}");
+            assert!(l.iter().any(|(s, _)| s == "reflections"), "{l:?}");
+            if in_place {
+                assert_eq!(l[2].0, "reflections", "{reflection}: {l:?}");
+                assert!(
+                    absent_or_by_position(&l, "immediate-actions"),
+                    "{reflection}: {l:?}"
+                );
+            }
         }
     }
 
@@ -1933,16 +1986,16 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_default_drops_only_a_final_section_the_model_all_but_rules_out() {
+    fn the_shipped_default_keeps_a_final_section_on_position() {
+        // Off since stop 38: the rule found no missing section on fresh answers that the skip
+        // cost did not, and raised false alarms. The span is marked uncertain instead.
         let shipped = Catalog::embedded()
             .expect("embedded data")
             .sections
             .decoder
             .final_keep;
         let l = ends_on(0.02, false, shipped);
-        assert_eq!(l[4], "result", "under the default, no Learning: {l:?}");
-        let l = ends_on(0.15, false, shipped);
-        assert_eq!(l[4], "learning", "a little belief keeps it: {l:?}");
+        assert_eq!(l[4], "learning", "{l:?}");
     }
 
     #[test]
@@ -2105,11 +2158,13 @@ mod tests {
              in the group. Both of them use it now.",
         );
         assert_eq!(l[3..], ["shared", "shared"], "{l:?}");
-        let l = rapid_learning_ending(
-            story,
-            "We kept the rota going through the summer, and nothing broke down.",
+        // Without anything passed on, Shared is at most placed by position (stop 38's skip
+        // cost places a left-out last section rather than report it missing).
+        let l = labelled(
+            &format!("{story} We kept the rota going through the summer, and nothing broke down."),
+            "rapid-learning",
         );
-        assert_ne!(l.last().map(String::as_str), Some("shared"), "{l:?}");
+        assert!(absent_or_by_position(&l, "shared"), "{l:?}");
     }
 
     #[test]
@@ -2443,5 +2498,58 @@ mod tests {
             "concise-5",
         );
         assert_eq!(l[2], "failure", "{l:?}");
+    }
+
+    /// A sentence of `section` with `evidence`, labelled with probability `confidence`.
+    fn said(section: &str, evidence: &str, confidence: f64) -> Sentence {
+        Sentence {
+            start_s: 0.0,
+            end_s: 1.0,
+            first_word: 0,
+            n_words: 5,
+            text: String::new(),
+            section: section.to_string(),
+            evidence: evidence.to_string(),
+            confidence: Some(confidence),
+            uncertain: false,
+        }
+    }
+
+    #[test]
+    fn a_span_placed_by_position_alone_is_uncertain_however_sure_the_decoder_is() {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework("star-l").expect("star-l");
+        let bar = cat.sections.decoder.uncertain_below;
+        let got = spans(
+            &[
+                said("result", "cue 'as a result'", 0.95),
+                said("learning", BY_POSITION, 0.96),
+                said("learning", "continues learning", 0.97),
+            ],
+            fw,
+            bar,
+        );
+        assert!(!got[0].uncertain, "a cue is evidence: {got:?}");
+        assert!(got[1].uncertain, "position alone is a guess: {got:?}");
+        assert_eq!(got[1].evidence, BY_POSITION);
+    }
+
+    #[test]
+    fn a_span_takes_the_first_evidence_of_its_own_when_it_has_no_cue() {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework("star-l").expect("star-l");
+        let sounds = "sounds like Learning (0.81)";
+        let got = spans(
+            &[
+                said("learning", BY_POSITION, 0.9),
+                said("learning", sounds, 0.9),
+                said("learning", "words 'learned'", 0.9),
+            ],
+            fw,
+            cat.sections.decoder.uncertain_below,
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].evidence, sounds);
+        assert!(!got[0].uncertain, "{got:?}");
     }
 }

@@ -189,14 +189,16 @@ pub struct SectionSpan {
     /// True when this span comes back to a section after a later one already started.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flashback: bool,
-    /// The strongest cue among its sentences.
+    /// The strongest cue among its sentences, else the first evidence of a sentence's own
+    /// (what it sounds like, the section's words), else "position in the answer".
     pub evidence: String,
     /// Mean probability of its sentences' label, weighted by words (0..1); absent in older
     /// reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    /// Set when `confidence` is under the decoder's `uncertain_below`: the span was labelled on
-    /// weak evidence, and the report says so instead of stating it as fact.
+    /// Set when `confidence` is under the decoder's `uncertain_below`, or when the span was
+    /// placed by its position alone: it was labelled on weak evidence, and the report says so
+    /// instead of stating it as fact.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub uncertain: bool,
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::shared::{
-    RenderOptions, approx, at, band_clock, band_secs, estimate_warning, overall_line,
+    RenderOptions, approx, at, band_clock, band_secs, estimate_warning, how_sure, overall_line,
     pace_status_str, pause_where, plain_secs, secs, section_name, section_slot, severity_str,
     status_str, target_plan, ticks, timeline_range, timing_text, uncertain_note, verdict_str,
 };
@@ -412,13 +412,7 @@ fn timeline(o: &mut String, a: &Analysis) {
             .unwrap_or_default();
         // A span labelled on weak evidence is drawn washed out with a dashed edge, and says so.
         let (class, unsure) = if s.uncertain {
-            (
-                "span uncertain",
-                format!(
-                    "; uncertain{}",
-                    s.confidence.map_or(String::new(), |c| format!(" ({c:.2})"))
-                ),
-            )
+            ("span uncertain", format!("; uncertain{}", how_sure(s)))
         } else {
             ("span", String::new())
         };

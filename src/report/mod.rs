@@ -278,4 +278,19 @@ mod tests {
         assert_eq!(secs(&a, 1.24), "~1.2 s");
         assert!(overall_line(&a).starts_with("Answer ~"));
     }
+
+    #[test]
+    fn a_span_placed_by_position_says_so_instead_of_a_probability() {
+        let mut a = sample_analysis();
+        let s = &mut a.sections[0];
+        s.uncertain = true;
+        s.confidence = Some(0.48);
+        assert_eq!(how_sure(s), " (0.48)");
+        s.confidence = Some(0.96);
+        s.evidence = crate::analyze::sections::BY_POSITION.to_string();
+        assert_eq!(how_sure(s), " (by position only)");
+        let note = uncertain_note(&a).expect("a note");
+        assert!(note.contains("(by position only)"), "{note}");
+        assert!(!note.contains("0.96"), "{note}");
+    }
 }

@@ -3,8 +3,11 @@
 //! this; it knows none of them.
 
 use crate::analyze::frameworks::Band;
+use crate::analyze::sections::BY_POSITION;
 use crate::analyze::signals::clock;
-use crate::analyze::{Analysis, PaceStatus, PauseLocation, Severity, Status, Timing, Verdict};
+use crate::analyze::{
+    Analysis, PaceStatus, PauseLocation, SectionSpan, Severity, Status, Timing, Verdict,
+};
 
 /// How a report is laid out: colour and width for the text report, the date and the embedded
 /// recording for the HTML page (each format ignores what is not its own).
@@ -161,8 +164,18 @@ pub(crate) fn section_name<'a>(a: &'a Analysis, id: &'a str) -> &'a str {
         .map_or(id, |s| s.name.as_str())
 }
 
+/// How sure the label of span `s` is, for after its name: " (0.48)", or " (by position only)"
+/// where the probability would only say that the decoder had to put the section somewhere.
+pub(crate) fn how_sure(s: &SectionSpan) -> String {
+    if s.evidence == BY_POSITION {
+        " (by position only)".to_string()
+    } else {
+        s.confidence.map_or(String::new(), |c| format!(" ({c:.2})"))
+    }
+}
+
 /// The spans labelled on weak evidence, as one line for the reader: "Result at 0:41-0:52 (0.48),
-/// ...". `None` when every span is sure.
+/// Learning at 1:50-1:58 (by position only)". `None` when every span is sure.
 pub(crate) fn uncertain_note(a: &Analysis) -> Option<String> {
     let items: Vec<String> = a
         .sections
@@ -174,7 +187,7 @@ pub(crate) fn uncertain_note(a: &Analysis) -> Option<String> {
                 section_name(a, &s.id),
                 at(a, s.start_s),
                 at(a, s.end_s),
-                s.confidence.map_or(String::new(), |c| format!(" ({c:.2})"))
+                how_sure(s)
             )
         })
         .collect();
