@@ -4,16 +4,29 @@
 use std::ops::Range;
 
 use super::common::{Cx, Found, LESSON_SECTIONS};
+use crate::analyze::sections::BY_POSITION;
 
 /// The first sentence of the lesson: the first one labelled with a lesson or change section,
 /// else the first one in the second half of the answer that uses a learning phrase ("I
 /// learned", "the lesson"). `None`: no lesson is stated.
+///
+/// A lesson section placed by its position alone does not count: the decoder puts every
+/// section somewhere unless leaving it out is cheaper, so such a span is as likely a lesson the
+/// speaker left out as one told plainly, and grading it would judge words that were never a
+/// lesson (stop 38: a Learning placed on a result sentence raised `no-change`).
 pub(super) fn start(cx: &Cx) -> Option<usize> {
     let a = cx.a;
+    let by_position = |i: usize| {
+        a.sections.iter().any(|sp| {
+            (sp.first_sentence..sp.first_sentence + sp.n_sentences).contains(&i)
+                && sp.evidence == BY_POSITION
+        })
+    };
     let labelled = a
         .sentences
         .iter()
-        .position(|s| LESSON_SECTIONS.contains(&s.section.as_str()));
+        .enumerate()
+        .position(|(i, s)| LESSON_SECTIONS.contains(&s.section.as_str()) && !by_position(i));
     let half = a.words.len() / 2;
     let phrased = a.sentences.iter().enumerate().position(|(i, s)| {
         s.first_word + s.n_words > half

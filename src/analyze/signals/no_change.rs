@@ -52,7 +52,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{assert_quiet, assert_raises, ids};
+    use super::super::testkit::{analysis, assert_quiet, assert_raises, ids, ids_of};
     use super::*;
 
     const STORY: &str = "[situation] I bought fabric for a small clothing label of twelve people. \
@@ -119,6 +119,27 @@ mod tests {
             .map(|l| format!("{STORY} {l}")),
             &["no-change"],
         );
+    }
+
+    #[test]
+    fn quiet_when_the_lesson_section_was_placed_by_position_alone() {
+        // The decoder puts a left-out Learning where it would have been, on a sentence that is
+        // no lesson; nothing of the sentence's own says lesson, so it is not graded as one.
+        let text =
+            format!("{STORY} [learning] The owner signed the refund cheques to the shops herself.");
+        assert_eq!(
+            ids(check, "star-l", &text),
+            ["no-change"],
+            "graded when heard"
+        );
+        let mut a = analysis("star-l", &text);
+        for s in a.sentences.iter_mut().filter(|s| s.section == "learning") {
+            s.evidence = crate::analyze::sections::BY_POSITION.to_string();
+        }
+        let cat = super::super::testkit::catalog();
+        let fw = cat.framework("star-l").expect("star-l");
+        a.sections = crate::analyze::sections::spans(&a.sentences, fw, 0.0);
+        assert!(ids_of(check, "star-l", &a).is_empty());
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub fn analysis_at(framework: &str, text: &str, wpm: f64) -> Analysis {
             if let Some((_, id)) = marks.iter().rev().find(|(w, _)| *w <= s.first_word) {
                 assert!(fw.section_index(id).is_some(), "no section {id}");
                 s.section = id.clone();
+                // The test's mark is the evidence, whatever the decoder had said.
+                s.evidence = format!("marked [{id}]");
                 s.confidence = Some(1.0);
                 s.uncertain = false;
             }
