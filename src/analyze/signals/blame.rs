@@ -14,7 +14,9 @@
 //! nothing owned, what went wrong told of others: in the sentences labelled own-it,
 //! what-went-wrong, failure or result, `blame_others_min` (5) more sentences have someone other
 //! than the speaker as their subject ("The studio sent the screens late. Their developer left.")
-//! than have "I" ("I approved the schedule"). Blame is mostly told as a story rather than in
+//! than have "I" ("I approved the schedule"). A sentence told in the passive ("The order was
+//! sent twice") names no one else: its doer goes unsaid and may be the speaker, as in an answer
+//! that owns its mistake late (stop 38). Blame is mostly told as a story rather than in
 //! stock phrases: of twelve blamers written for stop 30, the phrases found four
 //! (docs/measurements.md, "Stop 31").
 //!
@@ -28,7 +30,8 @@
 //!
 //! ## Stays quiet on
 //! "The courier lost half the parcels. I should have split the shipment across two carriers,
-//! and that one's on me."
+//! and that one's on me." And what went wrong told in the passive: "The mock-ups were approved
+//! without a review. The contract was never checked against the dates."
 //!
 //! ## Source
 //! Seed 000 (accountability), seed 001 ("Being defensive or blaming external factors").
@@ -85,6 +88,52 @@ const TEAM: &[&str] = &["our", "us"];
 const DUMMIES: &[&str] = &[
     "it", "it's", "this", "there", "there's", "that", "that's", "these", "those", "what",
 ];
+
+/// Forms of "be" and "get" that make a sentence passive before a past participle ("The quote got
+/// signed off", "the invoices were posted"): its subject is what was done to, and whoever did
+/// it goes unnamed, perhaps the speaker, so the sentence puts the story on nobody.
+const PASSIVE_AUX: &[&str] = &[
+    "was", "were", "got", "get", "gets", "is", "are", "been", "be",
+];
+/// Words that may stand between the auxiliary and the participle ("was never updated").
+const PASSIVE_GAP: &[&str] = &["never", "not", "all", "then", "already", "just", "also"];
+/// Past participles that do not end in "-ed".
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "broken",
+    "taken",
+    "given",
+    "written",
+    "chosen",
+    "forgotten",
+    "sent",
+    "told",
+    "made",
+    "lost",
+    "left",
+    "shut",
+    "cut",
+    "put",
+    "held",
+    "kept",
+    "sold",
+    "built",
+    "paid",
+    "set",
+    "done",
+    "seen",
+    "known",
+    "shown",
+    "hidden",
+    "caught",
+    "brought",
+    "bought",
+    "found",
+    "spent",
+    "stolen",
+];
+/// How many words into a sentence its passive verb may come ("The new price list for the
+/// stores was sent").
+const PASSIVE_REACH: usize = 8;
 
 /// How far after the start of an outside party its failing may come: "their [facilities team
 /// had] never".
@@ -177,9 +226,31 @@ fn subject(toks: &[String]) -> Subject {
         Some(t) if WE_FORMS.contains(&t) || TEAM.contains(&t) || DUMMIES.contains(&t) => {
             Subject::Neither
         }
+        Some(_) if passive(toks) => Subject::Neither,
         Some(_) => Subject::Others,
         None => Subject::Neither,
     }
+}
+
+/// Whether the sentence's first clause is passive: an auxiliary from [`PASSIVE_AUX`] within
+/// [`PASSIVE_REACH`] words and before any of [`CLAUSE_BREAKS`], then (past any of
+/// [`PASSIVE_GAP`]) a past participle.
+fn passive(toks: &[String]) -> bool {
+    let reach = toks.len().min(PASSIVE_REACH);
+    let end = (1..reach)
+        .find(|&k| CLAUSE_BREAKS.contains(&toks[k].as_str()))
+        .unwrap_or(reach);
+    let head = &toks[..end];
+    head.iter().enumerate().any(|(k, t)| {
+        PASSIVE_AUX.contains(&t.as_str())
+            && toks[k + 1..]
+                .iter()
+                .find(|w| !PASSIVE_GAP.contains(&w.as_str()))
+                .is_some_and(|w| {
+                    (w.len() > 4 && w.ends_with("ed"))
+                        || IRREGULAR_PARTICIPLES.contains(&w.as_str())
+                })
+    })
 }
 
 /// In the sentences labelled as what went wrong: how many more have someone other than the
@@ -453,6 +524,41 @@ mod tests {
             "{}",
             got[0].evidence
         );
+    }
+
+    #[test]
+    fn quiet_when_what_went_wrong_is_told_in_the_passive() {
+        // Nobody is named: what was done goes without its doer, who may be the speaker (an
+        // answer that owns the mistake late, past anything the ownership phrases catch).
+        let text = booking_app(
+            "The mock-ups were approved without a review. The payment screens got built on \
+             the old interface. The contract was never checked against the dates. The test \
+             plan was already cut to one week. The launch notes were sent out a day early. Six \
+             of the screens were redone from scratch.",
+        );
+        assert!(ids(check, "failure-5", &text).is_empty(), "{text}");
+    }
+
+    #[test]
+    fn a_passive_clause_is_told_by_its_verb() {
+        let toks = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+        for yes in [
+            "the quote got signed off on a call",
+            "the new price list for the stores was sent",
+            "the settings didn't get changed",
+            "the contract was never checked",
+            "six screens were broken",
+        ] {
+            assert!(passive(&toks(yes)), "{yes}");
+        }
+        for no in [
+            "the vendor was late again",
+            "their lead developer left halfway through",
+            "the carrier never sent the trailers",
+            "the studio was slow and the screens were needed",
+        ] {
+            assert!(!passive(&toks(no)), "{no}");
+        }
     }
 
     #[test]
