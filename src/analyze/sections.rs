@@ -13,7 +13,9 @@
 use super::frameworks::{Catalog, Decoder, Framework, SectionData};
 use super::lexical::posterior;
 use super::sentences::Span;
-use super::types::{Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status};
+use super::types::{
+    BY_POSITION, Filler, FrameworkFit, SectionSpan, SectionTiming, Sentence, Status,
+};
 use crate::transcribe::Word;
 
 /// Tokens (words and commas) at the start of a sentence where an opening cue sits.
@@ -30,8 +32,6 @@ const MAX_WORDS_COUNTED: usize = 4;
 /// "sounds like" it.
 const SOUNDS_LIKE_MIN: f64 = 0.5;
 
-/// The evidence of a sentence labelled for where it falls and nothing else.
-pub const BY_POSITION: &str = "position in the answer";
 /// How the evidence of a sentence that only carries on its predecessor's section begins.
 const CONTINUES: &str = "continues ";
 
@@ -1150,7 +1150,7 @@ pub fn spans(sentences: &[Sentence], fw: &Framework, uncertain_below: f64) -> Ve
         // A span placed for where it falls and nothing else is a guess however sure the
         // decoder is of it: with a dear skip cost it must put every section somewhere, so a
         // section the speaker left out still gets the sentences where it would have been.
-        span.uncertain |= !own_evidence(&span.evidence);
+        span.uncertain |= span.by_position();
     }
     out
 }

@@ -176,6 +176,9 @@ pub struct Sentence {
     pub uncertain: bool,
 }
 
+/// The evidence of a sentence, or of a span, labelled for where it falls and nothing else.
+pub const BY_POSITION: &str = "position in the answer";
+
 /// A run of consecutive sentences with the same label: a timed span of the answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionSpan {
@@ -201,6 +204,14 @@ pub struct SectionSpan {
     /// instead of stating it as fact.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub uncertain: bool,
+}
+
+impl SectionSpan {
+    /// Whether the span was placed for where it falls and nothing else: a guess, however sure
+    /// the decoder was of the place.
+    pub fn by_position(&self) -> bool {
+        self.evidence == BY_POSITION
+    }
 }
 
 /// One framework section's time against its target (every framework section appears, in

@@ -287,7 +287,7 @@ mod tests {
         s.confidence = Some(0.48);
         assert_eq!(how_sure(s), " (0.48)");
         s.confidence = Some(0.96);
-        s.evidence = crate::analyze::sections::BY_POSITION.to_string();
+        s.evidence = crate::analyze::BY_POSITION.to_string();
         assert_eq!(how_sure(s), " (by position only)");
         let note = uncertain_note(&a).expect("a note");
         assert!(note.contains("(by position only)"), "{note}");

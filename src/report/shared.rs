@@ -3,7 +3,6 @@
 //! this; it knows none of them.
 
 use crate::analyze::frameworks::Band;
-use crate::analyze::sections::BY_POSITION;
 use crate::analyze::signals::clock;
 use crate::analyze::{
     Analysis, PaceStatus, PauseLocation, SectionSpan, Severity, Status, Timing, Verdict,
@@ -167,7 +166,7 @@ pub(crate) fn section_name<'a>(a: &'a Analysis, id: &'a str) -> &'a str {
 /// How sure the label of span `s` is, for after its name: " (0.48)", or " (by position only)"
 /// where the probability would only say that the decoder had to put the section somewhere.
 pub(crate) fn how_sure(s: &SectionSpan) -> String {
-    if s.evidence == BY_POSITION {
+    if s.by_position() {
         " (by position only)".to_string()
     } else {
         s.confidence.map_or(String::new(), |c| format!(" ({c:.2})"))

@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use super::common::{Cx, Found, LESSON_SECTIONS};
-use crate::analyze::sections::BY_POSITION;
 
 /// The first sentence of the lesson: the first one labelled with a lesson or change section,
 /// else the first one in the second half of the answer that uses a learning phrase ("I
@@ -18,8 +17,7 @@ pub(super) fn start(cx: &Cx) -> Option<usize> {
     let a = cx.a;
     let by_position = |i: usize| {
         a.sections.iter().any(|sp| {
-            (sp.first_sentence..sp.first_sentence + sp.n_sentences).contains(&i)
-                && sp.evidence == BY_POSITION
+            sp.by_position() && (sp.first_sentence..sp.first_sentence + sp.n_sentences).contains(&i)
         })
     };
     let labelled = a

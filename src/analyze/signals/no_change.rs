@@ -134,7 +134,7 @@ mod tests {
         );
         let mut a = analysis("star-l", &text);
         for s in a.sentences.iter_mut().filter(|s| s.section == "learning") {
-            s.evidence = crate::analyze::sections::BY_POSITION.to_string();
+            s.evidence = crate::analyze::BY_POSITION.to_string();
         }
         let cat = super::super::testkit::catalog();
         let fw = cat.framework("star-l").expect("star-l");
