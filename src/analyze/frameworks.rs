@@ -78,6 +78,11 @@ pub struct SectionDef {
     /// section as missing and uncertain, and no signal is raised.
     #[serde(default = "flag_when_missing_default")]
     pub flag_when_missing: bool,
+    /// Whether people often tell this section in words the decoder does not hear as it (a
+    /// one-line lesson with no cue), so that a placement on position alone is kept, marked
+    /// uncertain, rather than dropped and reported missing (`drop_unheard` in sections.toml).
+    #[serde(default)]
+    pub told_quietly: bool,
 }
 
 fn flag_when_missing_default() -> bool {
@@ -313,6 +318,11 @@ pub struct Decoder {
     /// than this share of the answer in it; otherwise the labelling by sentences stands.
     #[serde(default = "default_long_run_share")]
     pub long_run_share: f64,
+    /// A section placed on position alone (no sentence of it has a cue, the section's words,
+    /// or sounds like it) is dropped and reported missing, unless the framework says it is
+    /// `told_quietly` or not to flag it when missing.
+    #[serde(default = "default_drop_unheard")]
+    pub drop_unheard: bool,
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
@@ -323,6 +333,11 @@ fn default_keep_share() -> f64 {
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_final_keep() -> f64 {
     0.0
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_drop_unheard() -> bool {
+    true
 }
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
