@@ -81,6 +81,38 @@ fn transcribe_counting_passes(
     (read_json(out), stderr)
 }
 
+/// Whisper tiny.en writes "[Music]" over 8 s of this synthesized answer (our own, in
+/// tests/data), after a long prompt, and the sentence under it was lost. rehearse decodes such a
+/// stretch again with non-speech tokens suppressed: no annotation is left, and the words under
+/// it are there.
+#[test]
+fn speech_whisper_calls_music_is_decoded_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.json");
+    rehearse()
+        .args(["transcribe", "--quiet", "--threads", "2", "--model"])
+        .arg(tiny_en())
+        .arg(root().join("tests/data/annotated-speech.ogg"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let words = words_of(&read_json(&out));
+    let text: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
+    assert!(
+        !text.iter().any(|w| w.contains('[') || w.contains(']')),
+        "an annotation is left: {text:?}"
+    );
+    let under: Vec<&str> = words
+        .iter()
+        .filter(|w| (29.0..37.0).contains(&w.1))
+        .map(|w| w.0.as_str())
+        .collect();
+    assert!(under.len() >= 15, "the words under it: {under:?}");
+    let joined = normalize(&under.join(" ")).join(" ");
+    assert!(joined.contains("first time"), "{joined}");
+}
+
 /// The developer variables behind docs/measurements.md's speed table: REHEARSE_PASSES reports
 /// whisper.cpp's work (one encoder pass and no temperature fallback for this clean 11 s clip),
 /// REHEARSE_TUNING=single_segment=0 (whisper.cpp's own seeking, the default before issue 17)

@@ -414,8 +414,29 @@ impl Engine {
                 let a = a.clone();
                 Box::new(move || (a.borrow_mut())()) as Box<dyn FnMut() -> bool>
             });
-            let once =
-                self.decode_once(part, opts, &prompt, one_window, progress.take(), abort_once)?;
+            let plain = How {
+                one_window,
+                suppress_non_speech: false,
+            };
+            let mut once =
+                self.decode_once(part, opts, &prompt, plain, progress.take(), abort_once)?;
+            if annotates_speech(&once.segments, part) {
+                // Whisper sometimes writes "[Music]" over seconds of speech, after a long
+                // prompt, and the words under it are lost: 2-8 s in 9 of 1,188 synthesized
+                // answers, one of them a whole lesson (docs/measurements.md, "Stop 39").
+                // Decoded again with non-speech tokens suppressed, it writes the words.
+                let abort_again = abort.as_mut().map(|a| {
+                    let a = a.clone();
+                    Box::new(move || (a.borrow_mut())()) as Box<dyn FnMut() -> bool>
+                });
+                let strict = How {
+                    suppress_non_speech: true,
+                    ..plain
+                };
+                let again = self.decode_once(part, opts, &prompt, strict, None, abort_again)?;
+                all.passes += once.passes;
+                once = again;
+            }
             let offset = from as f64 / f64::from(crate::audio::WHISPER_RATE);
             all.passes += once.passes;
             for mut seg in once.segments {
@@ -476,10 +497,14 @@ impl Engine {
         samples: &[f32],
         opts: &DecodeOptions,
         prompt: &Prompt,
-        one_window: bool,
+        how: How,
         progress: Option<Box<dyn FnMut(i32)>>,
         abort: Option<Box<dyn FnMut() -> bool>>,
     ) -> Result<Once, EngineError> {
+        let How {
+            one_window,
+            suppress_non_speech,
+        } = how;
         let spare = self.spare_states.lock().ok().and_then(|mut v| v.pop());
         let mut state = match spare {
             Some(state) => state,
@@ -498,6 +523,7 @@ impl Engine {
         fp.set_print_timestamps(false);
         fp.set_token_timestamps(true);
         fp.set_suppress_blank(true);
+        fp.set_suppress_nst(suppress_non_speech);
         fp.set_single_segment(one_window);
         if !self.tuning.fallback {
             fp.set_temperature_inc(0.0);
@@ -650,6 +676,37 @@ impl Engine {
     }
 }
 
+/// Whether a segment of `segments` (times relative to `samples`) is a non-speech annotation
+/// such as "[Music]" written over [`ANNOTATED_SPEECH_S`] or more of speech, by energy
+/// ([`super::timing::detect_activity`]). "[BLANK_AUDIO]" over silence is left alone: decoded
+/// again with such tokens suppressed, silence can come back as invented words.
+fn annotates_speech(segments: &[RawSegment], samples: &[f32]) -> bool {
+    let annotated: Vec<&RawSegment> = segments
+        .iter()
+        .filter(|seg| {
+            let bytes: Vec<u8> = seg.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
+            !super::import::annotation_spans(&String::from_utf8_lossy(&bytes)).is_empty()
+        })
+        .collect();
+    if annotated.is_empty() {
+        return false;
+    }
+    let act = super::timing::detect_activity(samples, crate::audio::WHISPER_RATE);
+    let frame = |t: f64| ((t / super::timing::FRAME_S).max(0.0) as usize).min(act.speech.len());
+    annotated.iter().any(|seg| {
+        let speech = act.speech[frame(seg.t0)..frame(seg.t1.max(seg.t0))]
+            .iter()
+            .filter(|&&s| s)
+            .count() as f64
+            * super::timing::FRAME_S;
+        speech >= ANNOTATED_SPEECH_S
+    })
+}
+
+/// Speech under an annotation that makes it worth decoding again: more than a breath or a
+/// click, less than the least time one took in the 1,188 answers (1.7 s).
+const ANNOTATED_SPEECH_S: f64 = 1.0;
+
 /// Seconds of speech (by energy, [`super::timing::detect_activity`]) after each of a window's
 /// timestamp tokens, 20 ms apart: whether the decoder that wants to stop there leaves words
 /// undecoded, or only silence, breath or noise.
@@ -682,6 +739,16 @@ enum Prompt {
     Text(String),
     /// Token ids: the initial prompt's and the text decoded before.
     Tokens(Vec<i32>),
+}
+
+/// How one `whisper_full` call decodes.
+#[derive(Debug, Clone, Copy)]
+struct How {
+    /// The audio fits one window and is decoded as one segment ([`Tuning::single_segment`]).
+    one_window: bool,
+    /// Non-speech tokens ("[", "(", music notes) are never written: the second try over speech
+    /// that came back as "[Music]".
+    suppress_non_speech: bool,
 }
 
 /// One `whisper_full` call's result.
@@ -832,6 +899,48 @@ mod tests {
         assert_eq!(after[1500], 0.0);
         assert!(after.windows(2).all(|w| w[0] >= w[1]));
         assert!(speech_after_timestamps(&[]).iter().all(|&s| s == 0.0));
+    }
+
+    #[test]
+    fn an_annotation_over_speech_is_decoded_again_not_one_over_silence() {
+        // 2 s of quiet noise, then 2 s of a loud tone, then 2 s of quiet noise: 16 kHz.
+        let rate = crate::audio::WHISPER_RATE as usize;
+        let mut seed = 7u32;
+        let mut noise = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32 * 2e-3 - 1e-3
+        };
+        let mut samples: Vec<f32> = (0..2 * rate).map(|_| noise()).collect();
+        samples.extend((0..2 * rate).map(|i| 0.3 * (i as f32 * 0.2).sin()));
+        samples.extend((0..2 * rate).map(|_| noise()));
+        let seg = |text: &str, t0: f64, t1: f64| RawSegment {
+            t0,
+            t1,
+            tokens: text
+                .split_inclusive(' ')
+                .map(|w| RawToken {
+                    bytes: w.as_bytes().to_vec(),
+                    p: 1.0,
+                    t0,
+                    t1,
+                    t_dtw: -1.0,
+                })
+                .collect(),
+        };
+        assert!(annotates_speech(&[seg(" [Music]", 1.5, 4.5)], &samples));
+        assert!(annotates_speech(
+            &[seg(" It went out.", 0.0, 1.0), seg(" [Music]", 2.0, 4.0)],
+            &samples
+        ));
+        // Over silence, or over under a second of speech, it is left alone.
+        assert!(!annotates_speech(
+            &[seg(" [BLANK_AUDIO]", 4.2, 6.0)],
+            &samples
+        ));
+        assert!(!annotates_speech(&[seg(" [Music]", 3.5, 6.0)], &samples));
+        // Words, however loud the audio under them, are not an annotation.
+        assert!(!annotates_speech(&[seg(" The tone.", 2.0, 4.0)], &samples));
+        assert!(!annotates_speech(&[], &samples));
     }
 
     #[test]

@@ -29,6 +29,16 @@ fn is_punctuation_only(bytes: &[u8]) -> bool {
     !t.is_empty() && t.chars().all(|c| !c.is_alphanumeric())
 }
 
+/// Whether the segment's whole text is one non-speech annotation, such as "[BLANK_AUDIO]".
+fn is_annotation(seg: &RawSegment) -> bool {
+    let bytes: Vec<u8> = seg.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.trim();
+    super::import::annotation_spans(text)
+        .first()
+        .is_some_and(|r| r.start == 0 && r.end == text.len())
+}
+
 /// Merges the tokens of all segments into words. Returns the words and, per segment, the index
 /// of its first word and its word count.
 pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Vec<(usize, usize)>) {
@@ -43,6 +53,12 @@ pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Ve
     let mut seg_ranges = Vec::with_capacity(segments.len());
     for seg in segments {
         let first = words.len();
+        if is_annotation(seg) {
+            // "[BLANK_AUDIO]" over silence (what is left after the engine decoded any over
+            // speech again) is not a word the speaker said.
+            seg_ranges.push((first, 0));
+            continue;
+        }
         let mut cur: Option<Acc> = None;
         let flush = |cur: &mut Option<Acc>, words: &mut Vec<Word>| {
             if let Some(a) = cur.take() {
@@ -212,6 +228,27 @@ mod tests {
         assert_eq!(w[2].end_s, 1.2);
         assert_eq!(w[3].end_s, 1.9);
         assert_eq!(ranges, vec![(0, 4)]);
+    }
+
+    #[test]
+    fn a_segment_that_is_only_an_annotation_gives_no_words() {
+        let seg = |toks: &[&str]| RawSegment {
+            t0: 0.0,
+            t1: 1.0,
+            tokens: toks.iter().map(|t| tok(t, 0.0, 1.0)).collect(),
+        };
+        let segs = [
+            seg(&[" It", " went", " out."]),
+            seg(&[" [", "BL", "ANK", "_", "AUDIO", "]"]),
+            seg(&[" Then", " [", "laughs", "]", " we", " left."]),
+        ];
+        let (w, ranges) = merge(&segs, TimestampMethod::Token);
+        let texts: Vec<&str> = w.iter().map(|w| w.text.as_str()).collect();
+        assert!(!texts.iter().any(|t| t.contains("AUDIO")), "{texts:?}");
+        assert_eq!(ranges[1], (3, 0));
+        // An annotation among words is left as Whisper wrote it.
+        assert_eq!(texts[..3], ["It", "went", "out."]);
+        assert_eq!(texts.len(), 3 + ranges[2].1);
     }
 
     #[test]

@@ -22,6 +22,10 @@ mod whisper_json;
 
 use std::path::Path;
 
+/// Where a transcript's text holds a non-speech annotation ("[Music]", "[BLANK_AUDIO]"), for
+/// the engine, which decodes again where Whisper wrote one over speech.
+pub(crate) use shared::annotation_spans;
+
 pub use shared::OVERLAP_TOLERANCE_S;
 use shared::{audio_beside, shown};
 use sniff::{Content, classify};

@@ -122,7 +122,7 @@ pub(super) fn drop_annotated<T>(
 }
 
 /// Byte ranges of `[...]` spans (brackets included) that are short enough to be annotations.
-pub(super) fn annotation_spans(s: &str) -> Vec<Range<usize>> {
+pub(crate) fn annotation_spans(s: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut from = 0;
     while let Some(k) = s[from..].find('[').map(|k| from + k) {
