@@ -105,6 +105,28 @@ mod tests {
     }
 
     #[test]
+    fn fires_when_growth_is_claimed_in_place_of_a_change() {
+        // "since then" and "now" would count as a change; a claim of growth changes nothing.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] It was a learning experience. Since then I'd like to think I've grown a lot as a planner.",
+                "[learning] It taught me a lot. I'm a lot more thoughtful now than I was back then.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["weak-lesson"],
+        );
+        // With a practice named after it, it is quiet.
+        assert_quiet(
+            check,
+            "star-l",
+            ["[learning] I've grown a lot since. Now I call every hotel two days before a trip."]
+                .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
     fn quiet_when_a_loose_lesson_is_followed_by_a_change() {
         assert_quiet(
         check,
