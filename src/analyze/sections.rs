@@ -1046,13 +1046,7 @@ fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64, final_keep: f64
         return None;
     }
     let last = ev.first().map_or(0, |e| e.best_cue.len()).saturating_sub(1);
-    let mut placed: Vec<usize> = path.to_vec();
-    placed.sort_unstable();
-    placed.dedup();
-    if placed.len() < 2 {
-        return None;
-    }
-    placed.into_iter().find(|&s| {
+    droppable(path)?.into_iter().find(|&s| {
         path.iter()
             .enumerate()
             .filter(|&(_, &l)| l == s)
@@ -1077,19 +1071,22 @@ fn unsupported(path: &[usize], ev: &[Evidence], keep_share: f64, final_keep: f64
     })
 }
 
+/// The sections `path` places, in framework order; `None` when it places only one, which is
+/// never dropped (an answer is never left with no section at all).
+fn droppable(path: &[usize]) -> Option<Vec<usize>> {
+    let mut placed: Vec<usize> = path.to_vec();
+    placed.sort_unstable();
+    placed.dedup();
+    (placed.len() >= 2).then_some(placed)
+}
+
 /// The first section in `path` that `drop` allows to go and that none of its sentences gives
 /// evidence of its own: no cue for it, none of its words, and the model's belief in it under
 /// [`SOUNDS_LIKE_MIN`] (the spans the report calls "by position only"). `None` when there is
 /// none, when the model is off for a sentence of it (cues and words alone miss too much), or
 /// when only one section is placed.
 fn unheard(path: &[usize], ev: &[Evidence], drop: &[bool]) -> Option<usize> {
-    let mut placed: Vec<usize> = path.to_vec();
-    placed.sort_unstable();
-    placed.dedup();
-    if placed.len() < 2 {
-        return None;
-    }
-    placed.into_iter().find(|&s| {
+    droppable(path)?.into_iter().find(|&s| {
         drop.get(s).copied().unwrap_or(false)
             && path.iter().zip(ev).filter(|&(&l, _)| l == s).all(|(_, e)| {
                 e.sounds.as_ref().is_some_and(|p| p[s] < SOUNDS_LIKE_MIN)
@@ -1677,17 +1674,23 @@ mod tests {
         }
     }
 
+    /// Three sentences with no cue: the first and last sound like sections 0 and 2, the middle
+    /// one as `p` says.
+    fn middle_of_three(p: [f64; 3]) -> [Evidence; 3] {
+        [
+            three_sentence_evidence(false, [0.8, 0.1, 0.1]),
+            three_sentence_evidence(false, p),
+            three_sentence_evidence(false, [0.1, 0.1, 0.8]),
+        ]
+    }
+
     #[test]
     fn a_section_with_no_evidence_of_its_own_is_dropped() {
         // Three sentences; the middle section was placed on position alone, and the model
         // believes its sentence less than the neighbours'.
         let ev = three_sentence_evidence;
         let path = [0, 1, 2];
-        let weak = [
-            ev(false, [0.8, 0.1, 0.1]),
-            ev(false, [0.5, 0.2, 0.3]),
-            ev(false, [0.1, 0.1, 0.8]),
-        ];
+        let weak = middle_of_three([0.5, 0.2, 0.3]);
         assert_eq!(unsupported(&path, &weak, 1.0, 0.0), Some(1));
         assert_eq!(
             unsupported(&path, &weak, 0.0, 0.0),
@@ -1707,11 +1710,7 @@ mod tests {
         // model's belief in it under SOUNDS_LIKE_MIN.
         let ev = three_sentence_evidence;
         let path = [0, 1, 2];
-        let unheard_mid = [
-            ev(false, [0.8, 0.1, 0.1]),
-            ev(false, [0.3, 0.45, 0.25]),
-            ev(false, [0.1, 0.1, 0.8]),
-        ];
+        let unheard_mid = middle_of_three([0.3, 0.45, 0.25]);
         assert_eq!(unheard(&path, &unheard_mid, &[true; 3]), Some(1));
         // A section told quietly (or not flagged when missing) is not the framework's to drop.
         assert_eq!(unheard(&path, &unheard_mid, &[true, false, true]), None);

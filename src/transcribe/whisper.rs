@@ -877,18 +877,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn speech_after_a_timestamp_counts_only_sound_after_it() {
-        // 2 s of quiet noise, 1 s of a loud tone, 2 s of quiet noise: 16 kHz.
+    /// 2 s of quiet noise, `tone_s` of a loud tone, 2 s of quiet noise, at 16 kHz.
+    fn tone_between_noise(tone_s: usize, seed: u32) -> Vec<f32> {
         let rate = crate::audio::WHISPER_RATE as usize;
-        let mut seed = 1u32;
+        let mut seed = seed;
         let mut noise = || {
             seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
             (seed >> 8) as f32 / (1u32 << 24) as f32 * 2e-3 - 1e-3
         };
         let mut samples: Vec<f32> = (0..2 * rate).map(|_| noise()).collect();
-        samples.extend((0..rate).map(|i| 0.3 * (i as f32 * 0.2).sin()));
+        samples.extend((0..tone_s * rate).map(|i| 0.3 * (i as f32 * 0.2).sin()));
         samples.extend((0..2 * rate).map(|_| noise()));
+        samples
+    }
+
+    #[test]
+    fn speech_after_a_timestamp_counts_only_sound_after_it() {
+        let samples = tone_between_noise(1, 1);
         let after = speech_after_timestamps(&samples);
         assert_eq!(after.len(), FULL_AUDIO_CTX as usize + 1);
         // Timestamp k is k * 20 ms.
@@ -903,16 +908,8 @@ mod tests {
 
     #[test]
     fn an_annotation_over_speech_is_decoded_again_not_one_over_silence() {
-        // 2 s of quiet noise, then 2 s of a loud tone, then 2 s of quiet noise: 16 kHz.
-        let rate = crate::audio::WHISPER_RATE as usize;
-        let mut seed = 7u32;
-        let mut noise = || {
-            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (seed >> 8) as f32 / (1u32 << 24) as f32 * 2e-3 - 1e-3
-        };
-        let mut samples: Vec<f32> = (0..2 * rate).map(|_| noise()).collect();
-        samples.extend((0..2 * rate).map(|i| 0.3 * (i as f32 * 0.2).sin()));
-        samples.extend((0..2 * rate).map(|_| noise()));
+        // The tone runs from 2 s to 4 s.
+        let samples = tone_between_noise(2, 7);
         let seg = |text: &str, t0: f64, t1: f64| RawSegment {
             t0,
             t1,
