@@ -8,7 +8,7 @@
 # It looks through target/eval/*/transcripts (made by scripts/eval.sh and probe_sets.sh with an
 # earlier build), counts the distinct answers and those with an annotation over a second or
 # more, transcribes each of the latter's WAV (target/eval/SET/audio) with REHEARSE_BIN (default
-# target/release/rehearse), analyzes the old and the new transcript with the same build, and
+# target/release/rehearse), analyzes both transcripts of each with that same build, and
 # scores both with $SHARED/eval/score.py against tests/eval/answers. OUT gets answers/, truth/,
 # old/, new/ and the two score tables.
 set -euo pipefail

@@ -1494,7 +1494,7 @@ mod tests {
              forgot to reorder compost before the Easter weekend, and we ran out on the Saturday \
              morning with a queue at the till. Keeping the reorder dates in my head was the \
              mistake, not the supplier. Now the reorder dates sit in a shared calendar, and we \
-             have not run out of anything in the two seasons since.";
+             have not run out of anything through the two seasons that followed.";
         let l = labelled(text, "concise-5");
         assert_eq!(
             l[2],

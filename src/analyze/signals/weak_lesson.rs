@@ -111,8 +111,8 @@ mod tests {
             check,
             "star-l",
             [
-                "[learning] It was a learning experience. Since then I'd like to think I've grown a lot as a planner.",
-                "[learning] It taught me a lot. I'm a lot more thoughtful now than I was back then.",
+                "[learning] It was a learning experience. Since then I believe I have grown a lot in how I plan.",
+                "[learning] The trip stayed on my mind. These days I am far more thoughtful about bookings.",
             ]
             .map(|l| format!("{STORY} {l}")),
             &["weak-lesson"],
@@ -121,7 +121,7 @@ mod tests {
         assert_quiet(
             check,
             "star-l",
-            ["[learning] I've grown a lot since. Now I call every hotel two days before a trip."]
+            ["[learning] I have grown a lot, I hope. Now I call every hotel two days before a trip."]
                 .map(|l| format!("{STORY} {l}")),
         );
     }
