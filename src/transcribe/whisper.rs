@@ -676,18 +676,13 @@ impl Engine {
     }
 }
 
-/// Whether a segment of `segments` (times relative to `samples`) is a non-speech annotation
-/// such as "[Music]" written over [`ANNOTATED_SPEECH_S`] or more of speech, by energy
+/// Whether a segment of `segments` (times relative to `samples`) holds a non-speech
+/// annotation such as "[Music]" ([`RawSegment::has_annotation`]; its words, if any, are
+/// decoded again with it) and runs over [`ANNOTATED_SPEECH_S`] or more of speech, by energy
 /// ([`super::timing::detect_activity`]). "[BLANK_AUDIO]" over silence is left alone: decoded
 /// again with such tokens suppressed, silence can come back as invented words.
 fn annotates_speech(segments: &[RawSegment], samples: &[f32]) -> bool {
-    let annotated: Vec<&RawSegment> = segments
-        .iter()
-        .filter(|seg| {
-            let bytes: Vec<u8> = seg.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
-            !super::import::annotation_spans(&String::from_utf8_lossy(&bytes)).is_empty()
-        })
-        .collect();
+    let annotated: Vec<&RawSegment> = segments.iter().filter(|s| s.has_annotation()).collect();
     if annotated.is_empty() {
         return false;
     }

@@ -29,14 +29,25 @@ fn is_punctuation_only(bytes: &[u8]) -> bool {
     !t.is_empty() && t.chars().all(|c| !c.is_alphanumeric())
 }
 
-/// Whether the segment's whole text is one non-speech annotation, such as "[BLANK_AUDIO]".
-fn is_annotation(seg: &RawSegment) -> bool {
-    let bytes: Vec<u8> = seg.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim();
-    super::import::annotation_spans(text)
-        .first()
-        .is_some_and(|r| r.start == 0 && r.end == text.len())
+impl RawSegment {
+    /// The segment's text, its tokens' bytes joined, trimmed.
+    fn text(&self) -> String {
+        let bytes: Vec<u8> = self.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
+        String::from_utf8_lossy(&bytes).trim().to_string()
+    }
+
+    /// Whether the segment's text holds a non-speech annotation, such as "[Music]".
+    pub fn has_annotation(&self) -> bool {
+        !super::import::annotation_spans(&self.text()).is_empty()
+    }
+
+    /// Whether the segment's whole text is one non-speech annotation, such as "[BLANK_AUDIO]".
+    pub fn is_annotation(&self) -> bool {
+        let text = self.text();
+        super::import::annotation_spans(&text)
+            .first()
+            .is_some_and(|r| r.start == 0 && r.end == text.len())
+    }
 }
 
 /// Merges the tokens of all segments into words. Returns the words and, per segment, the index
@@ -53,7 +64,7 @@ pub fn merge(segments: &[RawSegment], method: TimestampMethod) -> (Vec<Word>, Ve
     let mut seg_ranges = Vec::with_capacity(segments.len());
     for seg in segments {
         let first = words.len();
-        if is_annotation(seg) {
+        if seg.is_annotation() {
             // "[BLANK_AUDIO]" over silence (what is left after the engine decoded any over
             // speech again) is not a word the speaker said.
             seg_ranges.push((first, 0));
