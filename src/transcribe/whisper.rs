@@ -398,7 +398,14 @@ impl Engine {
     ) -> Result<Decoded, EngineError> {
         let one_window = self.tuning.single_segment && samples.len() <= WINDOW_SAMPLES;
         let mut progress = progress;
-        let mut abort = abort.map(|a| std::rc::Rc::new(std::cell::RefCell::new(a)));
+        let abort = abort.map(|a| std::rc::Rc::new(std::cell::RefCell::new(a)));
+        // One boxed handle on the caller's abort callback per whisper.cpp call.
+        let abort_handle = || {
+            abort.as_ref().map(|a| {
+                let a = a.clone();
+                Box::new(move || (a.borrow_mut())()) as Box<dyn FnMut() -> bool>
+            })
+        };
         let mut from = 0usize;
         let mut prompt = match opts.prompt.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => Prompt::Text(p.to_string()),
@@ -410,30 +417,22 @@ impl Engine {
         };
         loop {
             let part = &samples[from..];
-            let abort_once = abort.as_mut().map(|a| {
-                let a = a.clone();
-                Box::new(move || (a.borrow_mut())()) as Box<dyn FnMut() -> bool>
-            });
             let plain = How {
                 one_window,
                 suppress_non_speech: false,
             };
             let mut once =
-                self.decode_once(part, opts, &prompt, plain, progress.take(), abort_once)?;
+                self.decode_once(part, opts, &prompt, plain, progress.take(), abort_handle())?;
             if annotates_speech(&once.segments, part) {
                 // Whisper sometimes writes "[Music]" over seconds of speech, after a long
                 // prompt, and the words under it are lost: 2-8 s in 9 of 1,188 synthesized
                 // answers, one of them a whole lesson (docs/measurements.md, "Stop 39").
                 // Decoded again with non-speech tokens suppressed, it writes the words.
-                let abort_again = abort.as_mut().map(|a| {
-                    let a = a.clone();
-                    Box::new(move || (a.borrow_mut())()) as Box<dyn FnMut() -> bool>
-                });
                 let strict = How {
                     suppress_non_speech: true,
                     ..plain
                 };
-                let again = self.decode_once(part, opts, &prompt, strict, None, abort_again)?;
+                let again = self.decode_once(part, opts, &prompt, strict, None, abort_handle())?;
                 all.passes += once.passes;
                 once = again;
             }
