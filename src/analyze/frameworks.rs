@@ -309,10 +309,10 @@ pub struct Decoder {
     pub context_weight: f64,
     /// Cost of a section running past the top of its band of the answer, per squared log of
     /// the excess; with `duration_short_weight`, 0 keeps the sentence-by-sentence decoder.
-    #[serde(default)]
+    #[serde(default = "default_duration_long_weight")]
     pub duration_long_weight: f64,
     /// Cost of a section falling short of the bottom of its band, per squared log of the gap.
-    #[serde(default)]
+    #[serde(default = "default_duration_short_weight")]
     pub duration_short_weight: f64,
     /// With durations weighed, the labelling by runs is used only where one section takes more
     /// than this share of the answer in it; otherwise the labelling by sentences stands.
@@ -347,7 +347,17 @@ fn default_context_weight() -> f64 {
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_long_run_share() -> f64 {
-    0.55
+    0.5
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_duration_long_weight() -> f64 {
+    0.25
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_duration_short_weight() -> f64 {
+    0.5
 }
 
 /// What sections sound like: the decoder's weights, the example sentences per kind of section
@@ -1964,16 +1974,16 @@ target = { min_s = 5.0, max_s = 20.0 }
     }
 
     #[test]
-    fn duration_settings_are_checked_and_an_older_copy_keeps_them_off() {
+    fn duration_settings_are_checked_and_an_older_copy_gets_the_shipped_values() {
         let mut cat = Catalog::embedded().expect("embedded");
         for (line, bad, field) in [
             (
-                "long_run_share = 0.55\n",
+                "long_run_share = 0.5\n",
                 "long_run_share = 1.5\n",
                 "long_run_share is a share",
             ),
             (
-                "duration_long_weight = 0.0\n",
+                "duration_long_weight = 0.25\n",
                 "duration_long_weight = -0.5\n",
                 "duration_long_weight must be",
             ),
@@ -1990,9 +2000,9 @@ target = { min_s = 5.0, max_s = 20.0 }
             );
         }
         let older = [
-            "duration_long_weight = 0.0\n",
-            "duration_short_weight = 0.0\n",
-            "long_run_share = 0.55\n",
+            "duration_long_weight = 0.25\n",
+            "duration_short_weight = 0.5\n",
+            "long_run_share = 0.5\n",
         ]
         .iter()
         .fold(SECTIONS_TOML.to_string(), |t, l| t.replace(l, ""));
@@ -2005,7 +2015,7 @@ target = { min_s = 5.0, max_s = 20.0 }
                 d.duration_short_weight,
                 d.long_run_share
             ),
-            (0.0, 0.0, 0.55)
+            (0.25, 0.5, 0.5)
         );
     }
 

@@ -6,9 +6,10 @@
 //! little (so a section with no evidence is reported missing, not invented), going back to an
 //! earlier section is allowed as a short flashback at a higher cost, and staying in the same
 //! section is free, so a pause or a cue-less sentence inside a section does not split it.
-//! Where `data/sections.toml` weighs durations, a second decoder over runs of sentences
-//! charges each section once for its length instead, and its labelling is kept where it finds
-//! one section taking most of the answer (a rambling part); it ships switched off.
+//! Where `data/sections.toml` weighs durations (as shipped since stop 40), a second decoder
+//! over runs of sentences charges each section once for its length instead, and its labelling
+//! is kept where it finds one section taking most of the answer (a rambling part) without
+//! losing a section the first one heard.
 
 use super::frameworks::{Catalog, Decoder, Framework, SectionData};
 use super::lexical::posterior;
@@ -828,9 +829,10 @@ fn marginals_runs(em: &[Vec<f64>], mv: &Moves, k: usize, d: &Decoder) -> Vec<Vec
 /// With durations weighed (`duration_long_weight` or `duration_short_weight` above 0), the
 /// answer is labelled twice: sentence by sentence, and by runs with lateness left to the runs'
 /// durations (`late_factor` 0). The labelling by runs is kept only where it finds one section
-/// taking more than `long_run_share` of the answer: there it hears a rambling part the
-/// sentence decoder cuts up, and elsewhere it moved ordinary answers for the worse
-/// (docs/measurements.md, "Stop 37").
+/// taking more than `long_run_share` of the answer, and leaves out no section the labelling
+/// by sentences kept: there it hears a rambling part the sentence decoder cuts up, and
+/// elsewhere it moved ordinary answers for the worse (docs/measurements.md, "Stop 37" and
+/// "Stop 40").
 pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData) -> Vec<Label> {
     let texts = texts_of(words, sents);
     let d = data.decoder;
@@ -850,11 +852,29 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
         ..d
     };
     let runs = label_with(words, sents, &texts, fw, data, context, &by_runs);
-    if largest_share(&runs, words, sents) > d.long_run_share {
+    // A long part must not swallow a short neighbour the sentences heard: the report would
+    // call that neighbour missing, and a false "you left out" costs more than a boundary a
+    // few sentences off (stop 40: 4 fewer false alarms on 840 answers, none lost).
+    if largest_share(&runs, words, sents) > d.long_run_share && keeps_every_section(&plain, &runs) {
         runs
     } else {
         plain
     }
+}
+
+/// Whether every section labelled in `before` is labelled somewhere in `after`.
+fn keeps_every_section(before: &[Label], after: &[Label]) -> bool {
+    let k = before
+        .iter()
+        .chain(after)
+        .map(|l| l.section + 1)
+        .max()
+        .unwrap_or(0);
+    let mut kept = vec![false; k];
+    for l in after {
+        kept[l.section] = true;
+    }
+    before.iter().all(|l| kept[l.section])
 }
 
 /// The largest share of the answer's time that one section takes in `labels`, each run of
@@ -1948,6 +1968,67 @@ mod tests {
         assert_eq!(cargo_desk(0.5, 0.25, 1.0), by_sentence);
     }
 
+    /// A concise-5 answer with a long Failure and a one-sentence Reflections.
+    const PARCEL_DEPOT: &str = "I was the shift lead at a parcel sorting depot. \
+        I changed the sorting plan for the Christmas peak without telling the night crew. \
+        The new plan sent every parcel for the north routes to the wrong belt. \
+        The belt backed up within an hour, and parcels piled on the floor. \
+        The night crew had no idea why, and they kept loading the old way. \
+        By two in the morning about four thousand parcels were on the wrong vans. \
+        Two vans left for the coast with parcels for the city. \
+        The drivers found out at their first stop and had to drive back. \
+        Customers called all the next day about missing gifts. \
+        I called the night crew in early and we resorted the floor by hand. \
+        I should have told the crew before I changed anything. \
+        Now every plan change goes on the board and gets read out at the start of the shift.";
+
+    #[test]
+    fn a_long_part_does_not_swallow_a_section_the_sentences_heard() {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework("concise-5").expect("framework");
+        let w = words(PARCEL_DEPOT);
+        let s = sentences::split(&w);
+        let texts = texts_of(&w, &s);
+        // Short sections priced out of reach, and the runs labelling allowed at any share.
+        let d = Decoder {
+            duration_short_weight: 50.0,
+            long_run_share: 0.0,
+            ..cat.sections.decoder
+        };
+        let context = context_scores(&texts, &s, fw, &d);
+        let ids = |l: &[Label]| -> Vec<String> {
+            l.iter()
+                .map(|x| fw.sections[x.section].id.clone())
+                .collect()
+        };
+        let by_runs = Decoder {
+            late_factor: 0.0,
+            ..d
+        };
+        let runs = label_with(
+            &w,
+            &s,
+            &texts,
+            fw,
+            &cat.sections,
+            context.as_deref(),
+            &by_runs,
+        );
+        assert!(
+            !ids(&runs).contains(&"reflections".to_string()),
+            "{:?}",
+            ids(&runs)
+        );
+        // Sentence by sentence the Reflections is heard, so that labelling stands.
+        let by_sentence = labels_tuned(PARCEL_DEPOT, "concise-5", |d| {
+            d.duration_long_weight = 0.0;
+            d.duration_short_weight = 0.0;
+        });
+        assert_eq!(by_sentence[10], "reflections", "{by_sentence:?}");
+        let kept = labels_tuned(PARCEL_DEPOT, "concise-5", |x| *x = d);
+        assert_eq!(kept, by_sentence);
+    }
+
     #[test]
     fn largest_share_counts_every_run_of_a_section() {
         // Four sentences of two words, 0.8 s apart; the answer runs 0 to 3.1 s.
@@ -1987,6 +2068,7 @@ mod tests {
         assert!(!by_duration(&d, MAX_SENTENCES_BY_RUNS + 1));
         let off = Decoder {
             duration_long_weight: 0.0,
+            duration_short_weight: 0.0,
             ..d
         };
         assert!(!by_duration(&off, 10));
