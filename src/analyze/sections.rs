@@ -1974,13 +1974,13 @@ mod tests {
         The new plan sent every parcel for the north routes to the wrong belt. \
         The belt backed up within an hour, and parcels piled on the floor. \
         The night crew had no idea why, and they kept loading the old way. \
-        By two in the morning about four thousand parcels were on the wrong vans. \
+        Before dawn about four thousand parcels were on the wrong vans. \
         Two vans left for the coast with parcels for the city. \
         The drivers found out at their first stop and had to drive back. \
         Customers called all the next day about missing gifts. \
         I called the night crew in early and we resorted the floor by hand. \
         I should have told the crew before I changed anything. \
-        Now every plan change goes on the board and gets read out at the start of the shift.";
+        Now every plan change goes on the board and gets read out when each shift begins.";
 
     #[test]
     fn a_long_part_does_not_swallow_a_section_the_sentences_heard() {
