@@ -864,17 +864,9 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
 
 /// Whether every section labelled in `before` is labelled somewhere in `after`.
 fn keeps_every_section(before: &[Label], after: &[Label]) -> bool {
-    let k = before
+    before
         .iter()
-        .chain(after)
-        .map(|l| l.section + 1)
-        .max()
-        .unwrap_or(0);
-    let mut kept = vec![false; k];
-    for l in after {
-        kept[l.section] = true;
-    }
-    before.iter().all(|l| kept[l.section])
+        .all(|b| after.iter().any(|a| a.section == b.section))
 }
 
 /// The largest share of the answer's time that one section takes in `labels`, each run of

@@ -32,7 +32,11 @@ fn is_punctuation_only(bytes: &[u8]) -> bool {
 impl RawSegment {
     /// The segment's text, its tokens' bytes joined, trimmed.
     fn text(&self) -> String {
-        let bytes: Vec<u8> = self.tokens.iter().flat_map(|t| t.bytes.clone()).collect();
+        let bytes: Vec<u8> = self
+            .tokens
+            .iter()
+            .flat_map(|t| t.bytes.iter().copied())
+            .collect();
         String::from_utf8_lossy(&bytes).trim().to_string()
     }
 
