@@ -187,6 +187,10 @@ pub struct Lexicon {
     pub own_failings: Vec<String>,
     pub vague_lessons: Vec<String>,
     pub change_markers: Vec<String>,
+    /// A failure remembered, not acted on ("that night has stayed with me since"): a sentence with
+    /// one is no change, whatever change marker it holds, yet it is no generic lesson either.
+    #[serde(default)]
+    pub impressions: Vec<String>,
     pub ownership: Vec<String>,
     /// Denials of one's own part ("not my fault"): an ownership phrase inside one is none.
     #[serde(default)]

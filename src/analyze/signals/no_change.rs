@@ -6,6 +6,9 @@
 //! with a change marker ("now", "since then", "before every", "checklist", "for the next", "I
 //! set up": `change_markers` in lexicon.toml) that is not itself a generic lesson, or one the
 //! section model is sure sounds like a change ("someone else checks the list before it goes").
+//! Only sentences labelled with a lesson or change section count, and not a failure remembered
+//! (`impressions`: "that night has stayed with me since"): "since" in a result dates the story, and
+//! "every week" in a closing pitch is the new job's, not the speaker's practice.
 //!
 //! ## Why an interviewer cares
 //! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
@@ -14,6 +17,7 @@
 //!
 //! ## Fires on
 //! "What stuck with me is that a friendly supplier is still a supplier."
+//! Also with "That autumn has stayed with me since." after it.
 //!
 //! ## Stays quiet on
 //! "What stuck with me is that a friendly supplier is still a supplier. Now every new supplier
@@ -119,6 +123,52 @@ mod tests {
             .map(|l| format!("{STORY} {l}")),
             &["no-change"],
         );
+    }
+
+    #[test]
+    fn fires_when_the_failure_is_only_remembered() {
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] A phone call is not a sample. That autumn has stayed with me since.",
+                "[learning] A phone call is not a sample. That autumn comes to mind whenever I sign an order.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
+        // "The thing that stuck with me" opens a lesson; the practice after it still counts.
+        assert_quiet(
+            check,
+            "star-l",
+            ["[learning] The thing that stuck with me was how little a phone call proves, and ever since I have asked every mill for a roll first."]
+                .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn fires_when_the_only_change_words_are_outside_the_lesson() {
+        // "Since" dating the story in a result, "every week" in the pitch for the new job: the
+        // lesson itself changes nothing.
+        let opening = "[opening] Let me walk you through a fabric order I got badly wrong.";
+        let lesson = "[learning] Looking back, a cheerful supplier is still a supplier.";
+        for (after, quiet) in [
+            (
+                "[connection] Your buyers sign off new mills every week, and I know what a skipped sample costs.",
+                false,
+            ),
+            (
+                "[learning] Now every new mill gets a trial order before we sign anything.",
+                true,
+            ),
+        ] {
+            let text = format!("{opening} {STORY} {lesson} {after}");
+            let got = ids(check, "star-long", &text);
+            assert_eq!(got.is_empty(), quiet, "{after}: {got:?}");
+        }
+        let text =
+            format!("{STORY} {lesson} [result] That mill hasn't had an order from us since.");
+        assert_eq!(ids(check, "star-l", &text), ["no-change"]);
     }
 
     #[test]

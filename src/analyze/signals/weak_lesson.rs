@@ -127,6 +127,29 @@ mod tests {
     }
 
     #[test]
+    fn fires_when_the_change_is_an_attitude() {
+        // Growth claimed of the speaker or the team, or an intention, with "now" or "these
+        // days" beside it: still no practice named.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] Honestly that trip taught me a lot. I'm a much better planner now.",
+                "[learning] That week made me a better organiser, and the whole office feels more confident now.",
+                "[learning] It was an eye opener. Nowadays I just try to get the whole office on the same page.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["weak-lesson"],
+        );
+        assert_quiet(
+            check,
+            "star-l",
+            ["[learning] It was an eye opener. These days I ring every hotel two days before a trip."]
+                .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
     fn quiet_when_a_loose_lesson_is_followed_by_a_change() {
         assert_quiet(
         check,
