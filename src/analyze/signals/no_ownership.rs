@@ -142,6 +142,27 @@ mod tests {
     }
 
     #[test]
+    fn quiet_when_the_mistake_was_wholly_the_speakers() {
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "A village fete ran out of raffle tickets by noon. The miscount was entirely \
+             mine.",
+                "Our bakery sent two hundred rolls to the wrong school, and I made the mistake \
+             on the order form.",
+            ],
+        );
+        // Someone else's, said the same way, is no admission.
+        assert_raises(
+            check,
+            "failure-5",
+            ["A village fete ran out of raffle tickets by noon. The miscount was not mine."],
+            &["no-ownership"],
+        );
+    }
+
+    #[test]
     fn a_decision_that_was_never_the_speakers_is_no_admission() {
         assert_raises(
             check,
