@@ -847,11 +847,7 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
     if !by_duration(&d, sents.len()) {
         return plain;
     }
-    let by_runs = Decoder {
-        late_factor: 0.0,
-        ..d
-    };
-    let runs = label_with(words, sents, &texts, fw, data, context, &by_runs);
+    let runs = label_with(words, sents, &texts, fw, data, context, &by_runs(d));
     // A long part must not swallow a short neighbour the sentences heard: the report would
     // call that neighbour missing, and a false "you left out" costs more than a boundary a
     // few sentences off (stop 40: on 840 answers, false alarms 55 -> 45 for 3 fewer found).
@@ -859,6 +855,14 @@ pub fn label(words: &[Word], sents: &[Span], fw: &Framework, data: &SectionData)
         runs
     } else {
         plain
+    }
+}
+
+/// The decoder that labels by runs: lateness is left to the runs' durations.
+fn by_runs(d: Decoder) -> Decoder {
+    Decoder {
+        late_factor: 0.0,
+        ..d
     }
 }
 
@@ -1993,10 +1997,6 @@ mod tests {
                 .map(|x| fw.sections[x.section].id.clone())
                 .collect()
         };
-        let by_runs = Decoder {
-            late_factor: 0.0,
-            ..d
-        };
         let runs = label_with(
             &w,
             &s,
@@ -2004,7 +2004,7 @@ mod tests {
             fw,
             &cat.sections,
             context.as_deref(),
-            &by_runs,
+            &by_runs(d),
         );
         assert!(
             !ids(&runs).contains(&"reflections".to_string()),
