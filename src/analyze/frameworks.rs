@@ -191,6 +191,14 @@ pub struct Lexicon {
     /// one is no change, whatever change marker it holds, yet it is no generic lesson either.
     #[serde(default)]
     pub impressions: Vec<String>,
+    /// The speaker describing how they are or feel ("i'm", "makes me", "i still feel"): in such a
+    /// sentence a time word ("now", "every time") dates a feeling, not a practice.
+    #[serde(default)]
+    pub states: Vec<String>,
+    /// Change markers that only place the telling in time ("now", "since then", "every time"):
+    /// a change only outside a sentence of `states`.
+    #[serde(default)]
+    pub time_markers: Vec<String>,
     pub ownership: Vec<String>,
     /// Denials of one's own part ("not my fault"): an ownership phrase inside one is none.
     #[serde(default)]

@@ -53,8 +53,28 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
     {
         return None;
     }
-    if let Some(f) = cx.find(&cx.lex.change_markers, r.clone()).first() {
-        return Some(*f);
+    // A feeling dated in time ("I'm a calmer repairer now", "it still gets me every time") is
+    // no practice: its time words do not count, and neither does the model.
+    let state = !cx.find(&cx.lex.states, r.clone()).is_empty();
+    let times = if state {
+        cx.find(&cx.lex.time_markers, r.clone())
+    } else {
+        Vec::new()
+    };
+    let dated = |f: &Found| {
+        times
+            .iter()
+            .any(|t| f.word < t.word + t.len && t.word < f.word + f.len)
+    };
+    if let Some(f) = cx
+        .find(&cx.lex.change_markers, r.clone())
+        .into_iter()
+        .find(|f| !dated(f))
+    {
+        return Some(f);
+    }
+    if state {
+        return None;
     }
     let p = cx.sounds_like(i, "change")?;
     (p >= cx.settings.change_sounds_min).then_some(Found {

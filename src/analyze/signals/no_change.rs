@@ -8,7 +8,10 @@
 //! section model is sure sounds like a change ("someone else checks the list before it goes").
 //! Only sentences labelled with a lesson or change section count, and not a failure remembered
 //! (`impressions`: "that night has stayed with me since"): "since" in a result dates the story, and
-//! "every week" in a closing pitch is the new job's, not the speaker's practice.
+//! "every week" in a closing pitch is the new job's, not the speaker's practice. Nor does a
+//! feeling dated in time: in a sentence where the speaker says how they are or feel (`states`:
+//! "I'm", "makes me"), a time word (`time_markers`: "now", "every time") is no change; "I'm
+//! warier now" changes nothing, "I'm warier now, and before every order I ask for a sample" does.
 //!
 //! ## Why an interviewer cares
 //! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
@@ -17,7 +20,8 @@
 //!
 //! ## Fires on
 //! "What stuck with me is that a friendly supplier is still a supplier."
-//! Also with "That autumn has stayed with me since." after it.
+//! Also with "That autumn has stayed with me since." or "I'm a lot warier of new mills now."
+//! after it.
 //!
 //! ## Stays quiet on
 //! "What stuck with me is that a friendly supplier is still a supplier. Now every new supplier
@@ -143,6 +147,33 @@ mod tests {
             "star-l",
             ["[learning] The thing that stuck with me was how little a phone call proves, and ever since I have asked every mill for a roll first."]
                 .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn fires_when_the_change_is_a_feeling_dated_in_time() {
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] A phone call is not a sample. I'm a lot warier of new mills now.",
+                "[learning] A phone call is not a sample. A friendly rep makes me nervous these days.",
+                "[learning] A phone call is not a sample, and I still feel it every time a grey roll comes in.",
+                "[learning] A phone call is not a sample. These days I am far more thoughtful about mills.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
+        // A feeling beside a practice: the practice counts, in the same sentence or the next.
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] I'm warier now, and before every order I ask the mill for a sample roll.",
+                "[learning] I'm a lot warier of new mills now. Every new mill gets a trial order first.",
+                "[learning] I'm stricter now: no order goes out until I check a sample roll in daylight.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
         );
     }
 
