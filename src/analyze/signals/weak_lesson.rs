@@ -106,13 +106,14 @@ mod tests {
 
     #[test]
     fn fires_when_growth_is_claimed_in_place_of_a_change() {
-        // "since then" and "now" would count as a change; a claim of growth changes nothing.
+        // "since then" and "now" would count as a change; a claim of growth changes nothing, so
+        // the generic lesson before it stands.
         assert_raises(
             check,
             "star-l",
             [
                 "[learning] It was a learning experience. Since then I believe I have grown a lot in how I plan.",
-                "[learning] The trip stayed on my mind. These days I am far more thoughtful about bookings.",
+                "[learning] The trip stayed on my mind, and I learned my lesson. These days I am far more thoughtful about bookings.",
             ]
             .map(|l| format!("{STORY} {l}")),
             &["weak-lesson"],
@@ -135,7 +136,6 @@ mod tests {
             "star-l",
             [
                 "[learning] Honestly that trip taught me a lot. I'm a much better planner now.",
-                "[learning] That week made me a better organiser, and the whole office feels more confident now.",
                 "[learning] It was an eye opener. Nowadays I just try to get the whole office on the same page.",
             ]
             .map(|l| format!("{STORY} {l}")),
@@ -146,6 +146,21 @@ mod tests {
             "star-l",
             ["[learning] It was an eye opener. These days I ring every hotel two days before a trip."]
                 .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn quiet_when_growth_is_claimed_beside_a_sharp_lesson() {
+        // A growth claim is no change (no-change's business), but it does not make a sharp
+        // lesson generic (stop 42).
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] Last year's list is a guess, not a booking. That week made me a better organiser, and the whole office feels more confident now.",
+                "[learning] A booking nobody has confirmed is only a hope. I'm a much more thorough planner now.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
         );
     }
 
