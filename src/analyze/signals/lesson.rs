@@ -53,7 +53,7 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
     {
         return None;
     }
-    // A feeling dated in time ("I'm a calmer repairer now", "it still gets me every time") is
+    // A feeling dated in time ("I'm a gentler editor now", "it still gets me each time") is
     // no practice: its time words do not count, and neither does the model.
     let state = !cx.find(&cx.lex.states, r.clone()).is_empty();
     let times = if state {

@@ -11,7 +11,7 @@
 //! "every week" in a closing pitch is the new job's, not the speaker's practice. Nor does a
 //! feeling dated in time: in a sentence where the speaker says how they are or feel (`states`:
 //! "I'm", "makes me"), a time word (`time_markers`: "now", "every time") is no change; "I'm
-//! warier now" changes nothing, "I'm warier now, and before every order I ask for a sample" does.
+//! warier now" changes nothing, "I'm warier now, and before every order a sample roll comes first" does.
 //!
 //! ## Why an interviewer cares
 //! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
@@ -158,7 +158,7 @@ mod tests {
             [
                 "[learning] A phone call is not a sample. I'm a lot warier of new mills now.",
                 "[learning] A phone call is not a sample. A friendly rep makes me nervous these days.",
-                "[learning] A phone call is not a sample, and I still feel it every time a grey roll comes in.",
+                "[learning] A phone call is not a sample, and a grey roll still gets me every time one comes in.",
                 "[learning] A phone call is not a sample. These days I am far more thoughtful about mills.",
             ]
             .map(|l| format!("{STORY} {l}")),
