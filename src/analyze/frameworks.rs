@@ -199,6 +199,11 @@ pub struct Lexicon {
     /// a change only outside a sentence of `states`.
     #[serde(default)]
     pub time_markers: Vec<String>,
+    /// The frame of a lesson stated as a claim ("my takeaway", "what it taught me"): in such a
+    /// sentence only a practice of the speaker's ("i check", "we introduced") is a change, not a
+    /// noun ("rule", "sign-off") or a time word the claim uses.
+    #[serde(default)]
+    pub lesson_statements: Vec<String>,
     pub ownership: Vec<String>,
     /// Denials of one's own part ("not my fault"): an ownership phrase inside one is none.
     #[serde(default)]

@@ -44,7 +44,9 @@ pub(super) fn generic(cx: &Cx, range: Range<usize>) -> Vec<Found> {
 /// The concrete change stated in sentence `i`, if any: a change marker ("now I", "before
 /// every", "checklist") in a lesson sentence that is not itself a generic lesson ("now I'll be
 /// more careful" is not a change) nor a failure remembered ("that night has stayed with me since"),
-/// or a lesson sentence the model is sure sounds like a change.
+/// or a lesson sentence the model is sure sounds like a change. Not a feeling dated in time
+/// ("I'm warier now": `states` with a `time_markers` word), and in a lesson told as a claim
+/// (`lesson_statements`) only a marker that starts with the speaker ("i check", "we introduced").
 pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
     let r = cx.sentence_words(i);
     if !told_in_the_lesson(cx, i)
@@ -66,14 +68,23 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
             .iter()
             .any(|t| f.word < t.word + t.len && t.word < f.word + f.len)
     };
+    // "My takeaway: a sign-off is a promise": the claim names a rule, it does
+    // not say one is kept; only the speaker doing something counts there.
+    let claim = !cx.find(&cx.lex.lesson_statements, r.clone()).is_empty();
+    let speakers = |f: &Found| {
+        !claim
+            || cx.toks.get(f.word).is_some_and(|w| {
+                w == "i" || w == "we" || w.starts_with("i'") || w.starts_with("we'")
+            })
+    };
     if let Some(f) = cx
         .find(&cx.lex.change_markers, r.clone())
         .into_iter()
-        .find(|f| !dated(f))
+        .find(|f| !dated(f) && speakers(f))
     {
         return Some(f);
     }
-    if state {
+    if state || claim {
         return None;
     }
     let p = cx.sounds_like(i, "change")?;

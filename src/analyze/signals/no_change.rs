@@ -11,7 +11,9 @@
 //! "every week" in a closing pitch is the new job's, not the speaker's practice. Nor does a
 //! feeling dated in time: in a sentence where the speaker says how they are or feel (`states`:
 //! "I'm", "makes me"), a time word (`time_markers`: "now", "every time") is no change; "I'm
-//! warier now" changes nothing, "I'm warier now, and before every order a sample roll comes first" does.
+//! warier now" changes nothing, "I'm warier now, and before every order a sample roll comes
+//! first" does. And in a lesson told as a claim (`lesson_statements`: "my takeaway: a sign-off is a
+//! promise") only the speaker doing something ("I check", "we introduced") is a change.
 //!
 //! ## Why an interviewer cares
 //! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
@@ -172,6 +174,32 @@ mod tests {
                 "[learning] I'm warier now, and before every order I ask the mill for a sample roll.",
                 "[learning] I'm a lot warier of new mills now. Every new mill gets a trial order first.",
                 "[learning] I'm stricter now: no order goes out until I check a sample roll in daylight.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn fires_when_the_lesson_is_only_claimed() {
+        // The claim's nouns and time words are no practice.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] My takeaway: a sign-off means I saw the roll myself.",
+                "[learning] My lesson is that one rule about samples only works if someone keeps it.",
+                "[learning] It taught me that cheap mills cost more these days.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
+        // The speaker doing something, in the claim or after it, is a change.
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] My takeaway: I check every sample roll myself before I sign.",
+                "[learning] My lesson? Samples matter. Now every new mill sends one first.",
             ]
             .map(|l| format!("{STORY} {l}")),
         );
