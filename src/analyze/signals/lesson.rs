@@ -68,8 +68,8 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
             .iter()
             .any(|t| f.word < t.word + t.len && t.word < f.word + f.len)
     };
-    // "My takeaway: a sign-off is a promise": the claim names a rule, it does
-    // not say one is kept; only the speaker doing something counts there.
+    // "My takeaway: a sign-off is a promise": the claim names a rule, it does not say one is
+    // kept; only the speaker doing something counts there.
     let claim = !cx.find(&cx.lex.lesson_statements, r.clone()).is_empty();
     let speakers = |f: &Found| {
         !claim

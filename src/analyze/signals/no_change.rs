@@ -12,8 +12,8 @@
 //! feeling dated in time: in a sentence where the speaker says how they are or feel (`states`:
 //! "I'm", "makes me"), a time word (`time_markers`: "now", "every time") is no change; "I'm
 //! warier now" changes nothing, "I'm warier now, and before every order a sample roll comes
-//! first" does. And in a lesson told as a claim (`lesson_statements`: "my takeaway: a sign-off is a
-//! promise") only the speaker doing something ("I check", "we introduced") is a change.
+//! first" does. And in a lesson told as a claim (`lesson_statements`: "my takeaway: a sign-off
+//! is a promise") only the speaker doing something ("I check", "we introduced") is a change.
 //!
 //! ## Why an interviewer cares
 //! A lesson without a change is a claim; the change is the evidence (seed 004: "Show you
