@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::common::{Cx, Found, LESSON_SECTIONS};
+use super::common::{Cx, Found, I_FORMS, LESSON_SECTIONS, WE_FORMS};
 
 /// The first sentence of the lesson: the first one labelled with a lesson or change section,
 /// else the first one in the second half of the answer that uses a learning phrase ("I
@@ -73,9 +73,10 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
     let claim = !cx.find(&cx.lex.lesson_statements, r.clone()).is_empty();
     let speakers = |f: &Found| {
         !claim
-            || cx.toks.get(f.word).is_some_and(|w| {
-                w == "i" || w == "we" || w.starts_with("i'") || w.starts_with("we'")
-            })
+            || cx
+                .toks
+                .get(f.word)
+                .is_some_and(|w| I_FORMS.contains(&w.as_str()) || WE_FORMS.contains(&w.as_str()))
     };
     if let Some(f) = cx
         .find(&cx.lex.change_markers, r.clone())
