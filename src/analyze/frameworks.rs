@@ -191,6 +191,10 @@ pub struct Lexicon {
     /// one is no change, whatever change marker it holds, yet it is no generic lesson either.
     #[serde(default)]
     pub impressions: Vec<String>,
+    /// Growth claimed, not shown ("I'm a better planner for it"): no change and no generic
+    /// lesson, like an impression, but unlike one a lesson told, which owes a change.
+    #[serde(default)]
+    pub growth_claims: Vec<String>,
     /// The speaker describing how they are or feel ("i'm", "makes me", "i still feel"): in such a
     /// sentence a time word ("now", "every time") dates a feeling, not a practice.
     #[serde(default)]

@@ -52,6 +52,7 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
     if !told_in_the_lesson(cx, i)
         || !generic(cx, r.clone()).is_empty()
         || !cx.find(&cx.lex.impressions, r.clone()).is_empty()
+        || !cx.find(&cx.lex.growth_claims, r.clone()).is_empty()
     {
         return None;
     }
@@ -103,6 +104,44 @@ pub(super) fn change_in(cx: &Cx, i: usize) -> Option<Found> {
 fn told_in_the_lesson(cx: &Cx, i: usize) -> bool {
     LESSON_SECTIONS.contains(&cx.a.sentences[i].section.as_str())
 }
+
+/// Whether the ending from sentence `from` puts a lesson into words: `from` or a later sentence
+/// in a lesson section holds a lesson phrase ("I learned", "my takeaway", "be more careful",
+/// "I'm a better planner for it"), or says something of four words or more that is neither a
+/// feeling nor a memory. An ending of feelings alone ("I'm warier now", "the smell of hot tar
+/// still brings it back") tells no lesson to act on, and most of the teammates who wrote our
+/// answers gave it no `no-change` (stop 43).
+pub(super) fn stated(cx: &Cx, from: usize) -> bool {
+    (from..cx.a.sentences.len())
+        .filter(|&i| i == from || told_in_the_lesson(cx, i))
+        .any(|i| {
+            let r = cx.sentence_words(i);
+            let phrased = [
+                &cx.lex.learning,
+                &cx.lex.lesson_statements,
+                &cx.lex.vague_lessons,
+                &cx.lex.growth_claims,
+            ]
+            .into_iter()
+            .any(|list| !cx.find(list, r.clone()).is_empty());
+            let said = r
+                .clone()
+                .filter(|&w| {
+                    cx.toks
+                        .get(w)
+                        .is_some_and(|t| !cx.lex.hesitations.contains(t))
+                })
+                .count();
+            phrased
+                || (said >= LESSON_WORDS_MIN
+                    && cx.find(&cx.lex.states, r.clone()).is_empty()
+                    && cx.find(&cx.lex.impressions, r).is_empty())
+        })
+}
+
+/// Fewest words (hesitations aside) a sentence without a lesson phrase needs to count as a
+/// lesson told: "so, um, yeah" or "that was that" closing a story is none.
+const LESSON_WORDS_MIN: usize = 4;
 
 /// Concrete changes from sentence `from` to the end of the answer.
 pub(super) fn changes_from(cx: &Cx, from: usize) -> Vec<Found> {

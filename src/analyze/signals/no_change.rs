@@ -28,7 +28,10 @@
 //! ## Stays quiet on
 //! "What stuck with me is that a friendly supplier is still a supplier. Now every new supplier
 //! gets a small trial order before we sign anything." Also when the change is told without "I":
-//! "Every order is now signed off by two people", "For the next season we kept two mills".
+//! "Every order is now signed off by two people", "For the next season we kept two mills". And
+//! when the ending states no lesson at all, only how the speaker feels or what still brings the
+//! day back ("I'm warier now. Raw linen on a cutting table still brings that autumn back."):
+//! there is no lesson for a change to follow (`lesson::stated`).
 //!
 //! ## Source
 //! Seeds 000 and 004.
@@ -43,7 +46,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
     let Some(from) = lesson::start(cx) else {
         return Vec::new();
     };
-    if !lesson::changes_from(cx, from).is_empty() {
+    if !lesson::stated(cx, from) || !lesson::changes_from(cx, from).is_empty() {
         return Vec::new();
     }
     let s = &cx.a.sentences[from];
@@ -160,7 +163,7 @@ mod tests {
             [
                 "[learning] A phone call is not a sample. I'm a lot warier of new mills now.",
                 "[learning] A phone call is not a sample. A friendly rep makes me nervous these days.",
-                "[learning] A phone call is not a sample, and a grey roll still gets me every time one comes in.",
+                "[learning] A phone call is not a sample. A grey roll still gets me every time one comes in.",
                 "[learning] A phone call is not a sample. These days I am far more thoughtful about mills.",
             ]
             .map(|l| format!("{STORY} {l}")),
@@ -176,6 +179,34 @@ mod tests {
                 "[learning] I'm stricter now: no order goes out until I check a sample roll in daylight.",
             ]
             .map(|l| format!("{STORY} {l}")),
+        );
+    }
+
+    #[test]
+    fn quiet_when_the_ending_tells_only_a_feeling() {
+        // No lesson put into words, so no change is owed: how the speaker is now, what still
+        // brings the day back, or a story trailing off.
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] I'm a lot warier of new mills now. Raw linen on a cutting table still brings that autumn back.",
+                "[learning] The whole business still gets to me, years on. I am quieter in supplier meetings these days.",
+                "[learning] So, um, yeah. That was that.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+        );
+        // A lesson beside the feeling, or growth claimed, is a lesson told: it owes a change.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] I'm a lot warier of new mills now. A cheerful rep proves nothing about the cloth.",
+                "[learning] I'm a better buyer for that autumn. I'm calmer about it now.",
+                "[learning] The memory still gets to me, and I learned to distrust a bargain.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
         );
     }
 

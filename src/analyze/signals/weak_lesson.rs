@@ -17,7 +17,7 @@
 //! "It was a real learning experience. Now before every trip I print the booking list and call
 //! each hotel." (generic words, then a concrete change). Also on growth claimed beside a sharp
 //! lesson: "Last year's list is a guess, not a booking. That week made me a better organiser."
-//! (`impressions`: no change, which `no-change` reports, but no generic lesson either).
+//! (`growth_claims`: no change, which `no-change` reports, but no generic lesson either).
 //!
 //! ## Source
 //! Seed 000.
