@@ -413,6 +413,42 @@ fn digital_silence_is_an_empty_transcript_not_an_error() {
     assert!((v["duration_s"].as_f64().unwrap() - 5.0).abs() < 0.01);
 }
 
+/// A recording stopped at once: whisper.cpp's DTW word times abort the process on audio under
+/// 160 ms that the decoder writes a segment for, unless rehearse pads it (stop 43). The 150 ms
+/// cut out of real speech aborted builds before the padding (exit 134, no message).
+#[test]
+fn a_recording_under_a_fifth_of_a_second_is_transcribed_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    for secs in ["0.15"] {
+        let wav = dir.path().join(format!("short-{secs}.wav"));
+        sox(&[
+            jfk().to_str().unwrap(),
+            wav.to_str().unwrap(),
+            "trim",
+            "1.0",
+            secs,
+        ]);
+        let out = dir.path().join(format!("short-{secs}.json"));
+        rehearse()
+            .args(["transcribe", "--quiet", "--model"])
+            .arg(tiny_en())
+            .arg(&wav)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let v = read_json(&out);
+        assert!(v["words"].is_array(), "{secs} s: {v}");
+        assert!((v["duration_s"].as_f64().unwrap() - secs.parse::<f64>().unwrap()).abs() < 0.01);
+        for w in v["words"].as_array().unwrap() {
+            assert!(
+                w["end_s"].as_f64().unwrap() <= 0.16,
+                "{secs} s: a word past the audio: {w}"
+            );
+        }
+    }
+}
+
 /// Each bad input: exit code 2, one line on stderr naming the file, nothing written.
 #[test]
 fn bad_inputs_are_refused_cleanly() {

@@ -504,6 +504,16 @@ impl Engine {
             one_window,
             suppress_non_speech,
         } = how;
+        // whisper.cpp aborts the whole process, not the call, when DTW word times meet audio
+        // under 160 ms (a recording stopped at once); silence after it adds no words.
+        let heard_s = samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE);
+        let padded;
+        let samples = if self.dtw && samples.len() < DTW_MIN_SAMPLES {
+            padded = with_silence(samples, DTW_MIN_SAMPLES);
+            padded.as_slice()
+        } else {
+            samples
+        };
         let spare = self.spare_states.lock().ok().and_then(|mut v| v.pop());
         let mut state = match spare {
             Some(state) => state,
@@ -589,7 +599,7 @@ impl Engine {
 
         let eot = self.ctx.token_eot();
         let beg = self.ctx.token_beg();
-        let audio_end = samples.len() as f64 / f64::from(crate::audio::WHISPER_RATE);
+        let audio_end = heard_s;
         let mut out = Vec::new();
         // In one-window decoding: every token so far (the next window's prompt), and whether
         // the decoder opened a segment with a timestamp and then stopped.
@@ -722,8 +732,21 @@ fn speech_after_timestamps(samples: &[f32]) -> Vec<f32> {
 
 /// Samples in Whisper's 30 s window.
 const WINDOW_SAMPLES: usize = 30 * crate::audio::WHISPER_RATE as usize;
-/// Less audio than this left after the decoder stopped is not decoded (whisper.cpp's 100 ms).
-const MIN_REST_SAMPLES: usize = crate::audio::WHISPER_RATE as usize / 10;
+/// Less audio than this left after the decoder stopped is not decoded. whisper.cpp skips a rest
+/// under 100 ms; one under [`DTW_MIN_SAMPLES`] is the breath after the last word, and decoding
+/// it alone would need padding (stop 43: a 130 ms rest aborted the process).
+const MIN_REST_SAMPLES: usize = DTW_MIN_SAMPLES;
+/// Shortest audio whisper.cpp's DTW word times take without aborting the process: its median
+/// filter (width 7) asserts more than 7 audio tokens of 20 ms each, so under 160 ms it calls
+/// `abort()`. Twice that, for margin; shorter audio is padded with silence.
+const DTW_MIN_SAMPLES: usize = crate::audio::WHISPER_RATE as usize * 32 / 100;
+
+/// `samples` followed by silence up to `len` samples.
+fn with_silence(samples: &[f32], len: usize) -> Vec<f32> {
+    let mut v = samples.to_vec();
+    v.resize(len.max(samples.len()), 0.0);
+    v
+}
 /// With less than this left, the rest is decoded without a prompt (whisper.cpp's 5 s).
 const SHORT_REST_SAMPLES: usize = 5 * crate::audio::WHISPER_RATE as usize;
 
@@ -783,6 +806,18 @@ fn ticks_to_s(t: i64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_audio_is_padded_with_silence_and_long_audio_kept() {
+        let short = super::with_silence(&[0.5, -0.5], super::DTW_MIN_SAMPLES);
+        assert_eq!(short.len(), super::DTW_MIN_SAMPLES);
+        assert_eq!(&short[..2], &[0.5, -0.5]);
+        assert!(short[2..].iter().all(|&x| x == 0.0));
+        let long = vec![0.25; super::DTW_MIN_SAMPLES + 3];
+        assert_eq!(super::with_silence(&long, super::DTW_MIN_SAMPLES), long);
+        // More than the 16 frames (160 ms) whisper.cpp's median filter needs.
+        assert!(super::DTW_MIN_SAMPLES > crate::audio::WHISPER_RATE as usize * 16 / 100);
+    }
+
     use super::*;
     use whisper_rs::whisper_rs_sys::whisper_token_data;
 
