@@ -295,6 +295,36 @@ mod tests {
     }
 
     #[test]
+    fn quiet_when_the_speaker_claims_the_failure_or_the_call() {
+        // Everyday ways to say "this one was my fault" (stop 43).
+        assert_quiet(
+            check,
+            "failure-5",
+            [
+                "The one I'd pick is a bridge repair that shut the river road for a week. That one's mine.",
+                "A pallet of vaccine spoiled in our cold store, and it's mine, start to finish.",
+                "I made the call that left the night shift two nurses short over Easter.",
+                "I shouldn't have signed the lease on the second unit before the survey came back.",
+                "The delay came from a decision I made on the first morning of the pour.",
+            ],
+        );
+    }
+
+    #[test]
+    fn someone_elses_call_or_a_denied_share_is_no_admission() {
+        assert_raises(
+            check,
+            "failure-5",
+            [
+                "My manager made the call to ship early, and half the orders came back.",
+                "The depot lost the pallet, and the blame for that is theirs, not mine.",
+                "The council shut the road for a week; the decision the council made cost us the season.",
+            ],
+            &["no-ownership"],
+        );
+    }
+
+    #[test]
     fn a_mistake_someone_else_has_made_is_no_admission() {
         assert_raises(
             check,
