@@ -3,8 +3,9 @@
 //! ## What it flags
 //! In the frameworks that open by owning it (failure-5, star-long), no ownership phrase ("I made
 //! a mistake", "a mistake I made", "that was on me", "my fault", "I got it wrong", "I * should
-//! have": `ownership` in lexicon.toml) in the first `ownership_window_s` (20) seconds. A phrase
-//! inside a denial ("it wasn't my fault", "never on me": `disowning`) is no admission.
+//! have", "that one's mine", "I made the call": `ownership` in lexicon.toml) in the first
+//! `ownership_window_s` (20) seconds. A phrase inside a denial ("it wasn't my fault", "never on
+//! me": `disowning`) is no admission.
 //!
 //! ## Why an interviewer cares
 //! Seed 000's first step is "Own it immediately: 'I made a mistake in...'". An answer that
@@ -306,6 +307,9 @@ mod tests {
                 "I made the call that left the night shift two nurses short over Easter.",
                 "I shouldn't have signed the lease on the second unit before the survey came back.",
                 "The delay came from a decision I made on the first morning of the pour.",
+                "The harbour survey ran a month late, and that was my screw-up.",
+                "I botched the move to the new warehouse system; that was all me.",
+                "Our biggest tasting of the year went badly, and I messed it all up.",
             ],
         );
     }
