@@ -741,14 +741,15 @@ const MIN_REST_SAMPLES: usize = DTW_MIN_SAMPLES;
 /// `abort()`. Twice that, for margin; shorter audio is padded with silence.
 const DTW_MIN_SAMPLES: usize = crate::audio::WHISPER_RATE as usize * 32 / 100;
 
+/// With less than this left, the rest is decoded without a prompt (whisper.cpp's 5 s).
+const SHORT_REST_SAMPLES: usize = 5 * crate::audio::WHISPER_RATE as usize;
+
 /// `samples` followed by silence up to `len` samples.
 fn with_silence(samples: &[f32], len: usize) -> Vec<f32> {
     let mut v = samples.to_vec();
     v.resize(len.max(samples.len()), 0.0);
     v
 }
-/// With less than this left, the rest is decoded without a prompt (whisper.cpp's 5 s).
-const SHORT_REST_SAMPLES: usize = 5 * crate::audio::WHISPER_RATE as usize;
 
 /// What a decode is prompted with.
 enum Prompt {
@@ -806,20 +807,20 @@ fn ticks_to_s(t: i64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn short_audio_is_padded_with_silence_and_long_audio_kept() {
-        let short = super::with_silence(&[0.5, -0.5], super::DTW_MIN_SAMPLES);
-        assert_eq!(short.len(), super::DTW_MIN_SAMPLES);
-        assert_eq!(&short[..2], &[0.5, -0.5]);
-        assert!(short[2..].iter().all(|&x| x == 0.0));
-        let long = vec![0.25; super::DTW_MIN_SAMPLES + 3];
-        assert_eq!(super::with_silence(&long, super::DTW_MIN_SAMPLES), long);
-        // More than the 16 frames (160 ms) whisper.cpp's median filter needs.
-        assert!(super::DTW_MIN_SAMPLES > crate::audio::WHISPER_RATE as usize * 16 / 100);
-    }
-
     use super::*;
     use whisper_rs::whisper_rs_sys::whisper_token_data;
+
+    #[test]
+    fn short_audio_is_padded_with_silence_and_long_audio_kept() {
+        let short = with_silence(&[0.5, -0.5], DTW_MIN_SAMPLES);
+        assert_eq!(short.len(), DTW_MIN_SAMPLES);
+        assert_eq!(&short[..2], &[0.5, -0.5]);
+        assert!(short[2..].iter().all(|&x| x == 0.0));
+        let long = vec![0.25; DTW_MIN_SAMPLES + 3];
+        assert_eq!(with_silence(&long, DTW_MIN_SAMPLES), long);
+        // More than the 16 frames (160 ms) whisper.cpp's median filter needs.
+        assert!(DTW_MIN_SAMPLES > crate::audio::WHISPER_RATE as usize * 16 / 100);
+    }
 
     const UM: i32 = 10;
     const UH: i32 = 11;
