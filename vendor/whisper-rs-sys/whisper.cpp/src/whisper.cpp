@@ -8861,6 +8861,14 @@ static void whisper_exp_compute_token_level_timestamps_dtw(
     const int n_audio_ctx = state->exp_n_audio_ctx > 0 ? state->exp_n_audio_ctx : ctx->model.hparams.n_audio_ctx;
     WHISPER_ASSERT(medfilt_width % 2);
     WHISPER_ASSERT(n_frames <= n_audio_ctx * 2);
+    // rehearse patch 3: the median filter below asserts more audio tokens than its width and
+    // abort()s the process on fewer (a window under 160 ms: a recording stopped at once, the
+    // last sliver after a seek). Such tokens keep t_dtw = -1, and callers keep the decoder's
+    // own token times for them.
+    if (n_frames/2 <= medfilt_width) {
+        WHISPER_LOG_WARN("%s: %d audio frames, too few for DTW; token times kept\n", __func__, n_frames);
+        return;
+    }
     WHISPER_ASSERT(ctx->params.dtw_aheads_preset != WHISPER_AHEADS_NONE);
 
     // FIXME: Allocating mem everytime we call this func
