@@ -15,10 +15,10 @@ same arithmetic; its unit tests hold both to the same numbers.
 NAME is an answer file's name: eNN from tests/eval/answers, dNN from $REHEARSE_SHARED/eval/dev
 (the tuning part of scripts/eval/split.json only: held answers must never be fitted on), or tNN
 from tests/eval/answers (answers written for fitting only). The shipped file was fitted on the
-names in scripts/eval/section_model.names: e01-e1125, t01-t80 and the dev tuning part, less a few
-that share runs of words with held or judging answers (docs/measurements.md, "Stop 36"; the first
-fit, on e01-e217, is "Stop 29", the second, on e01-e545, "Stop 32", the third, on e01-e935,
-"Stop 35"):
+names in scripts/eval/section_model.names: e01-e2025, t01-t80 and the dev tuning part, less those
+that share runs of words with held or judging answers (scripts/eval/fit_names.py;
+docs/measurements.md, "Stop 44"; the first fit, on e01-e217, is "Stop 29", then e01-e545 "Stop
+32", e01-e935 "Stop 35", e01-e1125 "Stop 36"):
 
     python3 scripts/eval/section_model.py train data/section_model.bin \
         $(grep -v '^#' scripts/eval/section_model.names)
