@@ -328,6 +328,10 @@ pub struct Decoder {
     /// it off.
     #[serde(default = "default_context_weight")]
     pub context_weight: f64,
+    /// Weight of the same model where the decoder decides whether a section is there at all
+    /// (brought back, dropped as unheard) and in the "sounds like" the report shows.
+    #[serde(default = "default_presence_context_weight")]
+    pub presence_context_weight: f64,
     /// Cost of a section running past the top of its band of the answer, per squared log of
     /// the excess; with `duration_short_weight`, 0 keeps the sentence-by-sentence decoder.
     #[serde(default = "default_duration_long_weight")]
@@ -363,6 +367,11 @@ fn default_drop_unheard() -> bool {
 
 /// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
 fn default_context_weight() -> f64 {
+    2.0
+}
+
+/// The value `data/sections.toml` ships with, for a user's copy that predates the setting.
+fn default_presence_context_weight() -> f64 {
     0.75
 }
 
@@ -1324,6 +1333,7 @@ fn validate_sections(path: &str, sec: &SectionsFile) -> Result<(), DataError> {
         ("keep_share", d.keep_share),
         ("final_keep", d.final_keep),
         ("context_weight", d.context_weight),
+        ("presence_context_weight", d.presence_context_weight),
         ("duration_long_weight", d.duration_long_weight),
         ("duration_short_weight", d.duration_short_weight),
         ("long_run_share", d.long_run_share),
@@ -1978,20 +1988,39 @@ target = { min_s = 5.0, max_s = 20.0 }
     #[test]
     fn context_weight_is_checked_and_an_older_copy_gets_the_shipped_value() {
         let mut cat = Catalog::embedded().expect("embedded");
-        assert!(SECTIONS_TOML.contains("context_weight = 0.75\n"));
-        let bad = SECTIONS_TOML.replace("context_weight = 0.75\n", "context_weight = -1\n");
-        let e = cat
-            .overlay("sections.toml", "my/sections.toml", bad.as_bytes())
-            .expect_err("negative weight refused")
-            .to_string();
-        assert!(
-            e.starts_with("my/sections.toml: ") && e.contains("context_weight"),
-            "{e}"
-        );
-        let older = SECTIONS_TOML.replace("context_weight = 0.75\n", "");
+        for (line, bad, field) in [
+            (
+                "\ncontext_weight = 2.0\n",
+                "\ncontext_weight = -1\n",
+                "decoder: context_weight",
+            ),
+            (
+                "\npresence_context_weight = 0.75\n",
+                "\npresence_context_weight = inf\n",
+                "decoder: presence_context_weight",
+            ),
+        ] {
+            assert!(SECTIONS_TOML.contains(line), "{line}");
+            let e = cat
+                .overlay(
+                    "sections.toml",
+                    "my/sections.toml",
+                    SECTIONS_TOML.replace(line, bad).as_bytes(),
+                )
+                .expect_err("a weight that is no weight is refused")
+                .to_string();
+            assert!(
+                e.starts_with("my/sections.toml: ") && e.contains(field),
+                "{e}"
+            );
+        }
+        let older = SECTIONS_TOML
+            .replace("\ncontext_weight = 2.0\n", "\n")
+            .replace("\npresence_context_weight = 0.75\n", "\n");
         cat.overlay("sections.toml", "my/sections.toml", older.as_bytes())
-            .expect("a copy from before the setting still reads");
-        assert_eq!(cat.sections.decoder.context_weight, 0.75);
+            .expect("a copy from before the settings still reads");
+        assert_eq!(cat.sections.decoder.context_weight, 2.0);
+        assert_eq!(cat.sections.decoder.presence_context_weight, 0.75);
     }
 
     #[test]
