@@ -1755,10 +1755,7 @@ mod tests {
     #[test]
     fn the_two_beliefs_differ_only_by_the_context_models_weight() {
         let cat = Catalog::embedded().expect("embedded data");
-        let fw = cat.framework("concise-5").expect("framework");
-        let w = words(PARCEL_DEPOT);
-        let s = sentences::split(&w);
-        let texts = texts_of(&w, &s);
+        let (fw, w, s, texts) = parcel_depot(&cat);
         let d = cat.sections.decoder;
         assert!(d.context_weight != d.presence_context_weight, "{d:?}");
         let (_, first) = emissions(&w, &s, &texts, fw, &cat.sections, None, &d);
@@ -2048,13 +2045,20 @@ mod tests {
         I should have told the crew before I changed anything. \
         Now every plan change goes on the board and gets read out when each shift begins.";
 
-    #[test]
-    fn a_long_part_does_not_swallow_a_section_the_sentences_heard() {
-        let cat = Catalog::embedded().expect("embedded data");
+    /// The parcel depot answer, as concise-5 reads it: its framework, words, sentences and
+    /// sentence texts.
+    fn parcel_depot(cat: &Catalog) -> (&Framework, Vec<Word>, Vec<Span>, Vec<String>) {
         let fw = cat.framework("concise-5").expect("framework");
         let w = words(PARCEL_DEPOT);
         let s = sentences::split(&w);
         let texts = texts_of(&w, &s);
+        (fw, w, s, texts)
+    }
+
+    #[test]
+    fn a_long_part_does_not_swallow_a_section_the_sentences_heard() {
+        let cat = Catalog::embedded().expect("embedded data");
+        let (fw, w, s, texts) = parcel_depot(&cat);
         // Short sections priced out of reach, and the runs labelling allowed at any share.
         let d = Decoder {
             duration_short_weight: 50.0,
