@@ -214,18 +214,25 @@ fn sounds_like(
     context: Option<&[Option<f64>]>,
     context_weight: f64,
 ) -> Option<Vec<f64>> {
+    model_logits(text, fw, data).map(|l| belief(&l, fw.sections.len(), context, context_weight))
+}
+
+/// Naive Bayes's part of [`sounds_like`], per section of `fw`: the log of the mean over the
+/// section's roles of exp(length x mean log-likelihood). Empty when the sentence has no feature
+/// the model knows (it has no opinion); `None` when no section names a role. Computed once per
+/// sentence, however many weights of the context model it is heard at.
+fn model_logits(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
     let model = &data.model;
     if fw.sections.iter().all(|s| s.roles.is_empty()) {
         return None;
     }
     let (ll, n) = model.scores(text);
     if n == 0 {
-        return Some(vec![1.0 / fw.sections.len() as f64; fw.sections.len()]);
+        return Some(Vec::new());
     }
     // A sentence with few known features should not sound certain: the effective length is
     // the number of features it has, up to `model_length`.
     let len = data.decoder.model_length.min(n as f64);
-    // Log of the mean over a section's roles of exp(len * mean log-likelihood).
     let mix: Vec<Option<f64>> = fw
         .sections
         .iter()
@@ -245,13 +252,27 @@ fn sounds_like(
         .collect();
     // A section without roles (or one the context model was not fitted on) gets the average,
     // so the model neither favours nor rules it out.
-    let mut logits = with_neutral(&mix);
+    Some(with_neutral(&mix))
+}
+
+/// The belief over `k` sections from naive Bayes's `logits` ([`model_logits`]) and the context
+/// model's log-probabilities at `context_weight`. Even when naive Bayes has no opinion.
+fn belief(
+    logits: &[f64],
+    k: usize,
+    context: Option<&[Option<f64>]>,
+    context_weight: f64,
+) -> Vec<f64> {
+    if logits.is_empty() {
+        return vec![1.0 / k as f64; k];
+    }
+    let mut logits = logits.to_vec();
     if let Some(ctx) = context {
         for (l, c) in logits.iter_mut().zip(with_neutral(ctx)) {
             *l += context_weight * c;
         }
     }
-    Some(posterior(&logits, 1.0))
+    posterior(&logits, 1.0)
 }
 
 /// The values, each missing one replaced by the mean of those present.
@@ -361,11 +382,15 @@ fn emissions(
             None => evidence(ws, fw),
         };
         let ctx = context.and_then(|c| c.get(i)).map(Vec::as_slice);
-        e.sounds = sounds_like(&texts[i], fw, data, ctx, d.context_weight);
-        e.heard = if d.presence_context_weight == d.context_weight {
+        let logits = model_logits(&texts[i], fw, data);
+        let n = fw.sections.len();
+        e.sounds = logits.as_ref().map(|l| belief(l, n, ctx, d.context_weight));
+        e.heard = if ctx.is_none() || d.presence_context_weight == d.context_weight {
             e.sounds.clone()
         } else {
-            sounds_like(&texts[i], fw, data, ctx, d.presence_context_weight)
+            logits
+                .as_ref()
+                .map(|l| belief(l, n, ctx, d.presence_context_weight))
         };
         let a = (ws[0].start_s - t0) / len;
         let b = (ws[ws.len() - 1].end_s - t0) / len;
