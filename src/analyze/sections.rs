@@ -202,22 +202,7 @@ const GOING_BACK: &[&str] = &[
     "a bit of background",
 ];
 
-/// The model's belief that a sentence is each of `fw`'s sections: a mixture over each section's
-/// roles, normalised over the sections. `None` when no section names a role.
-///
-/// `context` is the sentence-in-context model's log-probability of each section
-/// ([`super::context_model`]), added at `context_weight`; `None` leaves naive Bayes alone.
-fn sounds_like(
-    text: &str,
-    fw: &Framework,
-    data: &SectionData,
-    context: Option<&[Option<f64>]>,
-    context_weight: f64,
-) -> Option<Vec<f64>> {
-    model_logits(text, fw, data).map(|l| belief(&l, fw.sections.len(), context, context_weight))
-}
-
-/// Naive Bayes's part of [`sounds_like`], per section of `fw`: the log of the mean over the
+/// Naive Bayes's part of what a sentence sounds like, per section of `fw`: the log of the mean over the
 /// section's roles of exp(length x mean log-likelihood). Empty when the sentence has no feature
 /// the model knows (it has no opinion); `None` when no section names a role. Computed once per
 /// sentence, however many weights of the context model it is heard at.
@@ -255,8 +240,10 @@ fn model_logits(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f6
     Some(with_neutral(&mix))
 }
 
-/// The belief over `k` sections from naive Bayes's `logits` ([`model_logits`]) and the context
-/// model's log-probabilities at `context_weight`. Even when naive Bayes has no opinion.
+/// What a sentence sounds like: the belief over `k` sections (normalised) from naive Bayes's
+/// `logits` ([`model_logits`]) and the sentence-in-context model's log-probabilities
+/// ([`super::context_model`]) at `context_weight` (`None` leaves naive Bayes alone). Even when
+/// naive Bayes has no opinion.
 fn belief(
     logits: &[f64],
     k: usize,
@@ -1795,7 +1782,8 @@ mod tests {
             &d,
         );
         let belief = |i: usize, weight: f64| {
-            sounds_like(&texts[i], fw, &cat.sections, Some(&context[i]), weight)
+            model_logits(&texts[i], fw, &cat.sections)
+                .map(|l| belief(&l, fw.sections.len(), Some(&context[i]), weight))
         };
         for (i, e) in ev.iter().enumerate() {
             assert_eq!(e.sounds, belief(i, d.context_weight), "sentence {i}");
