@@ -83,6 +83,11 @@ pub struct SectionDef {
     /// uncertain, rather than dropped and reported missing (`drop_unheard` in sections.toml).
     #[serde(default)]
     pub told_quietly: bool,
+    /// Whether the section must tell a lesson to be there: placed only on sentences that
+    /// remember the event or say how the speaker feels about it, and on none that tells a lesson
+    /// or a change, it is taken as left out ([`crate::analyze::endings`]).
+    #[serde(default)]
+    pub needs_lesson: bool,
 }
 
 fn flag_when_missing_default() -> bool {

@@ -6,7 +6,8 @@
 
 //!
 //! Layers, bottom up: [`frameworks`] (the data files) and `types` (the input and report types,
-//! re-exported here); the stages ([`sentences`], [`sections`], [`pauses`], [`fillers`],
+//! re-exported here) and [`phrases`] (phrase search); the stages ([`sentences`], [`sections`],
+//! [`endings`], [`pauses`], [`fillers`],
 //! [`pacing`], [`signals`], [`strengths`]), each a function from data to data; and `pipeline`, which runs them
 //! ([`analyze`]). Arrows only point down.
 
@@ -14,11 +15,13 @@ pub mod context_model;
 mod data_error;
 pub mod delivery;
 pub mod delivery_data;
+pub mod endings;
 pub mod fillers;
 pub mod frameworks;
 pub mod lexical;
 pub mod pacing;
 pub mod pauses;
+pub mod phrases;
 mod pipeline;
 pub mod sections;
 pub mod sentences;

@@ -62,7 +62,14 @@ pub fn analyze(
             (best, fit)
         }
     };
-    let labels = sections::label(&input.words, &sents, framework, &catalog.sections);
+    let mut labels = sections::label(&input.words, &sents, framework, &catalog.sections);
+    super::endings::give_back(
+        &input.words,
+        &sents,
+        &mut labels,
+        framework,
+        &catalog.lexicon,
+    );
     Ok(assemble(
         input, catalog, framework, fit, sents, labels, question,
     ))

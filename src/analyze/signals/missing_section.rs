@@ -3,7 +3,9 @@
 //! ## What it flags
 //! A framework section that no sentence was labelled with: the decoder weighed cues, what each
 //! sentence sounds like and where it falls, and found it cheaper to leave the section out than
-//! to give it a sentence that does not sound like it.
+//! to give it a sentence that does not sound like it. A section that must tell a lesson
+//! (`needs_lesson`, STAR + Learning's Learning) and was placed only on memories and feelings is
+//! counted as left out (`analyze/endings.rs`), and the evidence quotes the first of them.
 //!
 //! ## Why an interviewer cares
 //! Each part answers a question the interviewer is holding: a story with no result leaves them
@@ -12,7 +14,9 @@
 //!
 //! ## Fires on
 //! A STAR answer that goes from the decision straight to the moral: "...so I approved the
-//! headline unread. Now I read every story before I sign off its headline." (no result).
+//! headline unread. Now I read every story before I sign off its headline." (no result). A STAR
+//! answer that ends "...the paper printed a correction. I still think about that night." (no
+//! learning).
 //!
 //! ## Stays quiet on
 //! An answer that covers every section, even without the stock phrases. And a missing section
@@ -45,6 +49,10 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
                 .is_none_or(|s| s.flag_when_missing)
         })
         .map(|st| {
+            let (evidence, at_s) = match remembered(cx, &st.id) {
+                Some((e, at)) => (e, Some(at)),
+                None => (format!("no sentence was labelled {}", st.id), None),
+            };
             cx.signal(
                 format!("missing-section:{}", st.id),
                 Severity::Major,
@@ -53,11 +61,35 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
                     st.name.to_lowercase(),
                     about(cx.fw, &st.id)
                 ),
-                format!("no sentence was labelled {}", st.id),
-                None,
+                evidence,
+                at_s,
             )
         })
         .collect()
+}
+
+/// Where `endings.rs` gave a lesson section's sentences back because they only remember or
+/// feel, the evidence says so and quotes the first of them, with its time.
+fn remembered(cx: &Cx, id: &str) -> Option<(String, f64)> {
+    let needs = cx.fw.sections.iter().any(|s| s.id == id && s.needs_lesson);
+    let first =
+        cx.a.sentences
+            .iter()
+            .find(|s| s.evidence == crate::analyze::endings::REMEMBERED)?;
+    needs.then(|| {
+        let quote: String = first.text.chars().take(60).collect();
+        let more = if quote.len() < first.text.len() {
+            "..."
+        } else {
+            ""
+        };
+        (
+            format!(
+                "the closing sentences remember or feel (\"{quote}{more}\") and none tells a lesson"
+            ),
+            first.start_s,
+        )
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,224 @@
+//! An ending that only remembers: a lesson section placed on sentences that tell a memory or a
+//! feeling of the event, and no lesson, is taken as left out.
+//!
+//! "I still think about that morning. I can still see her face." closes many answers that never
+//! say what the speaker learned. The decoder hears such sentences as the Learning they stand in
+//! for: they come last, in the present tense, about the event. For a section marked
+//! `needs_lesson` in `frameworks.toml`, words decide instead: where none of its sentences has one
+//! of its cues or a lesson or change phrase (`learning`, `lesson_statements`, `vague_lessons`,
+//! `growth_claims`, `change_markers` in `lexicon.toml`) and one at least remembers or feels
+//! (`impressions`, `states`), the section was not told. Its sentences go back to the section
+//! before them, and the timeline shows it missing.
+
+use super::frameworks::{Framework, Lexicon};
+use super::phrases::find_all;
+use super::sections::Label;
+use super::sentences::{Span, normalize};
+use crate::transcribe::Word;
+
+/// Evidence shown on a sentence given back to the section before.
+pub const REMEMBERED: &str = "a memory or a feeling, not a lesson";
+
+/// Gives back the sentences of every `needs_lesson` section that tells no lesson and only
+/// remembers or feels, to the section of the sentence before them.
+pub fn give_back(
+    words: &[Word],
+    sents: &[Span],
+    labels: &mut [Label],
+    fw: &Framework,
+    lex: &Lexicon,
+) {
+    let toks: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+    let lesson: Vec<String> = [
+        &lex.learning,
+        &lex.lesson_statements,
+        &lex.vague_lessons,
+        &lex.growth_claims,
+        &lex.change_markers,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    let feeling: Vec<String> = lex.impressions.iter().chain(&lex.states).cloned().collect();
+    for (k, sec) in fw.sections.iter().enumerate() {
+        if !sec.needs_lesson {
+            continue;
+        }
+        let mine: Vec<usize> = (0..labels.len().min(sents.len()))
+            .filter(|&i| labels[i].section == k)
+            .collect();
+        let Some(&first) = mine.first() else {
+            continue;
+        };
+        let says = |i: usize, list: &[String]| {
+            let s = &sents[i];
+            !find_all(&toks, list, s.first..s.first + s.len).is_empty()
+        };
+        let told = mine.iter().any(|&i| says(i, &lesson) || says(i, &sec.cues));
+        let felt = mine.iter().any(|&i| says(i, &feeling));
+        // The section before takes them; an answer that opens on it keeps it.
+        let Some(before) = labels[..first]
+            .iter()
+            .rev()
+            .map(|l| l.section)
+            .find(|&s| s != k)
+        else {
+            continue;
+        };
+        if told || !felt {
+            continue;
+        }
+        for &i in &mine {
+            labels[i].section = before;
+            labels[i].evidence = REMEMBERED.to_string();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::frameworks::Catalog;
+    use crate::analyze::sentences;
+    use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, analyze};
+
+    fn words(text: &str) -> Vec<Word> {
+        text.split_whitespace()
+            .enumerate()
+            .map(|(i, t)| Word {
+                text: t.to_string(),
+                start_s: i as f64 * 0.4,
+                end_s: i as f64 * 0.4 + 0.3,
+                p: 1.0,
+            })
+            .collect()
+    }
+
+    /// The sections after [`give_back`], from one section id per sentence.
+    fn given_back(fw: &str, text: &str, ids: &[&str]) -> Vec<String> {
+        let cat = Catalog::embedded().expect("embedded data");
+        let fw = cat.framework(fw).expect("framework");
+        let w = words(text);
+        let s = sentences::split(&w);
+        assert_eq!(s.len(), ids.len(), "one id per sentence");
+        let mut labels: Vec<Label> = ids
+            .iter()
+            .map(|id| Label {
+                section: fw.section_index(id).expect("section"),
+                evidence: String::new(),
+                confidence: 1.0,
+            })
+            .collect();
+        give_back(&w, &s, &mut labels, fw, &cat.lexicon);
+        labels
+            .iter()
+            .map(|l| fw.sections[l.section].id.clone())
+            .collect()
+    }
+
+    const STORY: &str = "I ran the car deck on a small ferry. \
+        Loading the morning boat was my job. \
+        I waved a grocery truck on after the deck was full. \
+        The shop on the island went without fresh food all weekend.";
+    const STORY_IDS: [&str; 4] = ["situation", "task", "action", "result"];
+
+    fn ending(closing: &str, n: usize) -> (String, Vec<&'static str>) {
+        let mut ids = STORY_IDS.to_vec();
+        ids.extend(std::iter::repeat_n("learning", n));
+        (format!("{STORY} {closing}"), ids)
+    }
+
+    #[test]
+    fn an_ending_of_memories_and_feelings_is_no_learning() {
+        let (text, ids) = ending(
+            "I still think about that morning. I can still see the driver's face.",
+            2,
+        );
+        let got = given_back("star-l", &text, &ids);
+        assert_eq!(got[4..], ["result", "result"], "{got:?}");
+    }
+
+    #[test]
+    fn a_memory_beside_a_lesson_keeps_the_learning() {
+        for closing in [
+            // A change in place.
+            "I still think about that morning. Now I count the deck before I wave anyone on.",
+            // A lesson told as a claim.
+            "I still think about that morning. What I learned is that a full deck is full.",
+            // The section's own cue.
+            "I still think about that morning. Looking back, I was rushing.",
+        ] {
+            let (text, ids) = ending(closing, 2);
+            let got = given_back("star-l", &text, &ids);
+            assert_eq!(got[4..], ["learning", "learning"], "{closing}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn an_ending_that_neither_remembers_nor_feels_is_left_to_the_decoder() {
+        // Nothing here says the section was left out: the decoder's call stands.
+        let (text, ids) = ending("The boat sailed on time after that.", 1);
+        assert_eq!(given_back("star-l", &text, &ids)[4], "learning");
+    }
+
+    #[test]
+    fn only_a_section_marked_needs_lesson_is_given_back() {
+        // Weakness's progress often tells a feeling that remains; it is not marked.
+        let text = "I tend to say yes to every request. \
+            Now I look at my week before I agree to anything. \
+            I still feel the pull to say yes.";
+        let got = given_back("weakness", text, &["weakness", "mitigation", "progress"]);
+        assert_eq!(got[2], "progress");
+        let cat = Catalog::embedded().expect("embedded data");
+        let marked: Vec<String> = cat
+            .frameworks
+            .iter()
+            .flat_map(|f| {
+                f.sections
+                    .iter()
+                    .filter(|s| s.needs_lesson)
+                    .map(move |s| format!("{}/{}", f.id, s.id))
+            })
+            .collect();
+        assert_eq!(marked, ["star-l/learning"]);
+    }
+
+    #[test]
+    fn an_answer_that_opens_on_the_section_keeps_it() {
+        let text = "I still think about that morning.";
+        assert_eq!(given_back("star-l", text, &["learning"]), ["learning"]);
+    }
+
+    #[test]
+    fn the_report_shows_the_learning_missing() {
+        let cat = Catalog::embedded().expect("embedded data");
+        let text = format!(
+            "{STORY} I still think about that morning. I can still see the driver's face, \
+             and it has stayed with me."
+        );
+        let input = AnalysisInput::words("test.txt", InputKind::Text, words(&text), 60.0);
+        let a = analyze(input, &cat, &FrameworkChoice::Id("star-l".into()), None).expect("ok");
+        let learning = a.section_timing.iter().find(|t| t.id == "learning");
+        assert_eq!(
+            learning.map(|t| t.status),
+            Some(crate::analyze::Status::Missing)
+        );
+        assert!(
+            a.signals.iter().any(|s| s.id == "missing-section:learning"),
+            "{:?}",
+            a.signals.iter().map(|s| &s.id).collect::<Vec<_>>()
+        );
+        let last = a.sentences.last().expect("sentences");
+        assert_eq!(last.evidence, REMEMBERED);
+        let missing = a
+            .signals
+            .iter()
+            .find(|s| s.id == "missing-section:learning");
+        let evidence = missing.map(|s| s.evidence.as_str()).unwrap_or_default();
+        assert!(
+            evidence.contains("\"I still think about that morning.\""),
+            "{evidence}"
+        );
+    }
+}
