@@ -81,19 +81,8 @@ mod tests {
     use super::*;
     use crate::analyze::frameworks::Catalog;
     use crate::analyze::sentences;
+    use crate::analyze::sentences::test_words as words;
     use crate::analyze::{AnalysisInput, FrameworkChoice, InputKind, analyze};
-
-    fn words(text: &str) -> Vec<Word> {
-        text.split_whitespace()
-            .enumerate()
-            .map(|(i, t)| Word {
-                text: t.to_string(),
-                start_s: i as f64 * 0.4,
-                end_s: i as f64 * 0.4 + 0.3,
-                p: 1.0,
-            })
-            .collect()
-    }
 
     /// The sections after [`give_back`], from one section id per sentence.
     fn given_back(fw: &str, text: &str, ids: &[&str]) -> Vec<String> {

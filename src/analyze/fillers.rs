@@ -221,18 +221,7 @@ fn set_off(words: &[Word], i: usize) -> bool {
 mod tests {
     use super::*;
     use crate::analyze::frameworks::Catalog;
-
-    fn words(text: &str) -> Vec<Word> {
-        text.split_whitespace()
-            .enumerate()
-            .map(|(i, t)| Word {
-                text: t.to_string(),
-                start_s: i as f64 * 0.4,
-                end_s: i as f64 * 0.4 + 0.3,
-                p: 1.0,
-            })
-            .collect()
-    }
+    use crate::analyze::sentences::test_words as words;
 
     fn found(text: &str) -> Vec<String> {
         let cat = Catalog::embedded().expect("embedded data parses");

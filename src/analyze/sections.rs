@@ -1292,18 +1292,7 @@ pub fn timing(
 mod tests {
     use super::*;
     use crate::analyze::sentences;
-
-    fn words(text: &str) -> Vec<Word> {
-        text.split_whitespace()
-            .enumerate()
-            .map(|(i, t)| Word {
-                text: t.to_string(),
-                start_s: i as f64 * 0.4,
-                end_s: i as f64 * 0.4 + 0.3,
-                p: 1.0,
-            })
-            .collect()
-    }
+    use crate::analyze::sentences::test_words as words;
 
     fn labels_of(text: &str, fw: &str) -> Vec<String> {
         let cat = Catalog::embedded().expect("embedded data");

@@ -108,21 +108,25 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// Words 0.4 s apart, one per whitespace-separated token of `text`: the transcript the unit
+/// tests of the analysis stages build their answers from.
+#[cfg(test)]
+pub(crate) fn test_words(text: &str) -> Vec<Word> {
+    text.split_whitespace()
+        .enumerate()
+        .map(|(i, t)| Word {
+            text: t.to_string(),
+            start_s: i as f64 * 0.4,
+            end_s: i as f64 * 0.4 + 0.3,
+            p: 1.0,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_words as words;
     use super::*;
-
-    fn words(text: &str) -> Vec<Word> {
-        text.split_whitespace()
-            .enumerate()
-            .map(|(i, t)| Word {
-                text: t.to_string(),
-                start_s: i as f64 * 0.4,
-                end_s: i as f64 * 0.4 + 0.3,
-                p: 1.0,
-            })
-            .collect()
-    }
 
     #[test]
     fn splits_at_sentence_ends() {
