@@ -1,14 +1,14 @@
 //! An ending that only remembers: a lesson section placed on sentences that tell a memory or a
 //! feeling of the event, and no lesson, is taken as left out.
 //!
-//! "I still think about that morning. I can still see her face." closes many answers that never
-//! say what the speaker learned. The decoder hears such sentences as the Learning they stand in
-//! for: they come last, in the present tense, about the event. For a section marked
-//! `needs_lesson` in `frameworks.toml`, words decide instead: where none of its sentences has one
-//! of its cues or a lesson or change phrase (`learning`, `lesson_statements`, `vague_lessons`,
-//! `growth_claims`, `change_markers` in `lexicon.toml`) and one at least remembers or feels
-//! (`impressions`, `states`), the section was not told. Its sentences go back to the section
-//! before them, and the timeline shows it missing.
+//! "That van on the ramp stays with me. Some evenings I can still hear its horn." closes
+//! answers that never say what the speaker learned. The decoder hears such sentences as the
+//! Learning they stand in for: they come last, in the present tense, about the event. For a
+//! section marked `needs_lesson` in `frameworks.toml`, words decide instead: where none of its
+//! sentences has one of its cues or a lesson or change phrase (`learning`, `lesson_statements`,
+//! `vague_lessons`, `growth_claims`, `change_markers` in `lexicon.toml`) and one at least
+//! remembers or feels (`impressions`, `states`), the section was not told. Its sentences go back
+//! to the section before them, and the timeline shows it missing.
 
 use super::frameworks::{Framework, Lexicon};
 use super::phrases::find_all;
@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn an_ending_of_memories_and_feelings_is_no_learning() {
         let (text, ids) = ending(
-            "I still think about that morning. I can still see the driver's face.",
+            "That van on the ramp stays with me. Some evenings I can still hear its horn.",
             2,
         );
         let got = given_back("star-l", &text, &ids);
@@ -132,11 +132,11 @@ mod tests {
     fn a_memory_beside_a_lesson_keeps_the_learning() {
         for closing in [
             // A change in place.
-            "I still think about that morning. Now I count the deck before I wave anyone on.",
+            "That van on the ramp stays with me. Now I count the deck before I wave anyone on.",
             // A lesson told as a claim.
-            "I still think about that morning. What I learned is that a full deck is full.",
+            "That van on the ramp stays with me. My lesson: a full deck is full.",
             // The section's own cue.
-            "I still think about that morning. Looking back, I was rushing.",
+            "That van on the ramp stays with me. Looking back, I was rushing.",
         ] {
             let (text, ids) = ending(closing, 2);
             let got = given_back("star-l", &text, &ids);
@@ -154,9 +154,9 @@ mod tests {
     #[test]
     fn only_a_section_marked_needs_lesson_is_given_back() {
         // Weakness's progress often tells a feeling that remains; it is not marked.
-        let text = "I tend to say yes to every request. \
-            Now I look at my week before I agree to anything. \
-            I still feel the pull to say yes.";
+        let text = "Every favour anyone asks of me, I take on. \
+            Now I check my calendar first. \
+            I still feel torn about it.";
         let got = given_back("weakness", text, &["weakness", "mitigation", "progress"]);
         assert_eq!(got[2], "progress");
         let cat = Catalog::embedded().expect("embedded data");
@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn an_answer_that_opens_on_the_section_keeps_it() {
-        let text = "I still think about that morning.";
+        let text = "That van on the ramp stays with me.";
         assert_eq!(given_back("star-l", text, &["learning"]), ["learning"]);
     }
 
@@ -183,8 +183,8 @@ mod tests {
     fn the_report_shows_the_learning_missing() {
         let cat = Catalog::embedded().expect("embedded data");
         let text = format!(
-            "{STORY} I still think about that morning. I can still see the driver's face, \
-             and it has stayed with me."
+            "{STORY} That van on the ramp stays with me. Some evenings I can still hear its horn \
+             over the gulls."
         );
         let input = AnalysisInput::words("test.txt", InputKind::Text, words(&text), 60.0);
         let a = analyze(input, &cat, &FrameworkChoice::Id("star-l".into()), None).expect("ok");
@@ -205,9 +205,10 @@ mod tests {
             .iter()
             .find(|s| s.id == "missing-section:learning");
         let evidence = missing.map(|s| s.evidence.as_str()).unwrap_or_default();
-        assert!(
-            evidence.contains("\"I still think about that morning.\""),
-            "{evidence}"
-        );
+        // The quote is the first sentence given back, whichever the decoder had put there.
+        let first = a.sentences.iter().find(|s| s.evidence == REMEMBERED);
+        let quoted = first.map(|s| format!("\"{}\"", s.text)).unwrap_or_default();
+        assert!(evidence.contains(&quoted), "{evidence}");
+        assert!(evidence.contains("can still hear its horn"), "{evidence}");
     }
 }

@@ -15,7 +15,7 @@
 //! ## Fires on
 //! A STAR answer that goes from the decision straight to the moral: "...so I approved the
 //! headline unread. Now I read every story before I sign off its headline." (no result). A STAR
-//! answer that ends "...the paper printed a correction. I still think about that night." (no
+//! answer that ends "...the paper printed a correction. That headline stays with me." (no
 //! learning).
 //!
 //! ## Stays quiet on
