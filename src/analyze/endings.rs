@@ -57,6 +57,9 @@ pub fn give_back(
         };
         let told = mine.iter().any(|&i| says(i, &lesson) || says(i, &sec.cues));
         let felt = mine.iter().any(|&i| says(i, &feeling));
+        if told || !felt {
+            continue;
+        }
         // The section before takes them; an answer that opens on it keeps it.
         let Some(before) = labels[..first]
             .iter()
@@ -66,9 +69,6 @@ pub fn give_back(
         else {
             continue;
         };
-        if told || !felt {
-            continue;
-        }
         for &i in &mine {
             labels[i].section = before;
             labels[i].evidence = REMEMBERED.to_string();
