@@ -526,3 +526,53 @@ const NO_RESULT: &str = "I was the volunteer coordinator at a food bank that fee
     that a tool is only as good as the people who can use it. Now, before I change how people \
     sign up, I ask five volunteers of different ages to try it first, and I keep the paper sheet \
     for a month.";
+
+/// A STAR + Learning answer that ends on a memory and a feeling, with no lesson, said by flite
+/// and transcribed by the real model: the report says the Learning is missing, quotes the
+/// memory, and gives its sentences to the Result (our own text, not an eval answer).
+#[test]
+fn a_learning_told_only_as_a_memory_is_reported_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = dir.path().join("no-learning.wav");
+    let st = std::process::Command::new("flite")
+        .args(["-voice", "slt", "-t", NO_LEARNING, "-o"])
+        .arg(&wav)
+        .status()
+        .expect("flite installed (scripts/setup.sh --for-tests)");
+    assert!(st.success(), "flite failed");
+    let transcript = dir.path().join("no-learning.json");
+    let st = rehearse()
+        .args(["transcribe", "--quiet", "--threads", "2", "--model"])
+        .arg(tiny_en())
+        .arg(&wav)
+        .arg("--out")
+        .arg(&transcript)
+        .status()
+        .expect("runs");
+    assert!(st.success(), "transcribe failed");
+    let r = analyze_json(&transcript, &["--framework", "star-l"]);
+    let missing = r["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .find(|s| s["id"] == "missing-section:learning")
+        .unwrap_or_else(|| panic!("no missing Learning: {:#}", r["signals"]));
+    let evidence = missing["evidence"].as_str().expect("evidence");
+    assert!(
+        // The quote is the speaker's own memory, in whatever words the model heard.
+        evidence.contains("remember or feel")
+            && (evidence.contains("think about") || evidence.contains("recall")),
+        "{evidence}"
+    );
+    let last = r["sentences"]
+        .as_array()
+        .and_then(|s| s.last())
+        .expect("sentences");
+    assert_eq!(last["section"], "result", "{last:#}");
+}
+
+const NO_LEARNING: &str = "I ran the proof desk at a small print shop. Checking every wedding \
+    invitation before it went to press was my job. One busy Friday I passed a batch of two \
+    hundred without reading the date line, since the press was waiting. Every guest got the wrong \
+    Saturday, and we reprinted the whole batch at our own cost. I often think about that bride \
+    and her phone call. Some evenings I can still recall every word she said.";

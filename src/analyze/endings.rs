@@ -1,14 +1,14 @@
 //! An ending that only remembers: a lesson section placed on sentences that tell a memory or a
 //! feeling of the event, and no lesson, is taken as left out.
 //!
-//! "That van on the ramp stays with me. Some evenings I can still hear its horn." closes
-//! answers that never say what the speaker learned. The decoder hears such sentences as the
-//! Learning they stand in for: they come last, in the present tense, about the event. For a
-//! section marked `needs_lesson` in `frameworks.toml`, words decide instead: where none of its
-//! sentences has one of its cues or a lesson or change phrase (`learning`, `lesson_statements`,
-//! `vague_lessons`, `growth_claims`, `change_markers` in `lexicon.toml`) and one at least
-//! remembers or feels (`impressions`, `states`), the section was not told. Its sentences go back
-//! to the section before them, and the timeline shows it missing.
+//! "That phone call from the bride stays with me. Some evenings I can still recall every word
+//! she said." closes answers that never say what the speaker learned. The decoder hears such
+//! sentences as the Learning they stand in for: they come last, in the present tense, about the
+//! event. For a section marked `needs_lesson` in `frameworks.toml`, words decide instead: where
+//! none of its sentences has one of its cues or a lesson or change phrase (`learning`,
+//! `lesson_statements`, `vague_lessons`, `growth_claims`, `change_markers` in `lexicon.toml`)
+//! and one at least remembers or feels (`impressions`, `states`), the section was not told. Its
+//! sentences go back to the section before them, and the timeline shows it missing.
 
 use super::frameworks::{Framework, Lexicon};
 use super::phrases::find_all;
@@ -106,10 +106,10 @@ mod tests {
             .collect()
     }
 
-    const STORY: &str = "I ran the car deck on a small ferry. \
-        Loading the morning boat was my job. \
-        I waved a grocery truck on after the deck was full. \
-        The shop on the island went without fresh food all weekend.";
+    const STORY: &str = "I ran the proof desk at a small print shop. \
+        Checking every wedding invitation before it went to press was my job. \
+        I passed a batch of two hundred without reading the date line. \
+        The guests all got the wrong Saturday, and we reprinted the lot at our cost.";
     const STORY_IDS: [&str; 4] = ["situation", "task", "action", "result"];
 
     fn ending(closing: &str, n: usize) -> (String, Vec<&'static str>) {
@@ -121,7 +121,8 @@ mod tests {
     #[test]
     fn an_ending_of_memories_and_feelings_is_no_learning() {
         let (text, ids) = ending(
-            "That van on the ramp stays with me. Some evenings I can still hear its horn.",
+            "That phone call from the bride stays with me. \
+             Some evenings I can still recall every word she said.",
             2,
         );
         let got = given_back("star-l", &text, &ids);
@@ -132,11 +133,11 @@ mod tests {
     fn a_memory_beside_a_lesson_keeps_the_learning() {
         for closing in [
             // A change in place.
-            "That van on the ramp stays with me. Now I count the deck before I wave anyone on.",
+            "That phone call from the bride stays with me. Now I read the date line aloud first.",
             // A lesson told as a claim.
-            "That van on the ramp stays with me. My lesson: a full deck is full.",
+            "That phone call from the bride stays with me. My lesson: an unread proof is no proof.",
             // The section's own cue.
-            "That van on the ramp stays with me. Looking back, I was rushing.",
+            "That phone call from the bride stays with me. Looking back, I was rushing.",
         ] {
             let (text, ids) = ending(closing, 2);
             let got = given_back("star-l", &text, &ids);
@@ -147,7 +148,7 @@ mod tests {
     #[test]
     fn an_ending_that_neither_remembers_nor_feels_is_left_to_the_decoder() {
         // Nothing here says the section was left out: the decoder's call stands.
-        let (text, ids) = ending("The boat sailed on time after that.", 1);
+        let (text, ids) = ending("The next batch went out on time.", 1);
         assert_eq!(given_back("star-l", &text, &ids)[4], "learning");
     }
 
@@ -175,7 +176,7 @@ mod tests {
 
     #[test]
     fn an_answer_that_opens_on_the_section_keeps_it() {
-        let text = "That van on the ramp stays with me.";
+        let text = "That phone call from the bride stays with me.";
         assert_eq!(given_back("star-l", text, &["learning"]), ["learning"]);
     }
 
@@ -183,8 +184,8 @@ mod tests {
     fn the_report_shows_the_learning_missing() {
         let cat = Catalog::embedded().expect("embedded data");
         let text = format!(
-            "{STORY} That van on the ramp stays with me. Some evenings I can still hear its horn \
-             over the gulls."
+            "{STORY} That phone call from the bride stays with me. Some evenings I can still \
+             recall every word she said."
         );
         let input = AnalysisInput::words("test.txt", InputKind::Text, words(&text), 60.0);
         let a = analyze(input, &cat, &FrameworkChoice::Id("star-l".into()), None).expect("ok");
@@ -209,6 +210,9 @@ mod tests {
         let first = a.sentences.iter().find(|s| s.evidence == REMEMBERED);
         let quoted = first.map(|s| format!("\"{}\"", s.text)).unwrap_or_default();
         assert!(evidence.contains(&quoted), "{evidence}");
-        assert!(evidence.contains("can still hear its horn"), "{evidence}");
+        assert!(
+            evidence.contains("recall every word she said"),
+            "{evidence}"
+        );
     }
 }
