@@ -405,20 +405,17 @@ fn bad_inputs_give_one_line_errors() {
     assert_eq!(std::fs::read(&wav).expect("read"), before);
 }
 
-/// An answer with no Result, said by flite and transcribed by the real model: the report says
-/// the section is missing and places no Result, and spans labelled on weak evidence are marked
-/// uncertain in the JSON, text and Markdown reports (our own text, not an eval answer).
-#[test]
-fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let wav = dir.path().join("no-result.wav");
+/// `text` said by flite into `dir/NAME.wav` and transcribed by the real model into
+/// `dir/NAME.json`, whose path is returned.
+fn said_and_transcribed(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let wav = dir.join(format!("{name}.wav"));
     let st = std::process::Command::new("flite")
-        .args(["-voice", "slt", "-t", NO_RESULT, "-o"])
+        .args(["-voice", "slt", "-t", text, "-o"])
         .arg(&wav)
         .status()
         .expect("flite installed (scripts/setup.sh --for-tests)");
     assert!(st.success(), "flite failed");
-    let transcript = dir.path().join("no-result.json");
+    let transcript = dir.join(format!("{name}.json"));
     let st = rehearse()
         .args(["transcribe", "--quiet", "--threads", "2", "--model"])
         .arg(tiny_en())
@@ -428,6 +425,16 @@ fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
         .status()
         .expect("runs");
     assert!(st.success(), "transcribe failed");
+    transcript
+}
+
+/// An answer with no Result, said by flite and transcribed by the real model: the report says
+/// the section is missing and places no Result, and spans labelled on weak evidence are marked
+/// uncertain in the JSON, text and Markdown reports (our own text, not an eval answer).
+#[test]
+fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let transcript = said_and_transcribed(dir.path(), "no-result", NO_RESULT);
     let r = analyze_json(&transcript, &["--framework", "star-l"]);
     let signals: Vec<&str> = r["signals"]
         .as_array()
@@ -533,23 +540,7 @@ const NO_RESULT: &str = "I was the volunteer coordinator at a food bank that fee
 #[test]
 fn a_learning_told_only_as_a_memory_is_reported_missing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let wav = dir.path().join("no-learning.wav");
-    let st = std::process::Command::new("flite")
-        .args(["-voice", "slt", "-t", NO_LEARNING, "-o"])
-        .arg(&wav)
-        .status()
-        .expect("flite installed (scripts/setup.sh --for-tests)");
-    assert!(st.success(), "flite failed");
-    let transcript = dir.path().join("no-learning.json");
-    let st = rehearse()
-        .args(["transcribe", "--quiet", "--threads", "2", "--model"])
-        .arg(tiny_en())
-        .arg(&wav)
-        .arg("--out")
-        .arg(&transcript)
-        .status()
-        .expect("runs");
-    assert!(st.success(), "transcribe failed");
+    let transcript = said_and_transcribed(dir.path(), "no-learning", NO_LEARNING);
     let r = analyze_json(&transcript, &["--framework", "star-l"]);
     let missing = r["signals"]
         .as_array()
