@@ -107,6 +107,14 @@ impl<'a> Cx<'a> {
     }
 
     /// "'…I was wrong about…' at 0:12": a short quote around a word, with its time.
+    /// The first 60 characters of `text`: where a quoted sentence starts, for evidence that
+    /// points at a sentence rather than at a phrase in it.
+    pub fn opening(text: &str) -> &str {
+        text.char_indices()
+            .nth(60)
+            .map_or(text, |(i, _)| &text[..i])
+    }
+
     pub fn quote(&self, word: usize) -> String {
         let a = self.a;
         let from = word.saturating_sub(3);

@@ -77,7 +77,7 @@ fn remembered(cx: &Cx, id: &str) -> Option<(String, f64)> {
             .iter()
             .find(|s| s.evidence == crate::analyze::endings::REMEMBERED)?;
     needs.then(|| {
-        let quote: String = first.text.chars().take(60).collect();
+        let quote = Cx::opening(&first.text);
         let more = if quote.len() < first.text.len() {
             "..."
         } else {

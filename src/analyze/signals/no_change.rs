@@ -57,7 +57,7 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
             .into(),
         format!(
             "lesson from \"{}\" on: no change marker ('now I', 'since then', 'every time', ...)",
-            s.text.chars().take(60).collect::<String>()
+            Cx::opening(&s.text)
         ),
         Some(s.start_s),
     )]
