@@ -72,6 +72,9 @@ pub fn give_back(
         for &i in &mine {
             labels[i].section = before;
             labels[i].evidence = REMEMBERED.to_string();
+            // The decoder's probability was for the section it had chosen; the section before
+            // is the rule's, and the evidence says why.
+            labels[i].confidence = None;
         }
     }
 }
@@ -96,7 +99,7 @@ mod tests {
             .map(|id| Label {
                 section: fw.section_index(id).expect("section"),
                 evidence: String::new(),
-                confidence: 1.0,
+                confidence: Some(1.0),
             })
             .collect();
         give_back(&w, &s, &mut labels, fw, &cat.lexicon);
@@ -201,6 +204,11 @@ mod tests {
         );
         let last = a.sentences.last().expect("sentences");
         assert_eq!(last.evidence, REMEMBERED);
+        // The decoder's probability was for Learning: a moved sentence shows none, and the
+        // Result keeps the probability of the sentences the decoder put there.
+        assert_eq!(last.confidence, None);
+        let result = a.sections.iter().find(|s| s.id == "result");
+        assert!(result.is_some_and(|s| s.confidence.is_some()), "{result:?}");
         let missing = a
             .signals
             .iter()

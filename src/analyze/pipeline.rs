@@ -102,8 +102,10 @@ fn assemble(
                 text: sentences::text_of(&words[s.first..s.first + s.len]),
                 section: framework.sections[l.section].id.clone(),
                 evidence: l.evidence.clone(),
-                confidence: Some((l.confidence * 1000.0).round() / 1000.0),
-                uncertain: l.confidence < catalog.sections.decoder.uncertain_below,
+                confidence: l.confidence.map(|c| (c * 1000.0).round() / 1000.0),
+                uncertain: l
+                    .confidence
+                    .is_some_and(|c| c < catalog.sections.decoder.uncertain_below),
             }
         })
         .collect();

@@ -48,8 +48,10 @@ pub struct Label {
     /// Index into the framework's sections.
     pub section: usize,
     pub evidence: String,
-    /// Probability of this label given everything the decoder weighs (0..1).
-    pub confidence: f64,
+    /// Probability of this label given everything the decoder weighs (0..1). `None` where a
+    /// rule over words moved the sentence after the decoder (`endings.rs`): the decoder's
+    /// probability was for the label it had chosen, and the evidence says why it moved.
+    pub confidence: Option<f64>,
 }
 
 /// What the cues and the model say about one sentence.
@@ -1067,7 +1069,7 @@ fn label_from(em: &[Vec<f64>], ev: &[Evidence], fw: &Framework, d: &Decoder) -> 
             Label {
                 section: k,
                 evidence,
-                confidence: probs.get(i).and_then(|p| p.get(k)).copied().unwrap_or(1.0),
+                confidence: Some(probs.get(i).and_then(|p| p.get(k)).copied().unwrap_or(1.0)),
             }
         })
         .collect()
@@ -2113,7 +2115,7 @@ mod tests {
                 .map(|&section| Label {
                     section,
                     evidence: String::new(),
-                    confidence: 1.0,
+                    confidence: Some(1.0),
                 })
                 .collect()
         };
@@ -2561,8 +2563,8 @@ mod tests {
         assert_eq!(ids[4], "mitigation", "{ids:?}");
         let bar = cat.sections.decoder.uncertain_below;
         assert!(
-            l[5].confidence < bar,
-            "the turn is stated as fact: {}",
+            l[5].confidence.is_some_and(|c| c < bar),
+            "the turn is stated as fact: {:?}",
             l[5].confidence
         );
         assert_eq!(&ids[7..], ["progress", "progress"], "{ids:?}");
