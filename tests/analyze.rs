@@ -560,6 +560,9 @@ fn a_learning_told_only_as_a_memory_is_reported_missing() {
         .and_then(|s| s.last())
         .expect("sentences");
     assert_eq!(last["section"], "result", "{last:#}");
+    // Moved by the rule, not the decoder: no probability is shown for it, since the decoder's
+    // was for Learning.
+    assert!(last.get("confidence").is_none(), "{last:#}");
 }
 
 const NO_LEARNING: &str = "I ran the proof desk at a small print shop. Checking every wedding \
