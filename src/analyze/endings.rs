@@ -1,26 +1,47 @@
-//! An ending that only remembers: a lesson section placed on sentences that tell a memory or a
-//! feeling of the event, and no lesson, is taken as left out.
+//! An ending that tells no lesson, or no change: a section that must tell one, placed on
+//! sentences that only remember, feel or state a general truth, is taken as left out.
 //!
 //! "That phone call from the bride stays with me. Some evenings I can still recall every word
-//! she said." closes answers that never say what the speaker learned. The decoder hears such
-//! sentences as the Learning they stand in for: they come last, in the present tense, about the
-//! event. For a section marked `needs_lesson` in `frameworks.toml`, words decide instead: where
-//! none of its sentences has one of its cues or a lesson or change phrase (`learning`,
-//! `lesson_statements`, `vague_lessons`, `growth_claims`, `change_markers` in `lexicon.toml`)
-//! and one at least remembers or feels (`impressions`, `states`), the section was not told. Its
-//! sentences go back to the section before them, and the timeline shows it missing.
+//! she said." closes answers that never say what the speaker learned. "An unread proof is no
+//! proof." closes answers that say it and never say what the speaker now does. The decoder
+//! hears such sentences as the section they stand in for: they come last, in the present tense,
+//! about the event. For a section marked in `frameworks.toml`, words decide instead:
+//! - `needs_lesson`: none of its sentences has one of its cues or a lesson or change phrase
+//!   (`learning`, `lesson_statements`, `vague_lessons`, `growth_claims`, `change_markers` in
+//!   `lexicon.toml`), and one at least remembers or feels (`impressions`, `states`);
+//! - `needs_practice`: none of its sentences has one of its cues, a change marker, a growth
+//!   claim or a vague lesson, and none has the speaker as the one acting (`doers`: "I", "we")
+//!   without remembering or feeling. What is left is a lesson stated as a general truth, or a
+//!   memory: no change.
+//!
+//! Then the section was not told. Its sentences go back to the section before them, and the
+//! timeline shows it missing.
 
-use super::frameworks::{Framework, Lexicon};
+use super::frameworks::{Framework, Lexicon, SectionDef};
 use super::phrases::find_all;
 use super::sections::Label;
 use super::sentences::{Span, normalize};
 use crate::transcribe::Word;
 
-/// Evidence shown on a sentence given back to the section before.
+/// Evidence shown on a sentence given back from a `needs_lesson` section.
 pub const REMEMBERED: &str = "a memory or a feeling, not a lesson";
+/// Evidence shown on a sentence given back from a `needs_practice` section.
+pub const NOTHING_DONE: &str = "a lesson or a memory, not something done differently";
+
+/// The evidence [`give_back`] puts on the sentences it takes from `sec`, if it can take any.
+pub fn evidence_for(sec: &SectionDef) -> Option<&'static str> {
+    if sec.needs_lesson {
+        Some(REMEMBERED)
+    } else if sec.needs_practice {
+        Some(NOTHING_DONE)
+    } else {
+        None
+    }
+}
 
 /// Gives back the sentences of every `needs_lesson` section that tells no lesson and only
-/// remembers or feels, to the section of the sentence before them.
+/// remembers or feels, and of every `needs_practice` section that tells nothing done, to the
+/// section of the sentence before them.
 pub fn give_back(
     words: &[Word],
     sents: &[Span],
@@ -29,22 +50,22 @@ pub fn give_back(
     lex: &Lexicon,
 ) {
     let toks: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
-    let lesson: Vec<String> = [
+    let joined = |lists: &[&Vec<String>]| -> Vec<String> {
+        lists.iter().flat_map(|l| l.iter()).cloned().collect()
+    };
+    let lesson = joined(&[
         &lex.learning,
         &lex.lesson_statements,
         &lex.vague_lessons,
         &lex.growth_claims,
         &lex.change_markers,
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect();
-    let feeling: Vec<String> = lex.impressions.iter().chain(&lex.states).cloned().collect();
+    ]);
+    let practice = joined(&[&lex.change_markers, &lex.growth_claims, &lex.vague_lessons]);
+    let feeling = joined(&[&lex.impressions, &lex.states]);
     for (k, sec) in fw.sections.iter().enumerate() {
-        if !sec.needs_lesson {
+        let Some(evidence) = evidence_for(sec) else {
             continue;
-        }
+        };
         let mine: Vec<usize> = (0..labels.len().min(sents.len()))
             .filter(|&i| labels[i].section == k)
             .collect();
@@ -55,12 +76,21 @@ pub fn give_back(
             let s = &sents[i];
             !find_all(&toks, list, s.first..s.first + s.len).is_empty()
         };
-        let told = mine.iter().any(|&i| says(i, &lesson) || says(i, &sec.cues));
-        let felt = mine.iter().any(|&i| says(i, &feeling));
-        if told || !felt {
+        let felt = |i: usize| says(i, &feeling);
+        let left_out = if sec.needs_lesson {
+            let told = mine.iter().any(|&i| says(i, &lesson) || says(i, &sec.cues));
+            !told && mine.iter().any(|&i| felt(i))
+        } else {
+            // A sentence where the speaker acts, and does not only remember or feel, may be a
+            // change told without a marker ("I read the date line aloud first").
+            !mine.iter().any(|&i| {
+                says(i, &practice) || says(i, &sec.cues) || (says(i, &lex.doers) && !felt(i))
+            })
+        };
+        if !left_out {
             continue;
         }
-        // The section before takes them; an answer that opens on it keeps it.
+        // The section before takes them; an answer that opens on the section keeps it.
         let Some(before) = labels[..first]
             .iter()
             .rev()
@@ -71,7 +101,7 @@ pub fn give_back(
         };
         for &i in &mine {
             labels[i].section = before;
-            labels[i].evidence = REMEMBERED.to_string();
+            labels[i].evidence = evidence.to_string();
             // The decoder's probability was for the section it had chosen; the section before
             // is the rule's, and the evidence says why.
             labels[i].confidence = None;
@@ -156,7 +186,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_section_marked_needs_lesson_is_given_back() {
+    fn only_a_marked_section_is_given_back() {
         // Weakness's progress often tells a feeling that remains; it is not marked.
         let text = "Every favour anyone asks of me, I take on. \
             Now I check my calendar first. \
@@ -164,17 +194,72 @@ mod tests {
         let got = given_back("weakness", text, &["weakness", "mitigation", "progress"]);
         assert_eq!(got[2], "progress");
         let cat = Catalog::embedded().expect("embedded data");
-        let marked: Vec<String> = cat
-            .frameworks
-            .iter()
-            .flat_map(|f| {
-                f.sections
-                    .iter()
-                    .filter(|s| s.needs_lesson)
-                    .map(move |s| format!("{}/{}", f.id, s.id))
-            })
-            .collect();
-        assert_eq!(marked, ["star-l/learning"]);
+        let marked = |needs: fn(&SectionDef) -> bool| -> Vec<String> {
+            cat.frameworks
+                .iter()
+                .flat_map(|f| {
+                    f.sections
+                        .iter()
+                        .filter(move |s| needs(s))
+                        .map(move |s| format!("{}/{}", f.id, s.id))
+                })
+                .collect()
+        };
+        assert_eq!(marked(|s| s.needs_lesson), ["star-l/learning"]);
+        assert_eq!(marked(|s| s.needs_practice), ["failure-5/change"]);
+    }
+
+    const FAILURE: &str = "I made a mistake at a small print shop. \
+        I ran the proof desk there. \
+        I passed a batch of two hundred invitations without reading the date line. \
+        A proof nobody reads is no proof.";
+    const FAILURE_IDS: [&str; 4] = ["own-it", "context", "what-went-wrong", "lesson"];
+
+    fn closing(last: &str, n: usize) -> (String, Vec<&'static str>) {
+        let mut ids = FAILURE_IDS.to_vec();
+        ids.extend(std::iter::repeat_n("change", n));
+        (format!("{FAILURE} {last}"), ids)
+    }
+
+    #[test]
+    fn a_change_that_only_states_a_truth_or_remembers_is_no_change() {
+        for last in [
+            // The lesson goes on as a general truth.
+            "The date line is the one line a guest reads twice.",
+            // A memory, with the speaker in it but not acting.
+            "I still think about that bride on the phone.",
+        ] {
+            let (text, ids) = closing(last, 1);
+            let got = given_back("failure-5", &text, &ids);
+            assert_eq!(got[4], "lesson", "{last}");
+        }
+    }
+
+    #[test]
+    fn a_change_told_by_the_speaker_or_with_a_marker_stays() {
+        for last in [
+            // The speaker acts, with no marker.
+            "I read the date line aloud to the customer on the phone.",
+            // A change marker with no speaker.
+            "Every batch now gets a second reader.",
+            // The section's own cue.
+            "After that, the date line was read out loud.",
+            // Growth claimed, weak but told: no-change's to report.
+            "I'm a more careful proofreader for it.",
+        ] {
+            let (text, ids) = closing(last, 1);
+            let got = given_back("failure-5", &text, &ids);
+            assert_eq!(got[4], "change", "{last}");
+        }
+    }
+
+    #[test]
+    fn a_change_with_no_lesson_before_it_goes_to_the_story() {
+        let text = "I made a mistake at a small print shop. \
+            I passed a batch of two hundred invitations without reading the date line. \
+            I still think about that bride on the phone.";
+        let got = given_back("failure-5", text, &["own-it", "what-went-wrong", "change"]);
+        assert_eq!(got[2], "what-went-wrong");
     }
 
     #[test]
@@ -222,5 +307,39 @@ mod tests {
             evidence.contains("recall every word she said"),
             "{evidence}"
         );
+    }
+
+    #[test]
+    fn the_report_shows_the_change_missing() {
+        let text = format!(
+            "{FAILURE} The date line is the one line a guest reads twice, and nobody reads it \
+             for you."
+        );
+        let run = |cat: &Catalog| {
+            let input = AnalysisInput::words("test.txt", InputKind::Text, words(&text), 60.0);
+            analyze(input, cat, &FrameworkChoice::Id("failure-5".into()), None).expect("ok")
+        };
+        let missing = |a: &crate::analyze::Analysis| {
+            a.signals
+                .iter()
+                .find(|s| s.id == "missing-section:change")
+                .map(|s| s.evidence.clone())
+        };
+        let mut cat = Catalog::embedded().expect("embedded data");
+        let a = run(&cat);
+        let evidence = missing(&a).unwrap_or_default();
+        assert!(
+            evidence.contains("(\"The date line is the one line")
+                && evidence.contains("none tells what you now do differently"),
+            "{evidence}"
+        );
+        assert_eq!(a.sentences.last().map(|s| s.evidence.as_str()), Some(NOTHING_DONE));
+        // Without the mark, the decoder's Change stands: the rule, not the decoder, found it.
+        for fw in &mut cat.frameworks {
+            for sec in &mut fw.sections {
+                sec.needs_practice = false;
+            }
+        }
+        assert_eq!(missing(&run(&cat)), None);
     }
 }

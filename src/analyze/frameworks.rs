@@ -88,6 +88,12 @@ pub struct SectionDef {
     /// or a change, it is taken as left out ([`crate::analyze::endings`]).
     #[serde(default)]
     pub needs_lesson: bool,
+    /// Whether the section must tell something the speaker does or now does: placed only on
+    /// sentences that state a general truth (no speaker doing anything) or remember or feel, with
+    /// none of its cues, no change marker and no growth claimed, it is taken as left out
+    /// ([`crate::analyze::endings`]).
+    #[serde(default)]
+    pub needs_practice: bool,
 }
 
 fn flag_when_missing_default() -> bool {
@@ -208,6 +214,14 @@ pub struct Lexicon {
     /// a change only outside a sentence of `states`.
     #[serde(default)]
     pub time_markers: Vec<String>,
+    /// The speaker as the one acting ("i", "we", "i've"): a closing sentence with none of them
+    /// states a general truth, a lesson, not a change the speaker made.
+    #[serde(default)]
+    pub doers: Vec<String>,
+    /// Verb forms of the present ("is", "that's", "can"): a sentence with a past form and none
+    /// of these is narration, a memory told as a story, and states no lesson.
+    #[serde(default)]
+    pub present_forms: Vec<String>,
     /// The frame of a lesson stated as a claim ("my takeaway", "what it taught me"): in such a
     /// sentence only a practice of the speaker's ("i check", "we introduced") is a change, not a
     /// noun ("rule", "sign-off") or a time word the claim uses.

@@ -137,7 +137,8 @@ fn is_number(t: &str) -> bool {
     t.chars().any(|c| c.is_ascii_digit()) || NUMBERS.contains(&t)
 }
 
-fn is_past(t: &str) -> bool {
+/// Whether `t` reads as a past form: an irregular one or a word in "-ed".
+pub(crate) fn is_past(t: &str) -> bool {
     IRREGULAR_PAST.contains(&t) || (t.len() > 3 && t.ends_with("ed"))
 }
 

@@ -108,9 +108,9 @@ fn told_in_the_lesson(cx: &Cx, i: usize) -> bool {
 /// Whether the ending from sentence `from` puts a lesson into words: `from` or a later sentence
 /// in a lesson section holds a lesson phrase ("I learned", "my takeaway", "be more careful",
 /// "I'm a better planner for it"), or says something of four words or more that is neither a
-/// feeling nor a memory. An ending of feelings alone ("I'm warier now", "the smell of hot tar
-/// still brings it back") tells no lesson to act on, and most of the teammates who wrote our
-/// answers gave it no `no-change` (stop 43).
+/// feeling, nor a memory, nor a story told in the past ([`narrated`]). An ending of feelings
+/// alone ("I'm warier now", "the smell of hot tar still brings it back") tells no lesson to act
+/// on, and most of the teammates who wrote our answers gave it no `no-change` (stop 43).
 pub(super) fn stated(cx: &Cx, from: usize) -> bool {
     (from..cx.a.sentences.len())
         .filter(|&i| i == from || told_in_the_lesson(cx, i))
@@ -135,8 +135,29 @@ pub(super) fn stated(cx: &Cx, from: usize) -> bool {
             phrased
                 || (said >= LESSON_WORDS_MIN
                     && cx.find(&cx.lex.states, r.clone()).is_empty()
-                    && cx.find(&cx.lex.impressions, r).is_empty())
+                    && cx.find(&cx.lex.impressions, r).is_empty()
+                    && !narrated(cx, i))
         })
+}
+
+/// Whether sentence `i` tells a story in the past: a past form ("was", "told", "-ed"), no present
+/// one (`present_forms`: "is", "that's", "can") and none of its section's cues. "He was very
+/// polite on the phone, and somehow that made it worse" remembers; "a proof nobody reads is no
+/// proof" states; "looking back, I trusted a phone call over a sample" judges the past.
+fn narrated(cx: &Cx, i: usize) -> bool {
+    let r = cx.sentence_words(i);
+    let past = r.clone().any(|w| {
+        cx.toks
+            .get(w)
+            .is_some_and(|t| crate::analyze::lexical::is_past(t))
+    });
+    let cued = cx
+        .fw
+        .sections
+        .iter()
+        .find(|s| s.id == cx.a.sentences[i].section)
+        .is_some_and(|s| !cx.find(&s.cues, r.clone()).is_empty());
+    past && !cued && cx.find(&cx.lex.present_forms, r).is_empty()
 }
 
 /// Fewest words (hesitations aside) a sentence without a lesson phrase needs to count as a

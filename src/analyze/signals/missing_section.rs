@@ -4,8 +4,10 @@
 //! A framework section that no sentence was labelled with: the decoder weighed cues, what each
 //! sentence sounds like and where it falls, and found it cheaper to leave the section out than
 //! to give it a sentence that does not sound like it. A section that must tell a lesson
-//! (`needs_lesson`, STAR + Learning's Learning) and was placed only on memories and feelings is
-//! counted as left out (`analyze/endings.rs`), and the evidence quotes the first of them.
+//! (`needs_lesson`, STAR + Learning's Learning) and was placed only on memories and feelings, or
+//! one that must tell a change (`needs_practice`, failure-5's Change) and was placed only on a
+//! lesson stated as a general truth or on memories, is counted as left out
+//! (`analyze/endings.rs`), and the evidence quotes the first of its sentences.
 //!
 //! ## Why an interviewer cares
 //! Each part answers a question the interviewer is holding: a story with no result leaves them
@@ -68,28 +70,32 @@ pub(super) fn check(cx: &Cx) -> Vec<Signal> {
         .collect()
 }
 
-/// Where `endings.rs` gave a lesson section's sentences back because they only remember or
-/// feel, the evidence says so and quotes the first of them, with its time.
+/// Where `endings.rs` gave a section's sentences back because they tell no lesson (or no
+/// change), the evidence says so and quotes the first of them, with its time.
 fn remembered(cx: &Cx, id: &str) -> Option<(String, f64)> {
-    let needs = cx.fw.sections.iter().any(|s| s.id == id && s.needs_lesson);
-    let first =
-        cx.a.sentences
-            .iter()
-            .find(|s| s.evidence == crate::analyze::endings::REMEMBERED)?;
-    needs.then(|| {
-        let quote = Cx::opening(&first.text);
-        let more = if quote.len() < first.text.len() {
-            "..."
-        } else {
-            ""
-        };
-        (
-            format!(
-                "the closing sentences remember or feel (\"{quote}{more}\") and none tells a lesson"
-            ),
-            first.start_s,
-        )
-    })
+    let sec = cx.fw.sections.iter().find(|s| s.id == id)?;
+    let given = crate::analyze::endings::evidence_for(sec)?;
+    let first = cx.a.sentences.iter().find(|s| s.evidence == given)?;
+    let quote = Cx::opening(&first.text);
+    let more = if quote.len() < first.text.len() {
+        "..."
+    } else {
+        ""
+    };
+    let what = if sec.needs_lesson {
+        "remember or feel"
+    } else {
+        "state a lesson or remember"
+    };
+    let none = if sec.needs_lesson {
+        "none tells a lesson"
+    } else {
+        "none tells what you now do differently"
+    };
+    Some((
+        format!("the closing sentences {what} (\"{quote}{more}\") and {none}"),
+        first.start_s,
+    ))
 }
 
 #[cfg(test)]

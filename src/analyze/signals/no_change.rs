@@ -31,7 +31,9 @@
 //! "Every order is now signed off by two people", "For the next season we kept two mills". And
 //! when the ending states no lesson at all, only how the speaker feels or what still brings the
 //! day back ("I'm warier now. Raw linen on a cutting table still brings that autumn back."):
-//! there is no lesson for a change to follow (`lesson::stated`).
+//! there is no lesson for a change to follow (`lesson::stated`). Nor when the ending tells the
+//! day again as a story in the past ("The owner was very kind to me on the phone, and somehow
+//! that made it worse."): a past form and no present one (`present_forms`) is narration.
 //!
 //! ## Source
 //! Seeds 000 and 004.
@@ -211,6 +213,31 @@ mod tests {
     }
 
     #[test]
+    fn quiet_when_the_ending_tells_the_day_again() {
+        // A memory told as a story, in the past: no lesson put into words.
+        assert_quiet(
+            check,
+            "star-l",
+            [
+                "[learning] The mill's owner was very kind to me on the phone, and somehow that made it worse.",
+                "[learning] I drove past their yard a year later and the same rolls were stacked by the gate.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+        );
+        // The same words with the present in them state something, and owe a change.
+        assert_raises(
+            check,
+            "star-l",
+            [
+                "[learning] A kind voice on the phone is no sample, and that made it worse.",
+                "[learning] The mill's owner was kind, but a bargain that skips the sample run is no bargain.",
+            ]
+            .map(|l| format!("{STORY} {l}")),
+            &["no-change"],
+        );
+    }
+
+    #[test]
     fn fires_when_the_lesson_is_only_claimed() {
         // The claim's nouns and time words are no practice.
         assert_raises(
@@ -266,7 +293,7 @@ mod tests {
         // The decoder puts a left-out Learning where it would have been, on a sentence that is
         // no lesson; nothing of the sentence's own says lesson, so it is not graded as one.
         let text =
-            format!("{STORY} [learning] The owner signed the refund cheques to the shops herself.");
+            format!("{STORY} [learning] The owner signs the refund cheques to the shops herself.");
         assert_eq!(
             ids(check, "star-l", &text),
             ["no-change"],
