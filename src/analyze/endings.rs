@@ -333,7 +333,10 @@ mod tests {
                 && evidence.contains("none tells what you now do differently"),
             "{evidence}"
         );
-        assert_eq!(a.sentences.last().map(|s| s.evidence.as_str()), Some(NOTHING_DONE));
+        assert_eq!(
+            a.sentences.last().map(|s| s.evidence.as_str()),
+            Some(NOTHING_DONE)
+        );
         // Without the mark, the decoder's Change stands: the rule, not the decoder, found it.
         for fw in &mut cat.frameworks {
             for sec in &mut fw.sections {
