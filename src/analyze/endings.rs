@@ -227,7 +227,7 @@ mod tests {
             // The lesson goes on as a general truth.
             "The date line is the one line a guest reads twice.",
             // A memory, with the speaker in it but not acting.
-            "I still think about that bride on the phone.",
+            "I still think of that bride and her call.",
         ] {
             let (text, ids) = closing(last, 1);
             let got = given_back("failure-5", &text, &ids);
@@ -254,10 +254,10 @@ mod tests {
     }
 
     #[test]
-    fn a_change_with_no_lesson_before_it_goes_to_the_story() {
+    fn a_change_with_no_lesson_ahead_of_it_is_given_to_the_story() {
         let text = "I made a mistake at a small print shop. \
             I passed a batch of two hundred invitations without reading the date line. \
-            I still think about that bride on the phone.";
+            I still think of that bride and her call.";
         let got = given_back("failure-5", text, &["own-it", "what-went-wrong", "change"]);
         assert_eq!(got[2], "what-went-wrong");
     }

@@ -32,8 +32,8 @@
 //! when the ending states no lesson at all, only how the speaker feels or what still brings the
 //! day back ("I'm warier now. Raw linen on a cutting table still brings that autumn back."):
 //! there is no lesson for a change to follow (`lesson::stated`). Nor when the ending tells the
-//! day again as a story in the past ("The owner was very kind to me on the phone, and somehow
-//! that made it worse."): a past form and no present one (`present_forms`) is narration.
+//! day again as a story in the past ("The mill's owner sent a long apology letter, and I kept it
+//! in my desk for years."): a past form and no present one (`present_forms`) is narration.
 //!
 //! ## Source
 //! Seeds 000 and 004.
@@ -219,7 +219,7 @@ mod tests {
             check,
             "star-l",
             [
-                "[learning] The mill's owner was very kind to me on the phone, and somehow that made it worse.",
+                "[learning] The mill's owner sent a long apology letter, and I kept it in my desk for years.",
                 "[learning] I drove past their yard a year later and the same rolls were stacked by the gate.",
             ]
             .map(|l| format!("{STORY} {l}")),
@@ -229,7 +229,7 @@ mod tests {
             check,
             "star-l",
             [
-                "[learning] A kind voice on the phone is no sample, and that made it worse.",
+                "[learning] An apology letter is no sample, and a kind word is no contract.",
                 "[learning] The mill's owner was kind, but a bargain that skips the sample run is no bargain.",
             ]
             .map(|l| format!("{STORY} {l}")),
