@@ -205,9 +205,9 @@ const GOING_BACK: &[&str] = &[
 ];
 
 /// Naive Bayes's part of what a sentence sounds like, per section of `fw`: the log of the mean
-/// over the section's roles of exp(length x mean log-likelihood). Empty when the sentence has no feature
-/// the model knows (it has no opinion); `None` when no section names a role. Computed once per
-/// sentence, however many weights of the context model it is heard at.
+/// over the section's roles of exp(length x mean log-likelihood). Empty when the sentence has no
+/// feature the model knows (it has no opinion); `None` when no section names a role. Computed
+/// once per sentence, however many weights of the context model it is heard at.
 fn model_logits(text: &str, fw: &Framework, data: &SectionData) -> Option<Vec<f64>> {
     let model = &data.model;
     if fw.sections.iter().all(|s| s.roles.is_empty()) {

@@ -106,7 +106,6 @@ impl<'a> Cx<'a> {
         FAILURE_FRAMEWORKS.contains(&self.fw.id.as_str())
     }
 
-    /// "'…I was wrong about…' at 0:12": a short quote around a word, with its time.
     /// The first 60 characters of `text`: where a quoted sentence starts, for evidence that
     /// points at a sentence rather than at a phrase in it.
     pub fn opening(text: &str) -> &str {
@@ -115,6 +114,7 @@ impl<'a> Cx<'a> {
             .map_or(text, |(i, _)| &text[..i])
     }
 
+    /// "'…I was wrong about…' at 0:12": a short quote around a word, with its time.
     pub fn quote(&self, word: usize) -> String {
         let a = self.a;
         let from = word.saturating_sub(3);

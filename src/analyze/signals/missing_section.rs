@@ -82,15 +82,13 @@ fn remembered(cx: &Cx, id: &str) -> Option<(String, f64)> {
     } else {
         ""
     };
-    let what = if sec.needs_lesson {
-        "remember or feel"
+    let (what, none) = if sec.needs_lesson {
+        ("remember or feel", "none tells a lesson")
     } else {
-        "state a lesson or remember"
-    };
-    let none = if sec.needs_lesson {
-        "none tells a lesson"
-    } else {
-        "none tells what you now do differently"
+        (
+            "state a lesson or remember",
+            "none tells what you now do differently",
+        )
     };
     Some((
         format!("the closing sentences {what} (\"{quote}{more}\") and {none}"),
