@@ -14,6 +14,11 @@
 //!   without remembering or feeling. What is left is a lesson stated as a general truth, or a
 //!   memory: no change.
 //!
+//! In a section that remembers (`impressions`), a time word (`time_markers`: "every time",
+//! "whenever", "now") dates the memory and tells nothing: "the misprint still comes to mind
+//! each time the press warms up". A past self set against the present (`past_selves`: "I promise
+//! later than I used to") is growth told, and keeps the section.
+//!
 //! Then the section was not told. Its sentences go back to the section before them, and the
 //! timeline shows it missing.
 
@@ -58,9 +63,15 @@ pub fn give_back(
         &lex.lesson_statements,
         &lex.vague_lessons,
         &lex.growth_claims,
+        &lex.past_selves,
         &lex.change_markers,
     ]);
-    let practice = joined(&[&lex.change_markers, &lex.growth_claims, &lex.vague_lessons]);
+    let practice = joined(&[
+        &lex.change_markers,
+        &lex.growth_claims,
+        &lex.past_selves,
+        &lex.vague_lessons,
+    ]);
     let feeling = joined(&[&lex.impressions, &lex.states]);
     for (k, sec) in fw.sections.iter().enumerate() {
         let Some(evidence) = evidence_for(sec) else {
@@ -72,9 +83,19 @@ pub fn give_back(
         let Some(&first) = mine.first() else {
             continue;
         };
+        // An ending that remembers dates its memory with time words: "the misprint still comes to
+        // mind each time the press warms up", "whenever a late order lands, I'm right back there".
+        // There "every time" and "whenever" tell how often the memory comes, not a practice
+        // or a lesson; only the other words count.
+        let remembers = mine.iter().any(|&i| {
+            let s = &sents[i];
+            !find_all(&toks, &lex.impressions, s.first..s.first + s.len).is_empty()
+        });
         let says = |i: usize, list: &[String]| {
             let s = &sents[i];
-            !find_all(&toks, list, s.first..s.first + s.len).is_empty()
+            find_all(&toks, list, s.first..s.first + s.len)
+                .iter()
+                .any(|f| !(remembers && only_time(&toks[f.word..f.word + f.len], lex)))
         };
         let felt = |i: usize| says(i, &feeling);
         let left_out = if sec.needs_lesson {
@@ -107,6 +128,14 @@ pub fn give_back(
             labels[i].confidence = None;
         }
     }
+}
+
+/// Whether the matched words `found` are one of the time markers ("every time", "now,").
+fn only_time(found: &[String], lex: &Lexicon) -> bool {
+    lex.time_markers.iter().any(|t| {
+        let t: Vec<String> = t.split_whitespace().map(normalize).collect();
+        t == found
+    })
 }
 
 #[cfg(test)]
@@ -190,6 +219,37 @@ mod tests {
     }
 
     #[test]
+    fn a_time_word_dates_a_memory_and_tells_no_lesson() {
+        // How often the memory comes is not a practice.
+        for closing in [
+            "The bride's voice still comes to mind each time the press warms up. \
+             Whenever a wedding card comes in, my stomach drops.",
+            "Her call comes to mind whenever a printer warms up; there it is. It still stings.",
+            // The senses and the body keeping the day.
+            "I still hear her voice on that call. Every time a wedding card comes in, my stomach \
+             drops.",
+            "Whenever a printer starts up at night, I'm right back at that desk. It still stings.",
+        ] {
+            let (text, ids) = ending(closing, 2);
+            let got = given_back("star-l", &text, &ids);
+            assert_eq!(got[4..], ["result", "result"], "{closing}: {got:?}");
+        }
+        // The other words still tell one: a practice, or a past self set against the present.
+        for closing in [
+            "The bride's voice still comes to mind each time the press warms up. \
+             Now I read the date line aloud first.",
+            "Her call comes to mind whenever a printer warms up; there it is. \
+             I quote later dates than I used to.",
+            // An ending that feels without remembering keeps its time words.
+            "I'm still uneasy every time a wedding order comes in. I'm slow to take one on.",
+        ] {
+            let (text, ids) = ending(closing, 2);
+            let got = given_back("star-l", &text, &ids);
+            assert_eq!(got[4..], ["learning", "learning"], "{closing}: {got:?}");
+        }
+    }
+
+    #[test]
     fn an_ending_that_neither_remembers_nor_feels_is_left_to_the_decoder() {
         // Nothing here says the section was left out: the decoder's call stands.
         let (text, ids) = ending("The next batch went out on time.", 1);
@@ -237,6 +297,11 @@ mod tests {
             ("The date line is the one line a guest reads twice.", false),
             // A memory, with the speaker in it but not acting.
             ("I still think of that bride and her call.", false),
+            // A memory dated by a time word.
+            (
+                "The misprint still comes to mind each time the press warms up.",
+                false,
+            ),
             // The speaker acts, with no marker.
             (
                 "I read the date line aloud to the customer on the phone.",

@@ -222,6 +222,10 @@ pub struct Lexicon {
     /// of these is narration, a memory told as a story, and states no lesson.
     #[serde(default)]
     pub present_forms: Vec<String>,
+    /// A past self set against the present ("I promise later than I used to"): growth told, so a
+    /// lesson, in an ending that otherwise only remembers.
+    #[serde(default)]
+    pub past_selves: Vec<String>,
     /// The frame of a lesson stated as a claim ("my takeaway", "what it taught me"): in such a
     /// sentence only a practice of the speaker's ("i check", "we introduced") is a change, not a
     /// noun ("rule", "sign-off") or a time word the claim uses.
