@@ -565,6 +565,40 @@ fn a_learning_told_only_as_a_memory_is_reported_missing() {
     assert!(last.get("confidence").is_none(), "{last:#}");
 }
 
+/// An ending that remembers, dated by a time word ("every time"), said and transcribed for
+/// real: the time word tells no lesson, so the Learning is reported missing.
+#[test]
+fn a_memory_dated_by_a_time_word_is_no_learning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = NO_LEARNING.replace(
+        "I often think about that bride and her phone call. Some evenings I can still recall \
+         every word she said.",
+        "I still hear her voice on that call. Every time a wedding order comes in, my stomach \
+         drops.",
+    );
+    assert_ne!(text, NO_LEARNING, "the ending was replaced");
+    let transcript = said_and_transcribed(dir.path(), "time-word", &text);
+    let r = analyze_json(&transcript, &["--framework", "star-l"]);
+    let ids: Vec<&str> = r["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"missing-section:learning"), "{ids:?}");
+    // The model may run the memory into the sentence before it; either way the closing
+    // sentence was given back by the rule, away from Learning.
+    let last = r["sentences"]
+        .as_array()
+        .and_then(|s| s.last())
+        .expect("sentences");
+    assert_ne!(last["section"], "learning", "{last:#}");
+    assert_eq!(
+        last["evidence"], "a memory or a feeling, not a lesson",
+        "{last:#}"
+    );
+}
+
 const NO_LEARNING: &str = "I ran the proof desk at a small print shop. Checking every wedding \
     invitation before it went to press was my job. One busy Friday I passed a batch of two \
     hundred without reading the date line, since the press was waiting. Every guest got the wrong \
