@@ -55,6 +55,24 @@ fn analyze_error(file: &Path, extra: &[&str], name: &str) -> String {
     err
 }
 
+/// The ids of the report's signals.
+fn signal_ids(r: &Value) -> Vec<&str> {
+    r["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect()
+}
+
+/// The report's last sentence.
+fn last_sentence(r: &Value) -> &Value {
+    r["sentences"]
+        .as_array()
+        .and_then(|s| s.last())
+        .expect("sentences")
+}
+
 fn section_ids(r: &Value) -> Vec<String> {
     r["sections"]
         .as_array()
@@ -136,12 +154,7 @@ fn delivery_measured(r: &Value) {
     let level = d["loudness"]["speech_dbfs"].as_f64().expect("level");
     assert!((-45.0..-3.0).contains(&level), "{level}");
     assert_eq!(d["clipping"]["samples"], 0);
-    let ids: Vec<&str> = r["signals"]
-        .as_array()
-        .expect("signals")
-        .iter()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
+    let ids = signal_ids(r);
     for id in ["monotone", "quiet", "clipping"] {
         assert!(!ids.contains(&id), "{id} raised on the sample: {ids:?}");
     }
@@ -436,12 +449,7 @@ fn a_missing_section_is_reported_and_a_weak_label_is_marked_uncertain() {
     let dir = tempfile::tempdir().expect("tempdir");
     let transcript = said_and_transcribed(dir.path(), "no-result", NO_RESULT);
     let r = analyze_json(&transcript, &["--framework", "star-l"]);
-    let signals: Vec<&str> = r["signals"]
-        .as_array()
-        .expect("signals")
-        .iter()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
+    let signals = signal_ids(&r);
     // Since stop 38 leaving a section out is dear (skip_cost 3.0 in sections.toml), so the
     // decoder places the Result where it would have been, by position alone; since stop 39 a
     // Result so placed (a section people do not tell quietly) is dropped and reported missing.
@@ -555,10 +563,7 @@ fn a_learning_told_only_as_a_memory_is_reported_missing() {
             && (evidence.contains("think about") || evidence.contains("recall")),
         "{evidence}"
     );
-    let last = r["sentences"]
-        .as_array()
-        .and_then(|s| s.last())
-        .expect("sentences");
+    let last = last_sentence(&r);
     assert_eq!(last["section"], "result", "{last:#}");
     // Moved by the rule, not the decoder: no probability is shown for it, since the decoder's
     // was for Learning.
@@ -579,19 +584,11 @@ fn a_memory_dated_by_a_time_word_is_no_learning() {
     assert_ne!(text, NO_LEARNING, "the ending was replaced");
     let transcript = said_and_transcribed(dir.path(), "time-word", &text);
     let r = analyze_json(&transcript, &["--framework", "star-l"]);
-    let ids: Vec<&str> = r["signals"]
-        .as_array()
-        .expect("signals")
-        .iter()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
+    let ids = signal_ids(&r);
     assert!(ids.contains(&"missing-section:learning"), "{ids:?}");
     // The model may run the memory into the sentence before it; either way the closing
     // sentence was given back by the rule, away from Learning.
-    let last = r["sentences"]
-        .as_array()
-        .and_then(|s| s.last())
-        .expect("sentences");
+    let last = last_sentence(&r);
     assert_ne!(last["section"], "learning", "{last:#}");
     assert_eq!(
         last["evidence"], "a memory or a feeling, not a lesson",
