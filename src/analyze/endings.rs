@@ -23,7 +23,7 @@
 //! timeline shows it missing.
 
 use super::frameworks::{Framework, Lexicon, SectionDef};
-use super::phrases::find_all;
+use super::phrases::{Found, find_all};
 use super::sections::Label;
 use super::sentences::{Span, normalize};
 use crate::transcribe::Word;
@@ -73,6 +73,12 @@ pub fn give_back(
         &lex.vague_lessons,
     ]);
     let feeling = joined(&[&lex.impressions, &lex.states]);
+    // The time markers as matched words, normalized once.
+    let times: Vec<Vec<String>> = lex
+        .time_markers
+        .iter()
+        .map(|t| t.split_whitespace().map(normalize).collect())
+        .collect();
     for (k, sec) in fw.sections.iter().enumerate() {
         let Some(evidence) = evidence_for(sec) else {
             continue;
@@ -83,20 +89,18 @@ pub fn give_back(
         let Some(&first) = mine.first() else {
             continue;
         };
+        let found = |i: usize, list: &[String]| {
+            let s = &sents[i];
+            find_all(&toks, list, s.first..s.first + s.len)
+        };
         // An ending that remembers dates its memory with time words: "the misprint still comes to
         // mind each time the press warms up", "whenever a late order lands, I'm right back there".
         // There "every time" and "whenever" tell how often the memory comes, not a practice
         // or a lesson; only the other words count.
-        let remembers = mine.iter().any(|&i| {
-            let s = &sents[i];
-            !find_all(&toks, &lex.impressions, s.first..s.first + s.len).is_empty()
-        });
-        let says = |i: usize, list: &[String]| {
-            let s = &sents[i];
-            find_all(&toks, list, s.first..s.first + s.len)
-                .iter()
-                .any(|f| !(remembers && only_time(&toks[f.word..f.word + f.len], lex)))
-        };
+        let remembers = mine.iter().any(|&i| !found(i, &lex.impressions).is_empty());
+        let only_time = |f: &Found| times.iter().any(|t| t[..] == toks[f.word..f.word + f.len]);
+        let says =
+            |i: usize, list: &[String]| found(i, list).iter().any(|f| !(remembers && only_time(f)));
         let felt = |i: usize| says(i, &feeling);
         let left_out = if sec.needs_lesson {
             let told = mine.iter().any(|&i| says(i, &lesson) || says(i, &sec.cues));
@@ -128,14 +132,6 @@ pub fn give_back(
             labels[i].confidence = None;
         }
     }
-}
-
-/// Whether the matched words `found` are one of the time markers ("every time", "now,").
-fn only_time(found: &[String], lex: &Lexicon) -> bool {
-    lex.time_markers.iter().any(|t| {
-        let t: Vec<String> = t.split_whitespace().map(normalize).collect();
-        t == found
-    })
 }
 
 #[cfg(test)]
